@@ -1,0 +1,288 @@
+//! The command line: global flags and one subcommand per job (clap derive; `///` docs become `--help`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Turn ISO/IEC 27001 control spreadsheets into SOC 2 crosswalks, and back.
+#[derive(Debug, Parser)]
+#[command(name = "crosswalk", version, about, long_about = None, max_term_width = 110)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Folder whose files replace the built-in data files one at a time (iso27001-2022.csv, tsc-2017.csv,
+    /// iso27001-2022-to-tsc-2017.csv, profiles.csv, …).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Print more about what was understood (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Map control spreadsheets to the other framework and write a crosswalk (xlsx, json, csv, md, html).
+    #[command(after_help = "Examples:
+  crosswalk map soa.xlsx                         writes soa.crosswalk.xlsx here
+  crosswalk map soa.xlsx --format json -o -      the JSON document on stdout
+  crosswalk map soc2-matrix.csv --to iso27001-2022 -o matrix.xlsx
+  crosswalk map clients/ --out-dir out --format json --summary summary.json")]
+    Map(MapArgs),
+    /// Show how a spreadsheet was understood: sheet, header row, column roles, and each control row.
+    #[command(after_help = "Examples:
+  crosswalk import soa.xlsx
+  crosswalk import soa.xlsx --format json -o understood.json
+  crosswalk import soa.xlsx --profile-out acme.profile.json   then: crosswalk map next.xlsx --profile acme.profile.json")]
+    Import(ImportArgs),
+    /// Suggest ISO 27001 controls or SOC 2 criteria for free-text control statements.
+    #[command(after_help = "Examples:
+  crosswalk suggest \"Quarterly user access reviews are performed by system owners\"
+  crosswalk suggest --input controls.csv --text-column Description --to tsc-2017 --format csv")]
+    Suggest(SuggestArgs),
+    /// Write a reuse and gap report (HTML or Markdown, chosen by the output's extension).
+    #[command(after_help = "Examples:
+  crosswalk report soa.xlsx -o readiness.html
+  crosswalk report soa.xlsx -o readiness.md --scope security,availability")]
+    Report(ReportArgs),
+    /// List a reference catalog.
+    #[command(after_help = "Examples:
+  crosswalk catalog iso27001-2022
+  crosswalk catalog tsc-2017 --format csv")]
+    Catalog(CatalogArgs),
+    /// Explain one control or criterion: title, mappings with relationship and rationale, 2013 predecessors.
+    #[command(after_help = "Examples:
+  crosswalk explain A.5.15
+  crosswalk explain CC6.1
+  crosswalk explain A.9.2.3")]
+    Explain(ExplainArgs),
+    /// Check or export the curated mapping.
+    #[command(subcommand)]
+    Mapping(MappingCommand),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  crosswalk completions bash > /etc/bash_completion.d/crosswalk")]
+    Completions(CompletionsArgs),
+}
+
+/// How the input spreadsheet is read (shared by map, import and report).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ReadArgs {
+    /// The framework of the input's ids; `auto` detects it from ids and headers.
+    #[arg(long, default_value = "auto", value_name = "FRAMEWORK",
+          value_parser = ["auto", "iso27001-2022", "iso27001-2013", "tsc-2017", "custom"])]
+    pub from: String,
+
+    /// The sheet that holds the controls (default: detected).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// The 1-based row that holds the headers (default: detected).
+    #[arg(long, value_name = "N")]
+    pub header_row: Option<usize>,
+
+    /// Which column plays a role, by header text or column letter; ROLE is one of id, title, text, applicable,
+    /// justification, status, owner, evidence, frequency.
+    #[arg(long = "column", value_name = "ROLE=HEADER")]
+    pub columns: Vec<String>,
+
+    /// A saved layout (from `import --profile-out`) to read the input the same way.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+
+    /// Largest size in MiB that one workbook part may inflate to.
+    #[arg(long, default_value_t = 256, value_name = "MIB")]
+    pub max_inflated_mb: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Spreadsheets (xlsx, xlsm, xlsb, xls, ods, csv, tsv) or folders of them.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output file, or `-` for stdout (default: `<input stem>.crosswalk.<format>` in the current folder).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<String>,
+
+    /// Output format (default: from the output's extension, else xlsx; json for stdout).
+    #[arg(long, value_parser = ["xlsx", "json", "csv", "md", "html"])]
+    pub format: Option<String>,
+
+    /// Target framework (default: tsc-2017 for ISO and custom input, iso27001-2022 for SOC 2 input).
+    #[arg(long, value_parser = ["tsc-2017", "iso27001-2022"])]
+    pub to: Option<String>,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// TSC categories in scope, comma-separated (security is always in).
+    #[arg(long, value_name = "LIST")]
+    pub scope: Option<String>,
+
+    /// Mapping files that add to or replace pairs of the built-in mapping.
+    #[arg(long = "mapping", value_name = "FILE")]
+    pub mappings: Vec<PathBuf>,
+
+    /// Text matches scoring below this are flagged needs-review (0..1; default: the calibrated threshold).
+    #[arg(long, value_name = "F")]
+    pub min_score: Option<f64>,
+
+    /// Write one output per input into this folder (same stem, chosen format).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Inputs processed in parallel (default: all cores, or RAYON_NUM_THREADS).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Write a JSON summary of the run, one entry per input.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+
+    /// Exit 1 when security coverage (covered criteria, percent) is below PCT for any input.
+    #[arg(long, value_name = "PCT")]
+    pub fail_under: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet to read.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+
+    /// Output file, or `-` for stdout (default: stdout).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<String>,
+
+    /// Output format.
+    #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+    pub format: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Save the detected layout (sheet, header row, column roles) to reuse with --profile.
+    #[arg(long, value_name = "FILE")]
+    pub profile_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// A control statement to place.
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+
+    /// A spreadsheet of statements instead of TEXT.
+    #[arg(long, value_name = "FILE", requires = "text_column")]
+    pub input: Option<PathBuf>,
+
+    /// The header of the column that holds the statements.
+    #[arg(long, value_name = "HEADER")]
+    pub text_column: Option<String>,
+
+    /// Which catalog to suggest from.
+    #[arg(long, default_value = "iso27001-2022", value_parser = ["iso27001-2022", "tsc-2017"])]
+    pub to: String,
+
+    /// Candidates per statement.
+    #[arg(long, default_value_t = 3, value_name = "K")]
+    pub top: usize,
+
+    /// Output format.
+    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+    pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The spreadsheet to report on.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+
+    /// Output file: `.html` or `.md` (default: `<input stem>.report.html`).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<String>,
+
+    /// A template of your own (minijinja), rendered with the same context.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+
+    /// TSC categories in scope, comma-separated (security is always in).
+    #[arg(long, value_name = "LIST")]
+    pub scope: Option<String>,
+
+    /// Observation window of a SOC 2 Type II examination, in months.
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub window_months: u32,
+
+    /// Mapping files that add to or replace pairs of the built-in mapping.
+    #[arg(long = "mapping", value_name = "FILE")]
+    pub mappings: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// iso27001-2022, iso27001-2013 or tsc-2017.
+    #[arg(value_name = "FRAMEWORK", value_parser = ["iso27001-2022", "iso27001-2013", "tsc-2017"])]
+    pub framework: String,
+
+    /// Output format.
+    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+    pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A control, clause or criterion id in any spelling: A.5.15, 5.15, CC6.1, A.9.2.3, clause 6.1.2.
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Mapping files that add to or replace pairs of the built-in mapping.
+    #[arg(long = "mapping", value_name = "FILE")]
+    pub mappings: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MappingCommand {
+    /// Check a mapping file (default: the built-in one): ids, values, duplicates, rationale, completeness.
+    #[command(after_help = "Examples:
+  crosswalk mapping validate
+  crosswalk mapping validate my-overrides.csv")]
+    Validate {
+        /// The mapping file to check.
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Print the effective mapping, one row per pair.
+    #[command(after_help = "Examples:
+  crosswalk mapping export --format csv > mapping.csv
+  crosswalk mapping export --format json --mapping ours.csv")]
+    Export {
+        /// Output format.
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+
+        /// Mapping files that add to or replace pairs of the built-in mapping.
+        #[arg(long = "mapping", value_name = "FILE")]
+        mappings: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, powershell or elvish.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,88 @@
+//! `crosswalk mapping validate|export`: check a mapping file, or print the effective mapping.
+
+use serde::Serialize;
+
+use super::Context;
+use crate::cli::MappingCommand;
+use crate::error::{Error, Exit};
+use crate::mapping::{self, Mapping};
+use crate::read;
+use crate::report::csv_safe;
+use crate::write::{write_output, Destination};
+
+pub fn run(ctx: &Context, cmd: MappingCommand) -> Result<Exit, Error> {
+    match cmd {
+        MappingCommand::Validate { file } => validate(ctx, file.as_deref()),
+        MappingCommand::Export { format, mappings } => export(&ctx.mapping(&mappings)?, &format),
+    }
+}
+
+/// Every problem on stderr with file and row; exit 1 when there is any.
+fn validate(ctx: &Context, file: Option<&std::path::Path>) -> Result<Exit, Error> {
+    let data = match file {
+        Some(p) => read::read_text(p)?,
+        None => ctx.files.mapping.clone(),
+    };
+    let (pairs, mut problems) = mapping::parse(&data, &ctx.catalogs);
+    if problems.is_empty() {
+        let m = Mapping::load(&data, &[], &ctx.catalogs)?;
+        problems.extend(m.check_complete(&ctx.catalogs, &data.name));
+    }
+    for p in &problems {
+        eprintln!("{}: {}", p.at, p.message);
+    }
+    if problems.is_empty() {
+        let sources = pairs.iter().filter_map(|p| p.source.as_ref()).collect::<std::collections::BTreeSet<_>>().len();
+        let targets = pairs.iter().filter_map(|p| p.target.as_ref()).collect::<std::collections::BTreeSet<_>>().len();
+        eprintln!(
+            "{}: ok: {} pairs, {sources} ISO ids, {targets} criteria, every Annex A control and criterion has a row",
+            data.name,
+            pairs.len()
+        );
+        Ok(Exit::Success)
+    } else {
+        eprintln!("{}: {} problem(s)", data.name, problems.len());
+        Ok(Exit::DataProblems)
+    }
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    source: &'a str,
+    target: &'a str,
+    relationship: &'a str,
+    strength: u8,
+    rationale: &'a str,
+    agreeing_sources: String,
+}
+
+fn export(m: &Mapping, format: &str) -> Result<Exit, Error> {
+    let rows: Vec<Row> = m
+        .pairs
+        .iter()
+        .map(|p| Row {
+            source: p.source.as_ref().map_or("", |s| s.as_str()),
+            target: p.target.as_ref().map_or("", |t| t.as_str()),
+            relationship: p.relationship.as_str(),
+            strength: p.strength,
+            rationale: &p.rationale,
+            agreeing_sources: p.agreeing_sources.join(";"),
+        })
+        .collect();
+    let bytes = if format == "json" {
+        let mut b =
+            serde_json::to_vec_pretty(&serde_json::json!({"version": m.version, "pairs": rows})).unwrap_or_default();
+        b.push(b'\n');
+        b
+    } else {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(["source", "target", "relationship", "strength", "rationale"]);
+        for r in &rows {
+            let _ =
+                w.write_record([r.source, r.target, r.relationship, &r.strength.to_string(), &csv_safe(r.rationale)]);
+        }
+        w.into_inner().unwrap_or_default()
+    };
+    write_output(&Destination::Stdout, &bytes)?;
+    Ok(Exit::Success)
+}

@@ -1,0 +1,120 @@
+//! One module per subcommand, each with a `run()` that reads like a table of contents, and the shared set-up:
+//! data files, catalogs, the mapping, and the validated settings for reading an input.
+
+pub mod catalog;
+pub mod completions;
+pub mod explain;
+pub mod import;
+pub mod map;
+pub mod mapping;
+pub mod report;
+pub mod suggest;
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog::{Catalogs, DataFiles};
+use crate::cli::{Cli, Command, ReadArgs};
+use crate::error::{Error, Exit};
+use crate::ids::Framework;
+use crate::import::{Role, Settings};
+use crate::mapping::Mapping;
+use crate::read::{self, Limits};
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<Exit, Error> {
+    let ctx = Context::load(cli.data_dir.as_deref())?;
+    let ui = Ui { quiet: cli.quiet, verbose: cli.verbose };
+    match cli.command {
+        Command::Map(args) => map::run(&ctx, &ui, args),
+        Command::Import(args) => import::run(&ctx, &ui, args),
+        Command::Suggest(args) => suggest::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, &ui, args),
+        Command::Catalog(args) => catalog::run(&ctx, args),
+        Command::Explain(args) => explain::run(&ctx, args),
+        Command::Mapping(cmd) => mapping::run(&ctx, cmd),
+        Command::Completions(args) => completions::run(args),
+    }
+}
+
+/// How chatty to be on stderr.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+/// Data files and catalogs for this run.
+pub struct Context {
+    pub files: DataFiles,
+    pub catalogs: Catalogs,
+}
+
+impl Context {
+    pub fn load(data_dir: Option<&Path>) -> Result<Context, Error> {
+        let mut files = DataFiles::builtin();
+        if let Some(dir) = data_dir {
+            for (name, file) in read::read_data_dir(dir)? {
+                files.replace(&name, file);
+            }
+        }
+        let catalogs = Catalogs::load(&files)?;
+        Ok(Context { files, catalogs })
+    }
+
+    /// The built-in mapping with `--mapping` overlays applied.
+    pub fn mapping(&self, overlays: &[PathBuf]) -> Result<Mapping, Error> {
+        let overlays = overlays.iter().map(|p| read::read_text(p)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Mapping::load(&self.files.mapping, &overlays, &self.catalogs)?)
+    }
+}
+
+/// Validates the flags that say how to read an input.
+pub fn read_settings(args: &ReadArgs) -> Result<(Settings, Limits), Error> {
+    let from = match args.from.as_str() {
+        "auto" => None,
+        key => Some(Framework::from_key(key).ok_or_else(|| Error::Usage(format!("unknown framework `{key}`")))?),
+    };
+    let mut columns = Vec::new();
+    for spec in &args.columns {
+        let Some((role, header)) = spec.split_once('=') else {
+            return Err(Error::Usage(format!("--column `{spec}`: expected ROLE=HEADER, for example --column id=Ref")));
+        };
+        let role = Role::from_key(role).ok_or_else(|| {
+            Error::Usage(format!(
+                "--column `{spec}`: unknown role `{role}`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency"
+            ))
+        })?;
+        if header.trim().is_empty() {
+            return Err(Error::Usage(format!("--column `{spec}`: the header after `=` is empty")));
+        }
+        columns.push((role, header.trim().to_string()));
+    }
+    if args.header_row == Some(0) {
+        return Err(Error::Usage("--header-row counts from 1, as the spreadsheet shows rows".into()));
+    }
+    let settings = Settings { sheet: args.sheet.clone(), header_row: args.header_row, columns, from };
+    let limits = Limits { max_inflated: args.max_inflated_mb.saturating_mul(1024 * 1024) };
+    Ok((settings, limits))
+}
+
+/// Plain text table with aligned columns (for `table` formats on a terminal).
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| {
+            rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0).max(headers[i].len())
+        })
+        .collect();
+    let line = |cells: Vec<&str>| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:<w$}", w = if i + 1 == cells.len() { 0 } else { widths[i] }))
+            .collect();
+        padded.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = line(headers.to_vec());
+    for r in rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}

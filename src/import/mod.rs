@@ -1,0 +1,713 @@
+//! Normalise: a read [`Source`] becomes [`Imported`] control rows. Picks the sheet and header row, assigns column
+//! roles, reads ids (several per cell, 2013 ids carried to 2022, numbers repaired), applicability and status, and
+//! returns every finding as an [`Issue`] with its location instead of failing the run.
+
+pub mod layout;
+pub mod values;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalog::Catalogs;
+use crate::ids::{resolve, split_cell, BareHint, ControlId, Framework, RawId};
+use crate::issue::{Issue, Location};
+use crate::read::{Cell, RawRow, RawTable, Source};
+pub use layout::{ColumnRole, Role};
+pub use values::Status;
+
+/// How the user asked the input to be read (validated flags).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub sheet: Option<String>,
+    /// 1-based header row.
+    pub header_row: Option<usize>,
+    /// `--column ROLE=HEADER` overrides.
+    pub columns: Vec<(Role, String)>,
+    /// `None` detects the framework.
+    pub from: Option<Framework>,
+}
+
+/// How a row was placed on the reference catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchedBy {
+    Id,
+    Title,
+    Text,
+    Transition,
+    None,
+}
+
+impl MatchedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchedBy::Id => "id",
+            MatchedBy::Title => "title",
+            MatchedBy::Text => "text",
+            MatchedBy::Transition => "transition",
+            MatchedBy::None => "none",
+        }
+    }
+}
+
+/// Whether a person should look at a row's match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Review {
+    Auto,
+    NeedsReview,
+}
+
+/// A runner-up candidate from the text matcher, shown for review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub id: ControlId,
+    pub score: f64,
+    pub title: String,
+    /// Terms and fields that made the match.
+    pub why: Vec<String>,
+}
+
+/// One control row as understood.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedRow {
+    /// Row number as the spreadsheet shows it.
+    pub row: usize,
+    /// The id cell as written.
+    pub raw_id: Option<String>,
+    /// Canonical ids (2013 ids replaced by their 2022 successors).
+    pub ids: Vec<ControlId>,
+    pub framework: Option<Framework>,
+    pub matched_by: MatchedBy,
+    pub score: f64,
+    pub review: Review,
+    pub applicable: Option<bool>,
+    pub status: Option<Status>,
+    /// The raw status text, kept for the workbook.
+    pub status_text: Option<String>,
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub justification: Option<String>,
+    pub owner: Option<String>,
+    pub evidence: Option<String>,
+    pub frequency: Option<String>,
+    /// How ambiguous ids were read, transitions, repairs.
+    pub notes: Vec<String>,
+    /// Runner-up candidates when matched by text.
+    pub candidates: Vec<Candidate>,
+}
+
+impl ImportedRow {
+    /// Title, else text: what the matcher reads.
+    pub fn label(&self) -> String {
+        match (&self.title, &self.text) {
+            (Some(t), Some(x)) => format!("{t}. {x}"),
+            (Some(t), None) => t.clone(),
+            (None, Some(x)) => x.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The understood input.
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    pub file: String,
+    pub sha256: String,
+    pub sheet: Option<String>,
+    /// 1-based header row; 0 when the sheet has no header.
+    pub header_row: usize,
+    pub framework: Framework,
+    pub columns: Vec<ColumnRole>,
+    pub rows: Vec<ImportedRow>,
+    pub issues: Vec<Issue>,
+}
+
+/// Why the input's controls could not be found.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: no sheet named '{wanted}'; the sheets are {}{}", list(.available), nearest(.suggestion))]
+    SheetNotFound { file: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
+    #[error("{at}: no column with header `{wanted}` for --column {role}={wanted}; the headers are {}{}", list(.available), nearest(.suggestion))]
+    ColumnNotFound { at: Location, role: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
+    #[error("{at}: --header-row {row} is past the last row ({last})")]
+    HeaderRowOutOfRange { at: Location, row: usize, last: usize },
+    #[error("{file}: no controls found: {why}")]
+    NoControls { file: String, why: String },
+    #[error("{at}: the header has no data rows below it")]
+    NoDataRows { at: Location },
+    #[error("{at}: {message}")]
+    Layout { at: Location, message: String },
+}
+
+fn list(items: &[String]) -> String {
+    items.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+}
+
+fn nearest(s: &Option<String>) -> String {
+    s.as_ref().map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default()
+}
+
+/// The closest name by Jaro-Winkler, if close enough to suggest.
+pub fn closest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let w = wanted.to_lowercase();
+    names
+        .into_iter()
+        .map(|n| (strsim::jaro_winkler(&w, &n.to_lowercase()), n))
+        .filter(|(s, _)| *s >= 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n.to_string())
+}
+
+/// Reads the control rows out of a source.
+pub fn import(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Result<Imported, ImportError> {
+    let table = choose_sheet(source, settings)?;
+    let at = || Location::file(&source.file).sheet(table.sheet.as_deref());
+    let header_index = match settings.header_row {
+        Some(n) => {
+            let last = table.rows.last().map_or(0, |r| r.number);
+            Some(
+                table
+                    .rows
+                    .iter()
+                    .position(|r| r.number >= n)
+                    .filter(|&i| table.rows[i].number == n)
+                    .ok_or(ImportError::HeaderRowOutOfRange { at: at(), row: n, last })?,
+            )
+        }
+        None => layout::find_header_row(table),
+    };
+    let empty_header = RawRow { number: 0, cells: Vec::new() };
+    let header = header_index.map_or(&empty_header, |i| &table.rows[i]);
+    let data: Vec<&RawRow> =
+        table.rows.iter().skip(header_index.map_or(0, |i| i + 1)).filter(|r| !r.is_blank()).collect();
+    if data.is_empty() {
+        if header_index.is_some() {
+            return Err(ImportError::NoDataRows { at: at().row(header.number) });
+        }
+        return Err(ImportError::NoControls { file: source.file.clone(), why: "the sheet is empty".into() });
+    }
+    let mut columns = layout::roles_from_header(header);
+    apply_overrides(&mut columns, header, settings, &at)?;
+    detect_by_content(&mut columns, header, &data);
+    if !columns.iter().any(|c| matches!(c.role, Role::Id | Role::Title | Role::Text)) {
+        let found: Vec<String> = header.cells.iter().map(Cell::text).filter(|t| !t.trim().is_empty()).collect();
+        let why = if found.is_empty() {
+            "no column holds control ids, titles or descriptions".to_string()
+        } else {
+            format!(
+                "no column holds control ids, titles or descriptions (headers found: {}); name one with --column id=HEADER",
+                list(&found)
+            )
+        };
+        return Err(ImportError::NoControls { file: source.file.clone(), why });
+    }
+    check_wide_matrix(header, &columns, &at)?;
+    let mut issues = Vec::new();
+    let rows = read_rows(&data, header, &columns, settings, catalogs, &at, &mut issues);
+    if rows.is_empty() {
+        return Err(ImportError::NoControls {
+            file: source.file.clone(),
+            why: format!(
+                "sheet{} has {} rows but none holds a control id or a control text",
+                table.sheet.as_ref().map(|s| format!(" '{s}'")).unwrap_or_default(),
+                data.len()
+            ),
+        });
+    }
+    let framework = settings.from.unwrap_or_else(|| detect_framework(&rows));
+    Ok(Imported {
+        file: source.file.clone(),
+        sha256: source.sha256.clone(),
+        sheet: table.sheet.clone(),
+        header_row: header_index.map_or(0, |i| table.rows[i].number),
+        framework,
+        columns,
+        rows,
+        issues,
+    })
+}
+
+fn choose_sheet<'a>(source: &'a Source, settings: &Settings) -> Result<&'a RawTable, ImportError> {
+    let names: Vec<String> = source.tables.iter().filter_map(|t| t.sheet.clone()).collect();
+    if let Some(wanted) = &settings.sheet {
+        if let Some(t) =
+            source.tables.iter().find(|t| t.sheet.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(wanted.trim())))
+        {
+            return Ok(t);
+        }
+        if source.tables.len() == 1 && source.tables[0].sheet.is_none() {
+            return Ok(&source.tables[0]);
+        }
+        return Err(ImportError::SheetNotFound {
+            file: source.file.clone(),
+            wanted: wanted.clone(),
+            suggestion: closest(wanted, names.iter().map(String::as_str)),
+            available: names,
+        });
+    }
+    let best = source
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let aside = t.sheet.as_deref().is_some_and(layout::is_aside_sheet);
+            let score = layout::sheet_score(t);
+            (if aside { score / 4 } else { score }, std::cmp::Reverse(i), t)
+        })
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    match best {
+        Some((_, _, t)) => Ok(t),
+        None => Err(ImportError::NoControls { file: source.file.clone(), why: "the workbook has no sheets".into() }),
+    }
+}
+
+fn apply_overrides(
+    columns: &mut Vec<ColumnRole>,
+    header: &RawRow,
+    settings: &Settings,
+    at: &dyn Fn() -> Location,
+) -> Result<(), ImportError> {
+    for (role, wanted) in &settings.columns {
+        let headers: Vec<String> = header.cells.iter().map(|c| c.text().trim().to_string()).collect();
+        let index = headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(wanted.trim()))
+            .or_else(|| column_from_letter(wanted).filter(|&i| i < headers.len().max(1) + 26));
+        let Some(index) = index else {
+            let available: Vec<String> = headers.iter().filter(|h| !h.is_empty()).cloned().collect();
+            return Err(ImportError::ColumnNotFound {
+                at: at().row(header.number),
+                role: role.key().into(),
+                wanted: wanted.clone(),
+                suggestion: closest(wanted, available.iter().map(String::as_str)),
+                available,
+            });
+        };
+        columns.retain(|c| c.role != *role && c.index != index);
+        columns.push(ColumnRole {
+            role: *role,
+            index,
+            header: headers.get(index).cloned().unwrap_or_default(),
+            reason: format!("--column {}={wanted}", role.key()),
+        });
+    }
+    columns.sort_by_key(|c| c.index);
+    Ok(())
+}
+
+/// `C` -> 2 for `--column id=C` when the sheet has no header.
+fn column_from_letter(s: &str) -> Option<usize> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 3 || !s.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    Some(s.bytes().fold(0usize, |n, b| n * 26 + (b - b'A' + 1) as usize) - 1)
+}
+
+/// Finds an id column and an applicability column from cell contents when the header did not name them.
+fn detect_by_content(columns: &mut Vec<ColumnRole>, header: &RawRow, data: &[&RawRow]) {
+    let width = data.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let sample: Vec<&&RawRow> = data.iter().take(500).collect();
+    let taken = |columns: &Vec<ColumnRole>, i: usize| columns.iter().any(|c| c.index == i);
+    // The id column named by a header may hold no ids (a `No.` column of 1, 2, 3): prefer a column that does.
+    let id_count = |i: usize| sample.iter().filter(|r| layout::is_id_cell(&r.cell(i).text())).count();
+    let existing_id = columns.iter().find(|c| c.role == Role::Id).map(|c| c.index);
+    let best = (0..width)
+        .filter(|&i| existing_id == Some(i) || !taken(columns, i))
+        .map(|i| (id_count(i), i))
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    if let Some((count, index)) = best {
+        let existing_count = existing_id.map_or(0, id_count);
+        if count * 2 >= sample.len().min(20)
+            && count > existing_count.saturating_mul(2)
+            && Some(index) != existing_id
+        {
+            columns.retain(|c| c.role != Role::Id);
+            columns.push(ColumnRole {
+                role: Role::Id,
+                index,
+                header: header.cell(index).text().trim().to_string(),
+                reason: format!("cells: {count} of {} parse as ids", sample.len()),
+            });
+        }
+    }
+    if !columns.iter().any(|c| c.role == Role::Applicable) {
+        for i in 0..width {
+            if taken(columns, i) {
+                continue;
+            }
+            let filled: Vec<String> =
+                sample.iter().map(|r| r.cell(i).text()).filter(|t| !t.trim().is_empty()).collect();
+            let yes_no = filled.iter().filter(|t| values::parse_applicable(t).is_some() && t.len() <= 16).count();
+            if filled.len() >= 3
+                && yes_no * 10 >= filled.len() * 9
+                && values::parse_status(&filled[0]).is_none_or(|_| yes_no == filled.len())
+            {
+                columns.push(ColumnRole {
+                    role: Role::Applicable,
+                    index: i,
+                    header: header.cell(i).text().trim().to_string(),
+                    reason: format!("cells: {yes_no} of {} are yes/no values", filled.len()),
+                });
+                break;
+            }
+        }
+    }
+    // No title column, but an unnamed text column right of the id: use it as title.
+    if !columns.iter().any(|c| matches!(c.role, Role::Title | Role::Text)) {
+        if let Some(id) = columns.iter().find(|c| c.role == Role::Id).map(|c| c.index) {
+            if let Some(i) = (0..width).find(|&i| {
+                i != id
+                    && !taken(columns, i)
+                    && sample.iter().filter(|r| r.cell(i).text().len() > 8).count() * 2 >= sample.len()
+            }) {
+                columns.push(ColumnRole {
+                    role: Role::Title,
+                    index: i,
+                    header: header.cell(i).text().trim().to_string(),
+                    reason: "cells: text next to the ids".into(),
+                });
+            }
+        }
+    }
+    columns.sort_by_key(|c| c.index);
+}
+
+/// A header whose cells are themselves control ids is a wide matrix (one column per control): refuse with advice.
+fn check_wide_matrix(header: &RawRow, columns: &[ColumnRole], at: &dyn Fn() -> Location) -> Result<(), ImportError> {
+    let id_headers = header.cells.iter().filter(|c| layout::is_id_cell(&c.text())).count();
+    if id_headers >= 10 && !columns.iter().any(|c| c.role == Role::Id && !layout::is_id_cell(&c.header)) {
+        return Err(ImportError::Layout {
+            at: at().row(header.number),
+            message: format!(
+                "this is a wide matrix: {id_headers} header cells are control ids (one column per control), not one row per control; transpose it so each control is a row with an id column, or export the list view"
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn column(columns: &[ColumnRole], role: Role) -> Option<&ColumnRole> {
+    columns.iter().find(|c| c.role == role)
+}
+
+fn read_rows(
+    data: &[&RawRow],
+    header: &RawRow,
+    columns: &[ColumnRole],
+    settings: &Settings,
+    catalogs: &Catalogs,
+    at: &dyn Fn() -> Location,
+    issues: &mut Vec<Issue>,
+) -> Vec<ImportedRow> {
+    let id_col = column(columns, Role::Id);
+    let text_of = |row: &RawRow, role: Role| -> Option<String> {
+        let c = column(columns, role)?;
+        let t = crate::ids::clean_spaces(&row.cell(c.index).text()).trim().to_string();
+        (!t.is_empty()).then_some(t)
+    };
+    let cell_at = |row: &RawRow, c: &ColumnRole| {
+        at().row(row.number).column(
+            c.index,
+            Some(&c.header)
+                .filter(|h| !h.is_empty())
+                .map(String::as_str)
+                .or(Some(header.cell(c.index).text().as_str()).filter(|h| !h.is_empty())),
+        )
+    };
+    let hint = id_col.map_or(BareHint::Annex, |c| column_hint(data, c.index));
+    let mut out: Vec<ImportedRow> = Vec::new();
+    let mut previous: Option<ControlId> = None;
+    for row in data {
+        let raw_cell = id_col.map(|c| row.cell(c.index).clone()).unwrap_or(Cell::Empty);
+        let raw_id = (!raw_cell.is_empty()).then(|| raw_cell.text().trim().to_string());
+        let mut title = text_of(row, Role::Title);
+        let text = text_of(row, Role::Text);
+        let mut ids: Vec<ControlId> = Vec::new();
+        let mut frameworks: Vec<Framework> = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
+        let mut matched_by = MatchedBy::None;
+        let mut row_error = false;
+        if let (Some(c), Some(raw)) = (id_col, &raw_id) {
+            let split = split_cell(raw);
+            if title.is_none() && !split.rest.is_empty() && !split.tokens.is_empty() {
+                title = Some(split.rest.clone());
+            }
+            for token in &split.tokens {
+                let raw_token = repair_number(&raw_cell, &token.raw, title.as_deref(), previous.as_ref(), catalogs);
+                if let Some((fixed, why)) = &raw_token {
+                    issues.push(Issue::warning(cell_at(row, c), why.clone()));
+                    notes.push(why.clone());
+                    let _ = fixed;
+                }
+                let raw_token = raw_token.map(|(r, _)| r).unwrap_or_else(|| token.raw.clone());
+                let row_hint = bare_hint_for_row(&raw_token, title.as_deref(), catalogs).unwrap_or(hint);
+                match resolve(&raw_token, catalogs, row_hint) {
+                    Ok(r) => {
+                        if let Some(note) = &r.note {
+                            notes.push(note.clone());
+                            if note.contains("Processing Integrity") {
+                                issues.push(Issue::warning(cell_at(row, c), note.clone()));
+                            }
+                        }
+                        if r.framework == Framework::Iso2013 {
+                            let successors = catalogs.successors(r.id.as_str());
+                            for t in &successors {
+                                if !ids.contains(&t.to) {
+                                    ids.push(t.to.clone());
+                                }
+                            }
+                            let to: Vec<String> = successors.iter().map(|t| format!("`{}`", t.to)).collect();
+                            let merged = successors.iter().any(|t| t.change == "merged");
+                            let mut note = format!("ISO 27001:2013 `{}` carried to 2022 {}", r.id, to.join(", "));
+                            if merged {
+                                let others: Vec<String> = successors
+                                    .iter()
+                                    .flat_map(|t| catalogs.predecessors(t.to.as_str()))
+                                    .filter(|p| p.from != r.id)
+                                    .map(|p| format!("`{}`", p.from))
+                                    .collect();
+                                if !others.is_empty() {
+                                    note.push_str(&format!(" (merged there with {})", others.join(", ")));
+                                }
+                            }
+                            notes.push(note);
+                            frameworks.push(Framework::Iso2013);
+                            matched_by = MatchedBy::Transition;
+                        } else {
+                            if !ids.contains(&r.id) {
+                                ids.push(r.id.clone());
+                            }
+                            frameworks.push(r.framework);
+                            if matched_by != MatchedBy::Transition {
+                                matched_by = MatchedBy::Id;
+                            }
+                        }
+                    }
+                    Err(message) => {
+                        issues.push(Issue::error(cell_at(row, c), message));
+                        row_error = true;
+                    }
+                }
+            }
+            for rejected in &split.rejected {
+                issues.push(Issue::error(cell_at(row, c), format!("`{rejected}` looks like an id but is not one")));
+                row_error = true;
+            }
+            if split.tokens.is_empty() && split.rejected.is_empty() && is_group_row(row, &title, &text) {
+                continue;
+            }
+        } else if title.is_none() && text.is_none() {
+            continue;
+        }
+        if ids.is_empty() && title.is_none() && text.is_none() && !row_error {
+            // A free-text id such as `ACME-AC-01` with nothing to match it by.
+            if raw_id.is_none() {
+                continue;
+            }
+        }
+        if is_group_row(row, &title, &text) && ids.is_empty() && !row_error {
+            continue;
+        }
+        if let Some(last) = ids.last() {
+            previous = Some(last.clone());
+        }
+        let applicable = column(columns, Role::Applicable).and_then(|c| {
+            let t = row.cell(c.index).text();
+            if t.trim().is_empty() {
+                return None;
+            }
+            let v = values::parse_applicable(&t);
+            if v.is_none() {
+                issues.push(Issue::warning(
+                    cell_at(row, c),
+                    format!("applicability `{}` is not a yes/no value; left blank", t.trim()),
+                ));
+            }
+            v
+        });
+        let status_text = text_of(row, Role::Status);
+        let status = status_text.as_deref().and_then(values::parse_status);
+        let framework = frameworks.first().copied();
+        let (score, review) = match matched_by {
+            MatchedBy::Id | MatchedBy::Transition => (1.0, Review::Auto),
+            _ => (0.0, Review::NeedsReview),
+        };
+        let _ = settings;
+        out.push(ImportedRow {
+            row: row.number,
+            raw_id,
+            ids,
+            framework,
+            matched_by,
+            score,
+            review,
+            applicable,
+            status,
+            status_text,
+            title,
+            text,
+            justification: text_of(row, Role::Justification),
+            owner: text_of(row, Role::Owner),
+            evidence: text_of(row, Role::Evidence),
+            frequency: text_of(row, Role::Frequency),
+            notes,
+            candidates: Vec::new(),
+        });
+    }
+    warn_duplicates(&out, id_col, header, at, issues);
+    out
+}
+
+/// A theme or group row: `5 Organizational controls` spread over merged cells, with nothing else.
+fn is_group_row(row: &RawRow, title: &Option<String>, text: &Option<String>) -> bool {
+    let distinct: std::collections::BTreeSet<String> =
+        row.cells.iter().filter(|c| !c.is_empty()).map(|c| c.text().trim().to_string()).collect();
+    distinct.len() <= 1 && (title.is_some() || text.is_some() || !distinct.is_empty()) && {
+        let t = distinct.iter().next().cloned().unwrap_or_default();
+        let split = split_cell(&t);
+        split.tokens.len() <= 1
+            && split.tokens.first().is_none_or(|tok| matches!(tok.raw, RawId::Bare(ref p) if p.len() == 1))
+    }
+}
+
+/// Bare ids in this column: Annex A when they include numbers no clause has (`5.15`), clauses when they include
+/// numbers no Annex A control has (`4.1`, `9.2`, `10.1`, `6.1.2`).
+fn column_hint(data: &[&RawRow], index: usize) -> BareHint {
+    let mut annex_only = 0;
+    let mut clause_only = 0;
+    for row in data {
+        for token in split_cell(&row.cell(index).text()).tokens {
+            match token.raw {
+                RawId::Bare(ref p) if p.len() == 2 && (5..=8).contains(&p[0]) && p[1] > 5 => annex_only += 1,
+                RawId::Bare(ref p) if p[0] == 4 || p[0] >= 9 || p.len() == 3 => clause_only += 1,
+                RawId::Annex(..) => annex_only += 1,
+                RawId::Clause(..) => clause_only += 1,
+                _ => {}
+            }
+        }
+    }
+    if clause_only > 0 && annex_only == 0 {
+        BareHint::Clause
+    } else {
+        BareHint::Annex
+    }
+}
+
+/// For a bare `5.1` with a title beside it: the title decides between clause 5.1 and Annex A 5.1.
+fn bare_hint_for_row(raw: &RawId, title: Option<&str>, catalogs: &Catalogs) -> Option<BareHint> {
+    let RawId::Bare(parts) = raw else { return None };
+    let title = title?.to_lowercase();
+    let clause_id = parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(".");
+    let clause = catalogs.iso2022.get(&clause_id)?;
+    let annex = catalogs.iso2022.get(&format!("A.{clause_id}"))?;
+    let sim = |t: &str| strsim::normalized_levenshtein(&title, &t.to_lowercase());
+    let (c, a) = (sim(&clause.title), sim(&annex.title));
+    if (c - a).abs() < 0.1 {
+        return None;
+    }
+    Some(if c > a { BareHint::Clause } else { BareHint::Annex })
+}
+
+/// Excel stores `5.10` as the number 5.1. For a numeric id cell that may have lost a trailing zero, decide from the
+/// title, then from the previous row, whether `5.1` meant `5.10`.
+fn repair_number(
+    cell: &Cell,
+    raw: &RawId,
+    title: Option<&str>,
+    previous: Option<&ControlId>,
+    catalogs: &Catalogs,
+) -> Option<(RawId, String)> {
+    let Cell::Number(_) = cell else { return None };
+    let (theme, n) = match raw {
+        RawId::Bare(p) if p.len() == 2 => (p[0], p[1]),
+        RawId::Annex(t, n) => (*t, *n),
+        _ => return None,
+    };
+    if n >= 10 {
+        return None;
+    }
+    let short = format!("A.{theme}.{n}");
+    let long = format!("A.{theme}.{}", n * 10);
+    let long_entry = catalogs.iso2022.get(&long)?;
+    let short_entry = catalogs.iso2022.get(&short);
+    let by_title = title.map(|t| {
+        let t = t.to_lowercase();
+        let s = |e: &crate::catalog::Entry| strsim::normalized_levenshtein(&t, &e.title.to_lowercase());
+        (s(long_entry), short_entry.map_or(0.0, s))
+    });
+    let prefer_long = match by_title {
+        Some((l, s)) if (l - s).abs() >= 0.15 => l > s,
+        _ => previous.is_some_and(|p| {
+            let k = p.sort_key().2;
+            // After A.5.9 comes A.5.10; after A.5.19 comes A.5.20.
+            k.len() == 2 && k[0] == theme && (k[1] == n * 10 - 1)
+        }),
+    };
+    if !prefer_long {
+        return None;
+    }
+    let how = if by_title.is_some_and(|(l, s)| (l - s).abs() >= 0.15) { "the title" } else { "the row before" };
+    Some((
+        RawId::Annex(theme, n * 10),
+        format!("id typed as the number {theme}.{n} read as `{long}` (Excel drops the trailing zero of {theme}.{}); decided by {how}", n * 10),
+    ))
+}
+
+fn warn_duplicates(
+    rows: &[ImportedRow],
+    id_col: Option<&ColumnRole>,
+    header: &RawRow,
+    at: &dyn Fn() -> Location,
+    issues: &mut Vec<Issue>,
+) {
+    let mut first: BTreeMap<&ControlId, usize> = BTreeMap::new();
+    for r in rows {
+        if r.ids.len() != 1 || r.matched_by != MatchedBy::Id {
+            continue;
+        }
+        let id = &r.ids[0];
+        match first.get(id) {
+            Some(&row) => {
+                let mut loc = at().row(r.row);
+                if let Some(c) = id_col {
+                    loc = loc.column(c.index, Some(header.cell(c.index).text().as_str()));
+                }
+                issues.push(Issue::warning(
+                    loc,
+                    format!("`{id}` appears again (first on row {row}); both rows are kept"),
+                ));
+            }
+            None => {
+                first.insert(id, r.row);
+            }
+        }
+    }
+}
+
+/// The framework most rows' ids belong to; `custom` when rows carry no ids.
+fn detect_framework(rows: &[ImportedRow]) -> Framework {
+    let mut counts: BTreeMap<Framework, usize> = BTreeMap::new();
+    for r in rows {
+        if let Some(f) = r.framework {
+            *counts.entry(f).or_default() += 1;
+        }
+    }
+    let iso =
+        counts.get(&Framework::Iso2022).copied().unwrap_or(0) + counts.get(&Framework::Iso2013).copied().unwrap_or(0);
+    let tsc = counts.get(&Framework::Tsc2017).copied().unwrap_or(0);
+    if iso == 0 && tsc == 0 {
+        return Framework::Custom;
+    }
+    if tsc > iso {
+        Framework::Tsc2017
+    } else if counts.get(&Framework::Iso2013).copied().unwrap_or(0)
+        > counts.get(&Framework::Iso2022).copied().unwrap_or(0)
+    {
+        Framework::Iso2013
+    } else {
+        Framework::Iso2022
+    }
+}

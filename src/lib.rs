@@ -1,0 +1,53 @@
+//! crosswalk: ISO/IEC 27001 control spreadsheets to SOC 2 crosswalks, and back.
+//!
+//! The pipeline, one stage per module, data flowing one way:
+//!
+//! ```text
+//! read::read_path          file            -> Source (RawTables with spreadsheet row numbers)
+//! import::import           Source          -> Imported rows (sheet, header, column roles, canonical ids)
+//! matching::match_rows     rows without id -> ids by title, then by text
+//! crosswalk::build         rows + mapping  -> Crosswalk (targets per row, coverage per criterion)
+//! report::*                Crosswalk       -> workbook, JSON, CSV, report bytes
+//! write::write_output      bytes           -> file (atomic) or stdout
+//! ```
+//!
+//! Only `read` and `write` touch the file system; every stage between takes values and returns values, and
+//! returns its row-level findings as [`issue::Issue`]s beside its result.
+
+pub mod catalog;
+pub mod cli;
+pub mod cmd;
+pub mod crosswalk;
+pub mod error;
+pub mod ids;
+pub mod import;
+pub mod issue;
+pub mod mapping;
+pub mod matching;
+pub mod read;
+pub mod report;
+pub mod write;
+
+use catalog::Catalogs;
+use ids::Framework;
+use import::{ImportError, Imported, Settings};
+use read::Source;
+
+/// Read stage done; understand the rows and place those without ids (by title, then by text).
+pub fn understand(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Result<Imported, ImportError> {
+    let mut imported = import::import(source, settings, catalogs)?;
+    let catalog = match imported.framework {
+        Framework::Tsc2017 => Framework::Tsc2017,
+        _ => Framework::Iso2022,
+    };
+    matching::match_rows(&mut imported.rows, catalogs, catalog);
+    Ok(imported)
+}
+
+/// ISO input maps to SOC 2, SOC 2 input maps to ISO, free-text controls (placed on ISO) map to SOC 2.
+pub fn default_target(from: Framework) -> Framework {
+    match from {
+        Framework::Tsc2017 => Framework::Iso2022,
+        _ => Framework::Tsc2017,
+    }
+}

@@ -1,0 +1,23 @@
+//! The `crosswalk` binary: parse the command line, run it, print an error once, return the exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match crosswalk::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print to stdout and succeed; usage errors exit 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match crosswalk::cmd::run(cli) {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(e) => {
+            eprintln!("crosswalk: error: {e}");
+            ExitCode::from(e.exit() as u8)
+        }
+    }
+}

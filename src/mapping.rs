@@ -1,0 +1,398 @@
+//! The curated ISO 27001:2022 -> SOC 2 mapping: load, validate, look up in both directions.
+//!
+//! The built-in mapping is `mappings/iso27001-2022-to-tsc-2017.csv`. Files given with `--mapping` are overlays: a
+//! row replaces the built-in row for the same (source, target) pair or adds a new one; a `none` row with both ids
+//! set takes a pair out of coverage.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::catalog::data::DataFile;
+use crate::catalog::Catalogs;
+use crate::ids::ControlId;
+use crate::issue::{Issue, Location};
+
+/// Version of the curated mapping shipped with this build.
+pub const MAPPING_VERSION: &str = "2026.11.0";
+
+/// NIST IR 8477 set-theory relationship, read from the ISO element's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relationship {
+    Equal,
+    Subset,
+    Superset,
+    Intersects,
+    None,
+}
+
+impl Relationship {
+    pub fn parse(s: &str) -> Option<Relationship> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "equal" => Relationship::Equal,
+            "subset" => Relationship::Subset,
+            "superset" => Relationship::Superset,
+            "intersects" => Relationship::Intersects,
+            "none" => Relationship::None,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relationship::Equal => "equal",
+            Relationship::Subset => "subset",
+            Relationship::Superset => "superset",
+            Relationship::Intersects => "intersects",
+            Relationship::None => "none",
+        }
+    }
+
+    /// The same relationship read from the criterion's side (`subset` becomes `superset`).
+    pub fn inverse(self) -> Relationship {
+        match self {
+            Relationship::Subset => Relationship::Superset,
+            Relationship::Superset => Relationship::Subset,
+            other => other,
+        }
+    }
+
+    /// Whether the source side, fully in place, satisfies the target side (`equal`, `superset`).
+    pub fn covers_fully(self) -> bool {
+        matches!(self, Relationship::Equal | Relationship::Superset)
+    }
+}
+
+impl fmt::Display for Relationship {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row of the mapping.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    /// ISO 27001:2022 id; `None` for a criterion's explicit "no ISO counterpart" row.
+    pub source: Option<ControlId>,
+    /// Criterion id; `None` for an ISO control's explicit "no SOC 2 counterpart" row.
+    pub target: Option<ControlId>,
+    pub relationship: Relationship,
+    pub strength: u8,
+    pub rationale: String,
+    /// Public source families that list the same pair.
+    pub agreeing_sources: Vec<String>,
+    #[serde(skip)]
+    pub at: Location,
+}
+
+/// The effective mapping: built-in rows with overlays applied, indexed both ways.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    pub pairs: Vec<Pair>,
+    /// `2026.11.0` for the built-in mapping, with `+` and a digest when overlays change it.
+    pub version: String,
+    by_source: BTreeMap<ControlId, Vec<usize>>,
+    by_target: BTreeMap<ControlId, Vec<usize>>,
+}
+
+/// A mapping that cannot be used; every problem is listed with file and line.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", render(.problems))]
+pub struct MappingError {
+    pub problems: Vec<Issue>,
+}
+
+fn render(problems: &[Issue]) -> String {
+    let mut lines: Vec<String> = problems.iter().take(20).map(|p| format!("{}: {}", p.at, p.message)).collect();
+    if problems.len() > 20 {
+        lines.push(format!("… and {} more problems", problems.len() - 20));
+    }
+    lines.join("\n")
+}
+
+#[derive(Deserialize)]
+struct Row {
+    source: String,
+    target: String,
+    relationship: String,
+    strength: String,
+    rationale: String,
+    #[serde(default)]
+    agreeing_sources: String,
+}
+
+/// Reads one mapping file, collecting every row problem (unknown ids, bad values, missing rationale, duplicates).
+pub fn parse(file: &DataFile, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Issue>) {
+    let mut pairs = Vec::new();
+    let mut problems = Vec::new();
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(file.text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return (pairs, vec![Issue::error(Location::file(&file.name).row(1), e.to_string())]),
+    };
+    for required in ["source", "target", "relationship", "strength", "rationale"] {
+        if !headers.iter().any(|h| h == required) {
+            let found = headers.iter().collect::<Vec<_>>().join(",");
+            problems.push(Issue::error(
+                Location::file(&file.name).row(1),
+                format!("missing column `{required}`: the header must be `source,target,relationship,strength,rationale,agreeing_sources`, found `{found}`"),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return (pairs, problems);
+    }
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push(Issue::error(Location::file(&file.name).row(line), e.to_string()));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let at = Location::file(&file.name).row(line);
+        let row: Row = match record.deserialize(Some(&headers)) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(Issue::error(at, e.to_string()));
+                continue;
+            }
+        };
+        let before = problems.len();
+        let relationship = Relationship::parse(&row.relationship);
+        if relationship.is_none() {
+            problems.push(Issue::error(
+                at.clone(),
+                format!("relationship `{}` is not one of equal, subset, superset, intersects, none", row.relationship),
+            ));
+        }
+        let strength = row.strength.parse::<u8>().ok().filter(|s| (1..=10).contains(s));
+        if strength.is_none() {
+            problems.push(Issue::error(
+                at.clone(),
+                format!("strength `{}` is not a whole number from 1 to 10", row.strength),
+            ));
+        }
+        if row.rationale.is_empty() {
+            problems.push(Issue::error(at.clone(), "the rationale is empty: every pair needs one sentence saying why"));
+        }
+        if !row.source.is_empty() && !catalogs.iso2022.contains(&row.source) {
+            problems.push(Issue::error(at.clone(), format!("source `{}` is not an ISO 27001:2022 id", row.source)));
+        }
+        if !row.target.is_empty() && !catalogs.tsc.contains(&row.target) {
+            problems.push(Issue::error(at.clone(), format!("target `{}` is not a TSC 2017 criterion", row.target)));
+        }
+        if row.source.is_empty() && row.target.is_empty() {
+            problems.push(Issue::error(at.clone(), "both `source` and `target` are empty"));
+        }
+        if (row.source.is_empty() || row.target.is_empty()) && relationship.is_some_and(|r| r != Relationship::None) {
+            problems.push(Issue::error(at.clone(), "a row without a source or a target must have relationship `none`"));
+        }
+        let key = (row.source.clone(), row.target.clone());
+        if let Some(first) = seen.get(&key) {
+            problems.push(Issue::error(
+                at.clone(),
+                format!("duplicate pair `{}` -> `{}` (first on row {first})", row.source, row.target),
+            ));
+        } else {
+            seen.insert(key, line);
+        }
+        if problems.len() > before {
+            continue;
+        }
+        pairs.push(Pair {
+            source: (!row.source.is_empty()).then(|| ControlId::new(row.source)),
+            target: (!row.target.is_empty()).then(|| ControlId::new(row.target)),
+            relationship: relationship.unwrap_or(Relationship::None),
+            strength: strength.unwrap_or(1),
+            rationale: row.rationale,
+            agreeing_sources: row
+                .agreeing_sources
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            at,
+        });
+    }
+    (pairs, problems)
+}
+
+impl Mapping {
+    /// The built-in mapping with overlays applied. Fails with every problem found.
+    pub fn load(base: &DataFile, overlays: &[DataFile], catalogs: &Catalogs) -> Result<Mapping, MappingError> {
+        let (mut pairs, mut problems) = parse(base, catalogs);
+        let mut digest = Sha256::new();
+        for overlay in overlays {
+            let (extra, extra_problems) = parse(overlay, catalogs);
+            problems.extend(extra_problems);
+            digest.update(overlay.text.as_bytes());
+            for pair in extra {
+                match pairs.iter_mut().find(|p| p.source == pair.source && p.target == pair.target) {
+                    Some(existing) => *existing = pair,
+                    None => pairs.push(pair),
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(MappingError { problems });
+        }
+        let version = if overlays.is_empty() {
+            MAPPING_VERSION.to_string()
+        } else {
+            let hex: String = digest.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect();
+            format!("{MAPPING_VERSION}+{hex}")
+        };
+        Ok(Mapping::index(pairs, version))
+    }
+
+    /// The built-in mapping. It is tested, so it cannot fail at run time.
+    pub fn builtin(catalogs: &Catalogs) -> Mapping {
+        let files = crate::catalog::DataFiles::builtin();
+        Mapping::load(&files.mapping, &[], catalogs).unwrap_or_else(|e| panic!("built-in mapping is broken: {e}"))
+    }
+
+    fn index(mut pairs: Vec<Pair>, version: String) -> Mapping {
+        pairs.sort_by(|a, b| {
+            let key = |p: &Pair| (p.source.is_none(), p.source.clone(), p.target.is_some(), p.target.clone());
+            key(a).cmp(&key(b))
+        });
+        let mut by_source: BTreeMap<ControlId, Vec<usize>> = BTreeMap::new();
+        let mut by_target: BTreeMap<ControlId, Vec<usize>> = BTreeMap::new();
+        for (i, p) in pairs.iter().enumerate() {
+            if let Some(s) = &p.source {
+                by_source.entry(s.clone()).or_default().push(i);
+            }
+            if let Some(t) = &p.target {
+                by_target.entry(t.clone()).or_default().push(i);
+            }
+        }
+        Mapping { pairs, version, by_source, by_target }
+    }
+
+    /// Rows whose source is this ISO id (including its `none` row), strongest first, ties by target id.
+    pub fn from_source(&self, id: &ControlId) -> Vec<&Pair> {
+        self.lookup(&self.by_source, id, |p| p.target.clone())
+    }
+
+    /// Rows whose target is this criterion (including its `none` row), strongest first, ties by source id.
+    pub fn to_target(&self, id: &ControlId) -> Vec<&Pair> {
+        self.lookup(&self.by_target, id, |p| p.source.clone())
+    }
+
+    fn lookup(
+        &self,
+        index: &BTreeMap<ControlId, Vec<usize>>,
+        id: &ControlId,
+        other: impl Fn(&Pair) -> Option<ControlId>,
+    ) -> Vec<&Pair> {
+        let mut out: Vec<&Pair> =
+            index.get(id).map(|v| v.iter().map(|&i| &self.pairs[i]).collect()).unwrap_or_default();
+        out.sort_by(|a, b| b.strength.cmp(&a.strength).then_with(|| other(a).cmp(&other(b))));
+        out
+    }
+
+    /// Completeness problems: an Annex A control or a criterion without any row.
+    pub fn check_complete(&self, catalogs: &Catalogs, file: &str) -> Vec<Issue> {
+        let mut problems = Vec::new();
+        for e in catalogs.annex_controls() {
+            if !self.by_source.contains_key(&e.id) {
+                problems.push(Issue::error(
+                    Location::file(file),
+                    format!("Annex A control `{}` has no row: map it or add a `none` row saying why", e.id),
+                ));
+            }
+        }
+        for e in &catalogs.tsc.entries {
+            if !self.by_target.contains_key(&e.id) {
+                problems.push(Issue::error(
+                    Location::file(file),
+                    format!("criterion `{}` has no row: map it or add a `none` row saying why", e.id),
+                ));
+            }
+        }
+        problems
+    }
+
+    /// Ids that appear as sources (for statistics).
+    pub fn sources(&self) -> BTreeSet<&ControlId> {
+        self.by_source.keys().collect()
+    }
+
+    /// Ids that appear as targets.
+    pub fn targets(&self) -> BTreeSet<&ControlId> {
+        self.by_target.keys().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> DataFile {
+        DataFile { name: "my-mapping.csv".into(), text: text.into() }
+    }
+
+    const HEADER: &str = "source,target,relationship,strength,rationale,agreeing_sources\n";
+
+    #[test]
+    fn builtin_mapping_is_complete_and_direct() {
+        let c = Catalogs::builtin();
+        let m = Mapping::builtin(&c);
+        assert!(m.check_complete(&c, "builtin").is_empty());
+        let annex: Vec<usize> =
+            c.annex_controls().map(|e| m.from_source(&e.id).iter().filter(|p| p.target.is_some()).count()).collect();
+        let max = annex.iter().max().copied().unwrap_or(0);
+        assert!(max <= 8, "an Annex A control reaches {max} criteria: pivot noise?");
+        let a515 = m.from_source(&ControlId::new("A.5.15"));
+        assert!(a515.iter().any(|p| p.target.as_ref().is_some_and(|t| t.as_str() == "CC6.1")));
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let c = Catalogs::builtin();
+        let text = format!(
+            "{HEADER}A.5.15,CC6.1,intersects,8,Access rules restrict logical access.,\nA.5.99,CC6.1,equal,5,x,\nA.5.15,CC6.1,intersects,8,dup,\nA.5.16,CC9.9,kind-of,11,,\n"
+        );
+        let (_, problems) = parse(&file(&text), &c);
+        let got: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.at, p.message)).collect();
+        assert_eq!(
+            got,
+            [
+                "my-mapping.csv, row 3: source `A.5.99` is not an ISO 27001:2022 id",
+                "my-mapping.csv, row 4: duplicate pair `A.5.15` -> `CC6.1` (first on row 2)",
+                "my-mapping.csv, row 5: relationship `kind-of` is not one of equal, subset, superset, intersects, none",
+                "my-mapping.csv, row 5: strength `11` is not a whole number from 1 to 10",
+                "my-mapping.csv, row 5: the rationale is empty: every pair needs one sentence saying why",
+                "my-mapping.csv, row 5: target `CC9.9` is not a TSC 2017 criterion",
+            ]
+        );
+    }
+
+    #[test]
+    fn overlays_replace_pairs() {
+        let c = Catalogs::builtin();
+        let files = crate::catalog::DataFiles::builtin();
+        let overlay =
+            file(&format!("{HEADER}A.5.15,CC6.1,equal,10,Our client's access policy is enforced by design.,\n"));
+        let m = Mapping::load(&files.mapping, &[overlay], &c).unwrap();
+        let p = m.from_source(&ControlId::new("A.5.15"));
+        let p = p.iter().find(|p| p.target.as_ref().is_some_and(|t| t.as_str() == "CC6.1")).unwrap();
+        assert_eq!((p.relationship, p.strength), (Relationship::Equal, 10));
+        assert!(m.version.starts_with("2026.11.0+"));
+    }
+
+    #[test]
+    fn inverse_relationships() {
+        assert_eq!(Relationship::Subset.inverse(), Relationship::Superset);
+        assert_eq!(Relationship::Intersects.inverse(), Relationship::Intersects);
+        assert!(Relationship::Superset.covers_fully() && !Relationship::Subset.covers_fully());
+    }
+}

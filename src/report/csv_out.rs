@@ -1,0 +1,54 @@
+//! CSV for pipelines: one line per (row, target); a row without targets still gets one line.
+
+use super::{csv_safe, Output};
+
+pub const HEADER: [&str; 13] = [
+    "row",
+    "raw_id",
+    "id",
+    "title",
+    "matched_by",
+    "score",
+    "review",
+    "applicable",
+    "status",
+    "target",
+    "relationship",
+    "strength",
+    "target_title",
+];
+
+pub fn render(out: &Output, catalogs: &crate::catalog::Catalogs) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record(HEADER);
+    for r in &out.crosswalk.rows {
+        let row = &r.row;
+        let base = [
+            row.row.to_string(),
+            row.raw_id.clone().unwrap_or_default(),
+            row.ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(";"),
+            row.title.clone().unwrap_or_default(),
+            row.matched_by.as_str().to_string(),
+            format!("{:.3}", row.score),
+            if row.review == crate::import::Review::Auto { "auto" } else { "needs-review" }.to_string(),
+            row.applicable.map(|a| a.to_string()).unwrap_or_default(),
+            row.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        ];
+        let mut lines: Vec<[String; 4]> = r
+            .targets
+            .iter()
+            .map(|t| {
+                let title = catalogs.find(t.id.as_str()).map(|e| e.title.clone()).unwrap_or_default();
+                [t.id.to_string(), t.relationship.to_string(), t.strength.to_string(), title]
+            })
+            .collect();
+        if lines.is_empty() {
+            lines.push(Default::default());
+        }
+        for line in lines {
+            let record: Vec<String> = base.iter().chain(line.iter()).map(|v| csv_safe(v)).collect();
+            let _ = w.write_record(&record);
+        }
+    }
+    w.into_inner().unwrap_or_default()
+}

@@ -1,0 +1,267 @@
+//! The crosswalk workbook a consultant hands over: `Crosswalk`, `By criterion`, `Coverage`, `Issues`, `About`.
+//! Client text is always written as a string, never as a formula. The creation date is fixed so the same input
+//! gives the same bytes.
+
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use super::Output;
+use crate::catalog::Catalogs;
+use crate::crosswalk::{counts_by_category, CoverageStatus, Effect};
+use crate::ids::Framework;
+use crate::import::Review;
+
+/// Styles shared by all sheets.
+struct Styles {
+    header: Format,
+    wrap: Format,
+    plain: Format,
+    number: Format,
+    status: [Format; 4],
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let base = Format::new().set_font_name("Calibri").set_font_size(10).set_align(FormatAlign::Top);
+        let fill = |c: u32| base.clone().set_background_color(Color::RGB(c)).set_text_wrap();
+        Styles {
+            header: base
+                .clone()
+                .set_bold()
+                .set_font_color(Color::White)
+                .set_background_color(Color::RGB(0x1F3864))
+                .set_text_wrap()
+                .set_border_bottom(FormatBorder::Thin),
+            wrap: base.clone().set_text_wrap(),
+            plain: base.clone(),
+            number: base.clone().set_num_format("0.00"),
+            status: [fill(0xC6EFCE), fill(0xFFEB9C), fill(0xFFC7CE), fill(0xEDEDED)],
+        }
+    }
+
+    fn status(&self, s: CoverageStatus) -> &Format {
+        &self.status[s as usize]
+    }
+}
+
+/// Builds the workbook in memory.
+pub fn render(out: &Output, catalogs: &Catalogs) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("crosswalk: ISO/IEC 27001 and SOC 2")
+            .set_author("crosswalk")
+            .set_creation_datetime(&created),
+    );
+    let st = Styles::new();
+    crosswalk_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st)?;
+    by_target_sheet(wb.add_worksheet(), out, &st)?;
+    coverage_sheet(wb.add_worksheet(), out, &st)?;
+    issues_sheet(wb.add_worksheet(), out, &st)?;
+    about_sheet(wb.add_worksheet(), out, &st)?;
+    wb.save_to_buffer()
+}
+
+fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)]) -> Result<(), XlsxError> {
+    for (i, (h, width)) in headers.iter().enumerate() {
+        ws.set_column_width(i as u16, *width)?;
+        ws.write_string_with_format(0, i as u16, *h, &st.header)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn finish(ws: &mut Worksheet, rows: u32, cols: u16) -> Result<(), XlsxError> {
+    if rows > 0 {
+        ws.autofilter(0, 0, rows, cols - 1)?;
+    }
+    Ok(())
+}
+
+fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Crosswalk")?;
+    let to_word = if out.crosswalk.to == Framework::Iso2022 { "ISO 27001:2022 controls" } else { "SOC 2 criteria" };
+    let headers = [
+        ("Row", 6.0),
+        ("Id as written", 14.0),
+        ("Canonical id", 12.0),
+        ("Title", 40.0),
+        ("Applicable", 10.0),
+        ("Status", 14.0),
+        ("Matched by", 11.0),
+        ("Score", 7.0),
+        ("Review", 13.0),
+        (to_word, 16.0),
+        ("Relationship and strength", 34.0),
+        ("Candidates for review", 34.0),
+        ("Notes", 40.0),
+    ];
+    header_row(ws, st, &headers)?;
+    let mut r = 0u32;
+    for row in &out.crosswalk.rows {
+        r += 1;
+        let x = &row.row;
+        let catalog_title = x.ids.first().and_then(|id| catalogs.find(id.as_str())).map(|e| e.title.clone());
+        let title = x.title.clone().or(catalog_title).or_else(|| x.text.clone()).unwrap_or_default();
+        ws.write_number_with_format(r, 0, x.row as f64, &st.plain)?;
+        ws.write_string_with_format(r, 1, x.raw_id.as_deref().unwrap_or(""), &st.plain)?;
+        ws.write_string_with_format(r, 2, ids(&x.ids), &st.plain)?;
+        ws.write_string_with_format(r, 3, &title, &st.wrap)?;
+        let applicable = match x.applicable {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        };
+        ws.write_string_with_format(r, 4, applicable, &st.plain)?;
+        let status = x.status.map(|s| s.as_str()).or(x.status_text.as_deref()).unwrap_or("");
+        ws.write_string_with_format(r, 5, status, &st.plain)?;
+        ws.write_string_with_format(r, 6, x.matched_by.as_str(), &st.plain)?;
+        ws.write_number_with_format(r, 7, x.score, &st.number)?;
+        let review = if x.review == Review::Auto { "auto" } else { "needs-review" };
+        ws.write_string_with_format(r, 8, review, &st.plain)?;
+        let targets: Vec<String> = row.targets.iter().map(|t| t.id.to_string()).collect();
+        ws.write_string_with_format(r, 9, targets.join("\n"), &st.wrap)?;
+        let detail: Vec<String> =
+            row.targets.iter().map(|t| format!("{}: {}, strength {}", t.id, t.relationship, t.strength)).collect();
+        ws.write_string_with_format(r, 10, detail.join("\n"), &st.wrap)?;
+        let candidates: Vec<String> =
+            x.candidates.iter().map(|c| format!("{} {} ({:.2})", c.id, c.title, c.score)).collect();
+        ws.write_string_with_format(r, 11, candidates.join("\n"), &st.wrap)?;
+        let mut notes = x.notes.clone();
+        if row.effect == Effect::Nothing && !row.targets.is_empty() {
+            notes.push("excluded or not implemented: counts for no coverage".into());
+        }
+        ws.write_string_with_format(r, 12, notes.join("\n"), &st.wrap)?;
+    }
+    finish(ws, r, headers.len() as u16)
+}
+
+fn by_target_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), XlsxError> {
+    let to_iso = out.crosswalk.to == Framework::Iso2022;
+    ws.set_name(if to_iso { "By control" } else { "By criterion" })?;
+    let source_word = if to_iso { "SOC 2 criteria from this input" } else { "ISO controls from this input" };
+    let headers = [
+        (if to_iso { "Control" } else { "Criterion" }, 11.0),
+        (if to_iso { "Theme" } else { "Category" }, 18.0),
+        ("Title", 36.0),
+        ("Coverage", 12.0),
+        (source_word, 22.0),
+        ("How they map", 44.0),
+        ("Not counted (excluded or not implemented)", 24.0),
+        ("Input rows", 12.0),
+    ];
+    header_row(ws, st, &headers)?;
+    let mut r = 0u32;
+    for c in &out.crosswalk.coverage {
+        r += 1;
+        ws.write_string_with_format(r, 0, c.id.as_str(), &st.plain)?;
+        ws.write_string_with_format(r, 1, &c.category, &st.plain)?;
+        ws.write_string_with_format(r, 2, &c.title, &st.wrap)?;
+        ws.write_string_with_format(r, 3, c.status.as_str(), st.status(c.status))?;
+        ws.write_string_with_format(r, 4, ids(&c.by), &st.wrap)?;
+        let how: Vec<String> = c
+            .contributions
+            .iter()
+            .filter(|x| x.effect != Effect::Nothing)
+            .map(|x| {
+                let extent = if x.full { "full" } else { "partial" };
+                format!("{}: {}, strength {} ({extent})", x.id, x.relationship, x.strength)
+            })
+            .collect();
+        ws.write_string_with_format(r, 5, how.join("\n"), &st.wrap)?;
+        let excluded: Vec<String> =
+            c.contributions.iter().filter(|x| x.effect == Effect::Nothing).map(|x| x.id.to_string()).collect();
+        ws.write_string_with_format(r, 6, excluded.join("\n"), &st.wrap)?;
+        let mut rows: Vec<usize> = c.contributions.iter().flat_map(|x| x.rows.iter().copied()).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        let rows: Vec<String> = rows.iter().map(usize::to_string).collect();
+        ws.write_string_with_format(r, 7, rows.join(", "), &st.wrap)?;
+    }
+    finish(ws, r, headers.len() as u16)
+}
+
+fn coverage_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Coverage")?;
+    let headers = [
+        ("Category", 22.0),
+        ("In scope", 9.0),
+        ("Total", 8.0),
+        ("Covered", 9.0),
+        ("Partial", 9.0),
+        ("Gap", 8.0),
+        ("Out of scope", 11.0),
+        ("Covered %", 10.0),
+        ("Covered or partial %", 12.0),
+    ];
+    header_row(ws, st, &headers)?;
+    let pct = Format::new().set_font_size(10).set_num_format("0%");
+    let mut r = 0u32;
+    for (category, [covered, partial, gap, out_of_scope]) in counts_by_category(&out.crosswalk.coverage) {
+        r += 1;
+        let total = covered + partial + gap + out_of_scope;
+        let in_scope = covered + partial + gap;
+        ws.write_string_with_format(r, 0, &category, &st.plain)?;
+        ws.write_string_with_format(r, 1, if in_scope > 0 { "yes" } else { "no" }, &st.plain)?;
+        for (i, n) in [total, covered, partial, gap, out_of_scope].iter().enumerate() {
+            ws.write_number_with_format(r, 2 + i as u16, *n as f64, &st.plain)?;
+        }
+        if in_scope > 0 {
+            ws.write_number_with_format(r, 7, covered as f64 / in_scope as f64, &pct)?;
+            ws.write_number_with_format(r, 8, (covered + partial) as f64 / in_scope as f64, &pct)?;
+        }
+    }
+    finish(ws, r, headers.len() as u16)
+}
+
+fn issues_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Issues")?;
+    let headers = [("Severity", 10.0), ("Where", 48.0), ("Message", 80.0)];
+    header_row(ws, st, &headers)?;
+    let mut r = 0u32;
+    for issue in out.issues {
+        r += 1;
+        ws.write_string_with_format(r, 0, issue.severity.to_string(), &st.plain)?;
+        ws.write_string_with_format(r, 1, issue.at.to_string(), &st.wrap)?;
+        ws.write_string_with_format(r, 2, &issue.message, &st.wrap)?;
+    }
+    finish(ws, r, headers.len() as u16)
+}
+
+fn about_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("About")?;
+    ws.set_column_width(0, 22)?;
+    ws.set_column_width(1, 80)?;
+    let i = &out.input;
+    let counted = out.crosswalk.rows.len();
+    let review = out.crosswalk.rows.iter().filter(|r| r.row.review == Review::NeedsReview).count();
+    let lines: Vec<(&str, String)> = vec![
+        ("Tool", format!("{} {}", out.run.tool.name, out.run.tool.version)),
+        ("Input", i.path.clone()),
+        ("SHA-256", i.sha256.clone()),
+        ("Sheet", i.sheet.clone().unwrap_or_else(|| "(csv)".into())),
+        ("Header row", i.header_row.to_string()),
+        ("Input framework", i.framework.key().to_string()),
+        ("Mapped to", out.crosswalk.to.key().to_string()),
+        ("Mapping version", out.run.mapping_version.clone()),
+        ("Scope", out.run.scope.join(", ")),
+        ("Control rows", counted.to_string()),
+        ("Rows needing review", review.to_string()),
+        ("Issues", out.issues.len().to_string()),
+        (
+            "Note",
+            "This crosswalk supports readiness work. It is not an audit opinion. Relationships follow NIST IR 8477 (equal, subset, superset, intersects); an applicable, implemented control covers a criterion fully through equal or superset and partially through subset or intersects.".into(),
+        ),
+    ];
+    for (r, (k, v)) in lines.iter().enumerate() {
+        ws.write_string_with_format(r as u32, 0, *k, &st.header)?;
+        ws.write_string_with_format(r as u32, 1, v, &st.wrap)?;
+    }
+    Ok(())
+}
+
+fn ids(ids: &[crate::ids::ControlId]) -> String {
+    ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join("\n")
+}

@@ -1,0 +1,98 @@
+//! Atomic writes: a temporary file in the target folder, then a rename. A failure leaves nothing behind, and no
+//! run writes over one of its inputs.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{path}: cannot write: {detail}")]
+    Io { path: String, detail: String },
+    #[error("{path}: refusing to write over an input file; choose another output with -o")]
+    WouldOverwriteInput { path: String },
+}
+
+/// Where an output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Stdout,
+    File(PathBuf),
+}
+
+/// Whether two paths name the same file (also through `./`, `..` or links, when the file exists).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Refuses a destination that is one of the inputs.
+pub fn ensure_not_input(dest: &Destination, inputs: &[PathBuf]) -> Result<(), WriteError> {
+    if let Destination::File(path) = dest {
+        if inputs.iter().any(|i| same_file(i, path)) {
+            return Err(WriteError::WouldOverwriteInput { path: path.display().to_string() });
+        }
+    }
+    Ok(())
+}
+
+/// Writes bytes to the destination; a file is written to a temporary sibling and renamed into place.
+pub fn write_output(dest: &Destination, bytes: &[u8]) -> Result<(), WriteError> {
+    match dest {
+        Destination::Stdout => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|_| out.flush())
+                .map_err(|e| WriteError::Io { path: "-".into(), detail: e.to_string() })
+        }
+        Destination::File(path) => write_atomic(path, bytes),
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let err = |e: std::io::Error| WriteError::Io { path: path.display().to_string(), detail: e.to_string() };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(WriteError::Io {
+            path: path.display().to_string(),
+            detail: format!("folder `{}` does not exist", dir.display()),
+        });
+    }
+    let mut tmp = tempfile::Builder::new().prefix(".crosswalk-").suffix(".tmp").tempfile_in(&dir).map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.flush().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_atomically_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        write_output(&Destination::File(path.clone()), b"{}\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"{}\n");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["out.json"]);
+    }
+
+    #[test]
+    fn refuses_to_overwrite_an_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("soa.csv");
+        std::fs::write(&input, "x").unwrap();
+        let dest = Destination::File(dir.path().join(".").join("soa.csv"));
+        assert!(matches!(ensure_not_input(&dest, &[input]), Err(WriteError::WouldOverwriteInput { .. })));
+    }
+}
