@@ -139,12 +139,18 @@ pub fn render(kind: Kind, data: &ReportData, user: Option<&UserTemplate>) -> Res
 
 /// A message that names the template, the line, what went wrong and the line's text.
 fn describe(name: &str, source: &str, e: &minijinja::Error) -> TemplateError {
-    let what = match e.kind() {
-        minijinja::ErrorKind::UndefinedError => "undefined value (a misspelt or missing field?)".to_string(),
-        minijinja::ErrorKind::SyntaxError => "syntax error".to_string(),
-        _ => e.kind().to_string(),
+    let (what, detail) = match (e.kind(), e.detail()) {
+        (minijinja::ErrorKind::UndefinedError, Some(d)) => {
+            (d.to_string(), " (a misspelt field? templates/README.md lists them)".to_string())
+        }
+        (minijinja::ErrorKind::UndefinedError, None) => {
+            ("undefined value".to_string(), " (a misspelt field? templates/README.md lists them)".to_string())
+        }
+        (minijinja::ErrorKind::SyntaxError, d) => {
+            ("syntax error".to_string(), d.map(|d| format!(": {d}")).unwrap_or_default())
+        }
+        (kind, d) => (kind.to_string(), d.map(|d| format!(": {d}")).unwrap_or_default()),
     };
-    let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
     let text = e
         .line()
         .and_then(|l| source.lines().nth(l.saturating_sub(1)))
