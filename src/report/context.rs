@@ -136,13 +136,19 @@ pub struct Category {
     pub in_scope: bool,
     /// Elements in the category.
     pub total: usize,
+    /// In-scope elements covered.
     pub covered: usize,
+    /// In-scope elements partly covered.
     pub partial: usize,
+    /// In-scope elements with no coverage.
     pub gap: usize,
+    /// Elements left out by `--scope` (criteria only).
     pub out_of_scope: usize,
     /// Whole percentages of the in-scope elements (all 0 when out of scope); they may not add up to 100 by rounding.
     pub covered_pct: u32,
+    /// `partial` as a whole percentage of the in-scope elements.
     pub partial_pct: u32,
+    /// `gap` as a whole percentage of the in-scope elements.
     pub gap_pct: u32,
 }
 
@@ -157,6 +163,7 @@ pub struct Criterion {
     pub category: String,
     /// TSC series (`CC6`) and its title; empty for ISO.
     pub series: String,
+    /// Title of the TSC series (`Logical and Physical Access Controls`); empty for ISO.
     pub series_title: String,
     /// `covered`, `partial`, `gap` or `out-of-scope`.
     pub status: String,
@@ -195,7 +202,9 @@ pub struct Reuse {
     pub status: String,
     /// Owner, evidence and frequency cells of the input rows, distinct values joined with `; ` (empty when none).
     pub owner: String,
+    /// See `owner`.
     pub evidence: String,
+    /// See `owner`.
     pub frequency: String,
     /// Input rows (as the spreadsheet numbers them) that carry this control.
     pub rows: Vec<usize>,
@@ -206,8 +215,11 @@ pub struct Reuse {
 /// A target element short of covered.
 #[derive(Debug, Clone, Serialize)]
 pub struct Gap {
+    /// Target element id.
     pub id: String,
+    /// Short title (our words).
     pub title: String,
+    /// Category key, as in `categories`.
     pub category: String,
     /// `gap` or `partial`.
     pub status: String,
@@ -226,12 +238,15 @@ pub struct Gap {
 /// An excluded or unimplemented control that leaves target elements short.
 #[derive(Debug, Clone, Serialize)]
 pub struct Risk {
+    /// Input control id.
     pub id: String,
+    /// The client's title, else the catalog title.
     pub title: String,
     /// `excluded` (not applicable) or `not implemented`.
     pub reason: String,
     /// The SoA's justification as written (empty when none).
     pub justification: String,
+    /// Input rows that carry the control.
     pub rows: Vec<usize>,
     /// In-scope target elements it maps to that are not covered, with their status.
     pub leaves: Vec<Left>,
@@ -240,7 +255,9 @@ pub struct Risk {
 /// A target element and its status.
 #[derive(Debug, Clone, Serialize)]
 pub struct Left {
+    /// Target element id.
     pub id: String,
+    /// Short title (our words).
     pub title: String,
     /// `partial` or `gap`.
     pub status: String,
@@ -249,7 +266,9 @@ pub struct Left {
 /// An ISMS clause (4–10).
 #[derive(Debug, Clone, Serialize)]
 pub struct Clause {
+    /// Clause id (`6.1.3`).
     pub id: String,
+    /// Short title (our words).
     pub title: String,
     /// `iso-to-soc2`: the clause's state in the input (`implemented`, `in progress`, `excluded`,
     /// `not implemented`, `not in input`). `soc2-to-iso`: its coverage (`covered`, `partial`, `gap`).
@@ -278,7 +297,9 @@ pub struct Remaining {
 /// An id with its title.
 #[derive(Debug, Clone, Serialize)]
 pub struct Ref {
+    /// Control id.
     pub id: String,
+    /// Short title (our words).
     pub title: String,
     /// Annex A theme or TSC category.
     pub category: String,
@@ -302,18 +323,24 @@ pub struct TypeTwo {
 /// A criterion and the evidence the window samples.
 #[derive(Debug, Clone, Serialize)]
 pub struct SampleCriterion {
+    /// Criterion id.
     pub id: String,
+    /// Short title (our words).
     pub title: String,
+    /// Controls in the window, in id order.
     pub samples: Vec<Sample>,
 }
 
 /// One control in the observation window.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sample {
-    /// Input control id.
+    /// Input control id (ISO input), or the control's number or criteria cell as written (SOC 2 input).
     pub id: String,
+    /// The client's title (ISO input) or control text (SOC 2 input).
     pub title: String,
+    /// Owner cell as written.
     pub owner: String,
+    /// Evidence cell as written.
     pub evidence: String,
     /// The frequency cell as written.
     pub frequency: String,
@@ -328,6 +355,7 @@ pub struct Sample {
     pub expect: String,
     /// Criteria this control supports (in scope).
     pub criteria: Vec<String>,
+    /// Input rows that carry the control.
     pub rows: Vec<usize>,
 }
 
@@ -338,6 +366,7 @@ pub struct IssueLine {
     pub severity: String,
     /// File, sheet, row and column as the spreadsheet shows them.
     pub at: String,
+    /// What was found.
     pub message: String,
 }
 
@@ -613,9 +642,9 @@ fn summary(out: &Output, criteria: &[Criterion]) -> Summary {
         in_progress: applicable.iter().filter(|r| r.effect == Effect::Partial).count(),
         not_implemented: applicable.iter().filter(|r| r.effect == Effect::Nothing).count(),
         needs_review: cw.rows.iter().filter(|r| r.row.review == Review::NeedsReview).count(),
-        has_owner: has_role(crate::import::Role::Owner),
-        has_evidence: has_role(crate::import::Role::Evidence),
-        has_frequency: has_role(crate::import::Role::Frequency),
+        has_owner: has_role(crate::import::Role::Owner) || cw.rows.iter().any(|r| r.row.owner.is_some()),
+        has_evidence: has_role(crate::import::Role::Evidence) || cw.rows.iter().any(|r| r.row.evidence.is_some()),
+        has_frequency: has_role(crate::import::Role::Frequency) || cw.rows.iter().any(|r| r.row.frequency.is_some()),
         covered,
         partial,
         gap,
@@ -826,4 +855,111 @@ fn ids_text(ids: &[crate::ids::ControlId]) -> String {
 /// Whether the run found data problems of severity error.
 pub fn has_errors(data: &ReportData) -> bool {
     data.issues.iter().any(|i| i.severity == Severity::Error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crosswalk::Scope;
+    use crate::ids::ControlId;
+    use crate::import::{Imported, ImportedRow, MatchedBy};
+    use crate::report::RunInfo;
+
+    fn row(n: usize, id: &str, applicable: bool, status: Status, frequency: &str) -> ImportedRow {
+        ImportedRow {
+            row: n,
+            raw_id: Some(id.into()),
+            ids: vec![ControlId::new(id)],
+            framework: Some(Framework::Iso2022),
+            matched_by: MatchedBy::Id,
+            score: 1.0,
+            review: Review::Auto,
+            applicable: Some(applicable),
+            status: Some(status),
+            status_text: None,
+            title: Some(format!("title of {id}")),
+            text: None,
+            justification: None,
+            owner: Some("Owner".into()),
+            evidence: Some("Evidence".into()),
+            frequency: Some(frequency.into()),
+            notes: vec![],
+            candidates: vec![],
+        }
+    }
+
+    fn data() -> ReportData {
+        let catalogs = Catalogs::builtin();
+        let mapping = Mapping::builtin(&catalogs);
+        let imported = Imported {
+            file: "t.csv".into(),
+            sha256: String::new(),
+            sheet: None,
+            header_row: 1,
+            framework: Framework::Iso2022,
+            columns: vec![],
+            rows: vec![
+                row(2, "A.8.6", true, Status::Implemented, "monthly"),
+                row(3, "A.8.13", false, Status::NotApplicable, ""),
+                row(4, "A.7.14", true, Status::Implemented, "annual"),
+                row(5, "9.2.1", true, Status::Planned, "yearly"),
+            ],
+            issues: vec![],
+        };
+        let scope = Scope::default();
+        let cw = crate::crosswalk::build(&imported, &mapping, &catalogs, &scope, Framework::Tsc2017);
+        let run = RunInfo::new(&mapping.version, &scope);
+        let out = Output::new(&run, &imported, &cw);
+        ReportData::build(&out, &catalogs, &mapping, 6)
+    }
+
+    #[test]
+    fn percentages_round_half_up() {
+        assert_eq!(percent(0, 0), 0);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(1, 8), 13);
+        assert_eq!(percent(3, 61), 5);
+    }
+
+    #[test]
+    fn clauses_are_labelled_apart_from_annex_a() {
+        let d = data();
+        let cc41 = d.criteria.iter().find(|c| c.id == "CC4.1").unwrap();
+        let labels: Vec<&str> = cc41.reuse.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, ["clause 9.2.1"]);
+        assert_eq!(cc41.reuse[0].kind, "clause");
+        assert_eq!(cc41.status, "partial");
+        let clause = d.clauses.iter().find(|c| c.id == "9.2.1").unwrap();
+        assert_eq!(clause.status, "in progress");
+        assert_eq!(d.risks.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["A.8.13"]);
+        let flagged: Vec<&str> = d.type2.not_operating.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(flagged, ["A.7.14", "9.2.1"]);
+    }
+
+    /// Every key of the context appears in templates/README.md as `key`.
+    #[test]
+    fn the_template_readme_lists_every_field() {
+        fn keys(v: &serde_json::Value, out: &mut BTreeSet<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, v) in m {
+                        out.insert(k.clone());
+                        keys(v, out);
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+                _ => {}
+            }
+        }
+        let mut found = BTreeSet::new();
+        let mut d = data();
+        // Lists that are empty in this input get one element so their fields are seen too.
+        d.remaining.no_counterpart.push(Ref { id: "A.5.32".into(), title: String::new(), category: String::new() });
+        d.issues.push(IssueLine { severity: "info".into(), at: "t.csv".into(), message: String::new() });
+        keys(&serde_json::to_value(&d).unwrap(), &mut found);
+        let readme = include_str!("../../templates/README.md");
+        let missing: Vec<&String> = found.iter().filter(|k| !readme.contains(&format!("| `{k}` |"))).collect();
+        assert!(missing.is_empty(), "templates/README.md does not list {missing:?}");
+    }
 }
