@@ -11,6 +11,8 @@ use crate::import::{Imported, Settings};
 use crate::issue::Severity;
 use crate::mapping::Mapping;
 use crate::read::{self, Limits};
+use crate::report::context::{ReportData, DEFAULT_WINDOW_MONTHS};
+use crate::report::template::{self, Kind};
 use crate::report::{self, Output, RunInfo};
 use crate::write::{self, Destination};
 
@@ -202,19 +204,23 @@ pub fn map_job(
     let to = settings.to.unwrap_or_else(|| crate::default_target(imported.framework));
     let crosswalk = crate::crosswalk::build(&imported, mapping, &ctx.catalogs, &settings.scope, to);
     let output = Output::new(run, &imported, &crosswalk);
-    let bytes = render(settings.format, &output, ctx)?;
+    let report = ReportData::build(&output, &ctx.catalogs, mapping, DEFAULT_WINDOW_MONTHS);
+    let bytes = render(settings.format, &output, ctx, &report)?;
     write::write_output(&job.dest, &bytes)?;
     Ok(Mapped { imported, crosswalk })
 }
 
 /// The bytes of one output in the chosen format.
-pub fn render(format: Format, output: &Output, ctx: &Context) -> Result<Vec<u8>, Error> {
+pub fn render(format: Format, output: &Output, ctx: &Context, report: &ReportData) -> Result<Vec<u8>, Error> {
     Ok(match format {
         Format::Json => report::json::render(output),
         Format::Csv => report::csv_out::render(output, &ctx.catalogs),
-        Format::Xlsx => report::workbook::render(output, &ctx.catalogs)
+        Format::Xlsx => report::workbook::render(output, &ctx.catalogs, report)
             .map_err(|e| Error::Workbook { file: output.input.path.clone(), detail: e.to_string() })?,
-        Format::Md | Format::Html => return Err(Error::NotYet("map --format md|html (use `crosswalk report`)")),
+        Format::Md | Format::Html => {
+            let kind = if format == Format::Md { Kind::Markdown } else { Kind::Html };
+            template::render(kind, report, None).map_err(|e| Error::Template(e.to_string()))?.into_bytes()
+        }
     })
 }
 

@@ -1,9 +1,135 @@
-//! `crosswalk report`: the reuse and gap report.
+//! `crosswalk report INPUT`: the reuse and gap report, as HTML or Markdown (by the output's extension), or through
+//! a template of the user's own.
+//!
+//! ```text
+//! crosswalk report soa.xlsx                              writes soa.report.html here
+//! crosswalk report soa.xlsx -o readiness.md --scope security,availability
+//! crosswalk report matrix.csv -o iso-readiness.html      SOC 2 control matrix read against ISO 27001
+//! crosswalk report soa.xlsx --template mine.html.j2 -o mine.html
+//! ```
 
-use super::{Context, Ui};
+use std::path::{Path, PathBuf};
+
+use super::{read_settings, Context, Ui};
 use crate::cli::ReportArgs;
+use crate::crosswalk::Scope;
 use crate::error::{Error, Exit};
+use crate::import::Settings;
+use crate::read::{self, Limits};
+use crate::report::context::{has_errors, ReportData};
+use crate::report::template::{self, Kind, UserTemplate};
+use crate::report::{Output, RunInfo};
+use crate::write::{self, Destination};
 
-pub fn run(_ctx: &Context, _ui: &Ui, _args: ReportArgs) -> Result<Exit, Error> {
-    Err(Error::NotYet("report"))
+/// The validated flags of `report`.
+#[derive(Debug, Clone)]
+pub struct ReportSettings {
+    pub input: PathBuf,
+    pub dest: Destination,
+    pub kind: Kind,
+    pub template: Option<PathBuf>,
+    pub scope: Scope,
+    pub window_months: u32,
+    pub mappings: Vec<PathBuf>,
+    pub read: Settings,
+    pub limits: Limits,
+}
+
+impl ReportSettings {
+    pub fn from_args(args: &ReportArgs) -> Result<ReportSettings, Error> {
+        let (read, limits) = read_settings(&args.read)?;
+        let extension = |p: &str| Path::new(p).extension().and_then(|e| e.to_str()).map(str::to_string);
+        let (dest, kind) = match args.output.as_deref() {
+            None => {
+                let stem = args.input.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
+                (Destination::File(PathBuf::from(format!("{stem}.report.html"))), Kind::Html)
+            }
+            Some("-") => (Destination::Stdout, Kind::Html),
+            Some(o) => {
+                let kind = extension(o).as_deref().and_then(Kind::from_extension);
+                let kind = match (kind, &args.template) {
+                    (Some(k), _) => k,
+                    // A user's template decides its own format; the built-in ones need to know.
+                    (None, Some(_)) => Kind::Html,
+                    (None, None) => {
+                        return Err(Error::Usage(format!(
+                            "cannot tell the report format from `{o}`: name it .html, .htm or .md"
+                        )))
+                    }
+                };
+                (Destination::File(PathBuf::from(o)), kind)
+            }
+        };
+        let scope = match &args.scope {
+            Some(s) => Scope::parse(s).map_err(|e| Error::Usage(format!("--scope: {e}")))?,
+            None => Scope::default(),
+        };
+        if args.window_months == 0 || args.window_months > 36 {
+            return Err(Error::Usage(format!(
+                "--window-months {}: expected a number of months from 1 to 36 (Type II windows are typically 3 to 12)",
+                args.window_months
+            )));
+        }
+        Ok(ReportSettings {
+            input: args.input.clone(),
+            dest,
+            kind,
+            template: args.template.clone(),
+            scope,
+            window_months: args.window_months,
+            mappings: args.mappings.clone(),
+            read,
+            limits,
+        })
+    }
+}
+
+pub fn run(ctx: &Context, ui: &Ui, args: ReportArgs) -> Result<Exit, Error> {
+    let settings = ReportSettings::from_args(&args)?;
+    let mut inputs = vec![settings.input.clone()];
+    inputs.extend(settings.template.clone());
+    inputs.extend(settings.mappings.iter().cloned());
+    write::ensure_not_input(&settings.dest, &inputs)?;
+    let user = settings.template.as_deref().map(read_template).transpose()?;
+    let mapping = ctx.mapping(&settings.mappings)?;
+    let source = read::read_path(&settings.input, settings.limits)?;
+    let imported = crate::understand(&source, &settings.read, &ctx.catalogs)?;
+    let to = crate::default_target(imported.framework);
+    let crosswalk = crate::crosswalk::build(&imported, &mapping, &ctx.catalogs, &settings.scope, to);
+    let run_info = RunInfo::new(&mapping.version, &settings.scope);
+    let output = Output::new(&run_info, &imported, &crosswalk);
+    let data = ReportData::build(&output, &ctx.catalogs, &mapping, settings.window_months);
+    let text = template::render(settings.kind, &data, user.as_ref()).map_err(|e| Error::Template(e.to_string()))?;
+    write::write_output(&settings.dest, text.as_bytes())?;
+    if !ui.quiet {
+        print_outcome(&settings, &data);
+    }
+    Ok(if has_errors(&data) { Exit::DataProblems } else { Exit::Success })
+}
+
+fn read_template(path: &Path) -> Result<UserTemplate, Error> {
+    let file = read::read_text(path)?;
+    Ok(UserTemplate { name: file.name, text: file.text })
+}
+
+fn print_outcome(settings: &ReportSettings, data: &ReportData) {
+    let dest = match &settings.dest {
+        Destination::Stdout => "stdout".to_string(),
+        Destination::File(p) => p.display().to_string(),
+    };
+    let s = &data.summary;
+    eprintln!(
+        "{}: {} controls recognised, {} applicable, {} implemented; {} -> {}: {} covered, {} partial, {} gap of {} in scope ({}% covered); wrote {dest}",
+        s.input,
+        s.recognised,
+        s.applicable,
+        s.implemented,
+        s.framework,
+        s.target,
+        s.covered,
+        s.partial,
+        s.gap,
+        s.in_scope,
+        s.covered_pct
+    );
 }

@@ -1,8 +1,11 @@
 //! Crosswalk -> outputs: the JSON of SPEC.md, CSV for pipelines, the crosswalk workbook, and rendered templates.
 //! Everything here returns bytes; `write.rs` puts them on disk.
 
+pub mod context;
 pub mod csv_out;
+pub mod frequency;
 pub mod json;
+pub mod template;
 pub mod workbook;
 
 use serde::Serialize;

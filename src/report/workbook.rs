@@ -6,6 +6,7 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use super::context::ReportData;
 use super::Output;
 use crate::catalog::Catalogs;
 use crate::crosswalk::{counts_by_category, CoverageStatus, Effect};
@@ -46,7 +47,7 @@ impl Styles {
 }
 
 /// Builds the workbook in memory.
-pub fn render(out: &Output, catalogs: &Catalogs) -> Result<Vec<u8>, XlsxError> {
+pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
     wb.set_properties(
@@ -59,6 +60,8 @@ pub fn render(out: &Output, catalogs: &Catalogs) -> Result<Vec<u8>, XlsxError> {
     crosswalk_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st)?;
     by_target_sheet(wb.add_worksheet(), out, &st)?;
     coverage_sheet(wb.add_worksheet(), out, &st)?;
+    reuse_sheet(wb.add_worksheet(), report, &st)?;
+    gaps_sheet(wb.add_worksheet(), report, &st)?;
     issues_sheet(wb.add_worksheet(), out, &st)?;
     about_sheet(wb.add_worksheet(), out, &st)?;
     wb.save_to_buffer()
@@ -264,4 +267,85 @@ fn about_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), Xlsx
 
 fn ids(ids: &[crate::ids::ControlId]) -> String {
     ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// One line per target element and input control whose evidence can be reused, with the client's columns.
+fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Reuse")?;
+    let iso_in = report.direction == "iso-to-soc2";
+    let headers = [
+        (if iso_in { "Criterion" } else { "ISO element" }, 11.0),
+        (if iso_in { "Category" } else { "Theme" }, 16.0),
+        ("Coverage", 12.0),
+        (if iso_in { "ISO control or clause" } else { "SOC 2 criterion" }, 14.0),
+        ("Title as in the input", 36.0),
+        ("Relationship", 12.0),
+        ("Strength", 9.0),
+        ("Extent", 9.0),
+        ("Status", 14.0),
+        ("Owner", 18.0),
+        ("Evidence", 30.0),
+        ("Frequency", 12.0),
+        ("Input rows", 10.0),
+    ];
+    header_row(ws, st, &headers)?;
+    let mut r = 0u32;
+    for c in report.criteria.iter().filter(|c| c.in_scope) {
+        for x in &c.reuse {
+            r += 1;
+            let status = match c.status.as_str() {
+                "covered" => CoverageStatus::Covered,
+                "partial" => CoverageStatus::Partial,
+                _ => CoverageStatus::Gap,
+            };
+            ws.write_string_with_format(r, 0, &c.id, &st.plain)?;
+            ws.write_string_with_format(r, 1, &c.category, &st.plain)?;
+            ws.write_string_with_format(r, 2, &c.status, st.status(status))?;
+            ws.write_string_with_format(r, 3, &x.label, &st.plain)?;
+            ws.write_string_with_format(r, 4, &x.title, &st.wrap)?;
+            ws.write_string_with_format(r, 5, &x.relationship, &st.plain)?;
+            ws.write_number_with_format(r, 6, f64::from(x.strength), &st.plain)?;
+            ws.write_string_with_format(r, 7, &x.extent, &st.plain)?;
+            ws.write_string_with_format(r, 8, &x.status, &st.plain)?;
+            ws.write_string_with_format(r, 9, &x.owner, &st.wrap)?;
+            ws.write_string_with_format(r, 10, &x.evidence, &st.wrap)?;
+            ws.write_string_with_format(r, 11, &x.frequency, &st.plain)?;
+            let rows: Vec<String> = x.rows.iter().map(usize::to_string).collect();
+            ws.write_string_with_format(r, 12, rows.join(", "), &st.plain)?;
+        }
+    }
+    finish(ws, r, headers.len() as u16)
+}
+
+/// In-scope target elements short of covered, and what is missing.
+fn gaps_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Gaps")?;
+    let iso_in = report.direction == "iso-to-soc2";
+    let headers = [
+        (if iso_in { "Criterion" } else { "ISO element" }, 11.0),
+        (if iso_in { "Category" } else { "Theme" }, 16.0),
+        ("Title", 30.0),
+        ("Coverage", 10.0),
+        (if iso_in { "What SOC 2 asks beyond ISO" } else { "What ISO asks" }, 60.0),
+        ("Partly supported by", 22.0),
+        ("Not counted (excluded or not implemented)", 22.0),
+    ];
+    header_row(ws, st, &headers)?;
+    let mut r = 0u32;
+    for g in &report.gaps {
+        r += 1;
+        let status = if g.status == "partial" { CoverageStatus::Partial } else { CoverageStatus::Gap };
+        let mut what = if iso_in { g.beyond_iso.clone() } else { g.description.clone() };
+        if g.no_counterpart {
+            what.push_str(" (no SOC 2 criterion maps to this control)");
+        }
+        ws.write_string_with_format(r, 0, &g.id, &st.plain)?;
+        ws.write_string_with_format(r, 1, &g.category, &st.plain)?;
+        ws.write_string_with_format(r, 2, &g.title, &st.wrap)?;
+        ws.write_string_with_format(r, 3, &g.status, st.status(status))?;
+        ws.write_string_with_format(r, 4, what.trim(), &st.wrap)?;
+        ws.write_string_with_format(r, 5, g.partial_by.join("\n"), &st.wrap)?;
+        ws.write_string_with_format(r, 6, g.excluded_by.join("\n"), &st.wrap)?;
+    }
+    finish(ws, r, headers.len() as u16)
 }

@@ -1,0 +1,304 @@
+//! Control frequency cells (`Annual`, `quarterly`, `monatlich`, `trimestriel`, `diario`, `every 6 months` …) read
+//! into a [`Cadence`], and how often a control with that cadence operates within a SOC 2 Type II observation window.
+
+use serde::Serialize;
+
+/// How often a control operates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cadence {
+    /// Every N months (12 annual, 6 semi-annual, 3 quarterly, 1 monthly, 24 every two years …).
+    Months(u32),
+    /// Every N weeks (1 weekly, 2 fortnightly).
+    Weeks(u32),
+    Daily,
+    /// Automated or always on: a Type II test samples its operation or its configuration.
+    Continuous,
+    /// Runs when an event happens (a hire, a change, an incident): the auditor samples the events.
+    AdHoc,
+}
+
+impl Cadence {
+    /// A short name for reports: `annual`, `quarterly`, `every 2 years`, `weekly`, `daily`, `continuous`, `ad hoc`.
+    pub fn label(self) -> String {
+        match self {
+            Cadence::Months(12) => "annual".into(),
+            Cadence::Months(6) => "semi-annual".into(),
+            Cadence::Months(3) => "quarterly".into(),
+            Cadence::Months(1) => "monthly".into(),
+            Cadence::Months(n) => format!("every {n} months"),
+            Cadence::Weeks(1) => "weekly".into(),
+            Cadence::Weeks(2) => "every 2 weeks".into(),
+            Cadence::Weeks(n) => format!("every {n} weeks"),
+            Cadence::Daily => "daily".into(),
+            Cadence::Continuous => "continuous".into(),
+            Cadence::AdHoc => "ad hoc".into(),
+        }
+    }
+
+    /// Times the control operates in a window of `months`; `None` for continuous and event-driven controls.
+    /// Weeks and days are counted at 52 weeks and 365 days a year, rounded down.
+    pub fn occurrences(self, months: u32) -> Option<u32> {
+        match self {
+            Cadence::Months(n) => Some(months / n.max(1)),
+            Cadence::Weeks(n) => Some(months * 52 / 12 / n.max(1)),
+            Cadence::Daily => Some(months * 365 / 12),
+            Cadence::Continuous | Cadence::AdHoc => None,
+        }
+    }
+}
+
+/// Reads a frequency cell in English, German, French or Spanish. `None` when nothing is recognisable.
+pub fn parse(text: &str) -> Option<Cadence> {
+    let t = fold(text);
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(c) = every_n(&t) {
+        return Some(c);
+    }
+    let has = |words: &[&str]| words.iter().any(|w| contains_word(&t, w));
+    // Longer, more specific forms first: "semi-annual" before "annual", "bi-weekly" before "weekly".
+    if has(&[
+        "semi-annual",
+        "semi-annually",
+        "semiannual",
+        "semiannually",
+        "half-yearly",
+        "half yearly",
+        "biannual",
+        "biannually",
+        "twice a year",
+        "twice yearly",
+        "halbjahrlich",
+        "semestriel",
+        "semestrielle",
+        "semestral",
+        "semestralmente",
+    ]) {
+        return Some(Cadence::Months(6));
+    }
+    if has(&["biennial", "biennially", "every two years", "zweijahrlich", "biennal", "biennale", "bienal"]) {
+        return Some(Cadence::Months(24));
+    }
+    if has(&["bi-weekly", "biweekly", "fortnightly", "every two weeks", "zweiwochentlich", "quinzaine", "quincenal"]) {
+        return Some(Cadence::Weeks(2));
+    }
+    if has(&[
+        "annual",
+        "annually",
+        "yearly",
+        "once a year",
+        "every year",
+        "per year",
+        "jahrlich",
+        "einmal im jahr",
+        "annuel",
+        "annuelle",
+        "annuellement",
+        "anual",
+        "anualmente",
+    ]) {
+        return Some(Cadence::Months(12));
+    }
+    if has(&[
+        "quarterly",
+        "quarter",
+        "vierteljahrlich",
+        "quartalsweise",
+        "quartalsmassig",
+        "quartalich",
+        "trimestriel",
+        "trimestrielle",
+        "trimestral",
+        "trimestralmente",
+    ]) {
+        return Some(Cadence::Months(3));
+    }
+    if has(&["monthly", "month", "monatlich", "mensuel", "mensuelle", "mensuellement", "mensual", "mensualmente"]) {
+        return Some(Cadence::Months(1));
+    }
+    if has(&["weekly", "week", "wochentlich", "hebdomadaire", "semanal", "semanalmente"]) {
+        return Some(Cadence::Weeks(1));
+    }
+    if has(&["daily", "day", "nightly", "taglich", "quotidien", "quotidienne", "journalier", "diario", "diaria"]) {
+        return Some(Cadence::Daily);
+    }
+    if has(&[
+        "continuous",
+        "continuously",
+        "continual",
+        "real-time",
+        "real time",
+        "realtime",
+        "automated",
+        "automatic",
+        "always on",
+        "ongoing",
+        "kontinuierlich",
+        "laufend",
+        "standig",
+        "permanent",
+        "automatisch",
+        "continu",
+        "continue",
+        "en continu",
+        "automatique",
+        "continuo",
+        "continua",
+        "permanente",
+        "automatico",
+    ]) {
+        return Some(Cadence::Continuous);
+    }
+    if has(&[
+        "ad hoc",
+        "ad-hoc",
+        "adhoc",
+        "as needed",
+        "as required",
+        "on demand",
+        "on request",
+        "upon request",
+        "event-driven",
+        "event driven",
+        "per event",
+        "per change",
+        "per release",
+        "per incident",
+        "on hire",
+        "upon hire",
+        "at hire",
+        "on change",
+        "when needed",
+        "bei bedarf",
+        "anlassbezogen",
+        "ereignisgesteuert",
+        "ereignisbezogen",
+        "au besoin",
+        "a la demande",
+        "ponctuel",
+        "ponctuelle",
+        "selon besoin",
+        "segun necesidad",
+        "bajo demanda",
+        "cuando sea necesario",
+        "puntual",
+    ]) {
+        return Some(Cadence::AdHoc);
+    }
+    None
+}
+
+/// `every 6 months`, `alle 3 Monate`, `tous les 2 mois`, `cada 3 meses`, `every 2 weeks`, `12 months`.
+fn every_n(t: &str) -> Option<Cadence> {
+    let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    for (i, w) in words.iter().enumerate() {
+        let Ok(n) = w.parse::<u32>() else { continue };
+        if n == 0 {
+            continue;
+        }
+        let Some(unit) = words.get(i + 1) else { continue };
+        let unit = *unit;
+        if ["months", "month", "monate", "monaten", "monat", "mois", "meses", "mes"].contains(&unit) {
+            return Some(Cadence::Months(n));
+        }
+        if ["years", "year", "jahre", "jahren", "ans", "annees", "anos"].contains(&unit) {
+            return Some(Cadence::Months(n.saturating_mul(12)));
+        }
+        if ["weeks", "week", "wochen", "semaines", "semanas"].contains(&unit) {
+            return Some(Cadence::Weeks(n));
+        }
+    }
+    None
+}
+
+fn contains_word(haystack: &str, word: &str) -> bool {
+    let bytes = haystack.as_bytes();
+    let mut start = 0;
+    while let Some(pos) = haystack[start..].find(word) {
+        let at = start + pos;
+        let end = at + word.len();
+        let before = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+        let after = end == bytes.len() || !bytes[end].is_ascii_alphanumeric();
+        if before && after {
+            return true;
+        }
+        start = at + 1;
+        while !haystack.is_char_boundary(start) {
+            start += 1;
+        }
+    }
+    false
+}
+
+/// Lower case, accents and umlauts folded to plain letters, spaces squeezed.
+fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().to_lowercase().chars() {
+        let c = match c {
+            'ä' | 'à' | 'á' | 'â' => 'a',
+            'ö' | 'ó' | 'ô' => 'o',
+            'ü' | 'ú' | 'û' | 'ù' => 'u',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'î' | 'ï' => 'i',
+            'ç' => 'c',
+            'ñ' => 'n',
+            'ß' => 's',
+            '_' => ' ',
+            c => c,
+        };
+        out.push(c);
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_frequencies_in_four_languages() {
+        let cases = [
+            ("Annual", Some(Cadence::Months(12))),
+            ("jährlich", Some(Cadence::Months(12))),
+            ("Annuelle", Some(Cadence::Months(12))),
+            ("anual", Some(Cadence::Months(12))),
+            ("Semi-annually", Some(Cadence::Months(6))),
+            ("halbjährlich", Some(Cadence::Months(6))),
+            ("Quarterly", Some(Cadence::Months(3))),
+            ("quartalsweise", Some(Cadence::Months(3))),
+            ("trimestriel", Some(Cadence::Months(3))),
+            ("Monthly", Some(Cadence::Months(1))),
+            ("mensual", Some(Cadence::Months(1))),
+            ("wöchentlich", Some(Cadence::Weeks(1))),
+            ("Bi-weekly", Some(Cadence::Weeks(2))),
+            ("Daily", Some(Cadence::Daily)),
+            ("quotidienne", Some(Cadence::Daily)),
+            ("Continuous (automated)", Some(Cadence::Continuous)),
+            ("en continu", Some(Cadence::Continuous)),
+            ("Ad hoc", Some(Cadence::AdHoc)),
+            ("bei Bedarf", Some(Cadence::AdHoc)),
+            ("Upon hire", Some(Cadence::AdHoc)),
+            ("every 6 months", Some(Cadence::Months(6))),
+            ("alle 2 Jahre", Some(Cadence::Months(24))),
+            ("tous les 3 mois", Some(Cadence::Months(3))),
+            ("", None),
+            ("see policy", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn occurrences_in_a_window() {
+        assert_eq!(Cadence::Months(12).occurrences(6), Some(0));
+        assert_eq!(Cadence::Months(12).occurrences(12), Some(1));
+        assert_eq!(Cadence::Months(3).occurrences(6), Some(2));
+        assert_eq!(Cadence::Months(1).occurrences(6), Some(6));
+        assert_eq!(Cadence::Weeks(1).occurrences(6), Some(26));
+        assert_eq!(Cadence::Daily.occurrences(6), Some(182));
+        assert_eq!(Cadence::Continuous.occurrences(6), None);
+    }
+}

@@ -1,0 +1,176 @@
+//! [`ReportData`] -> HTML or Markdown through minijinja templates. The built-in templates live in `templates/` and are
+//! compiled into the binary; `--template FILE` renders a user's own template with the same context. Undefined values
+//! are errors (strict), so a misspelt field names the template file and line instead of rendering as blank.
+//!
+//! Escaping follows the template's name once `.j2` is stripped: `*.html`/`*.htm` escape HTML, `*.md` escapes the
+//! characters Markdown would read as markup (and `<`, `>`, `&`, so no client text becomes raw HTML on GitHub).
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+
+use super::context::ReportData;
+
+/// The built-in HTML report.
+pub const HTML_NAME: &str = "report.html.j2";
+/// The built-in Markdown report.
+pub const MD_NAME: &str = "report.md.j2";
+const HTML: &str = include_str!("../../templates/report.html.j2");
+const MD: &str = include_str!("../../templates/report.md.j2");
+
+/// The two built-in renderings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Html,
+    Markdown,
+}
+
+impl Kind {
+    /// From an output name's extension: `.html`, `.htm`, `.md`, `.markdown`.
+    pub fn from_extension(ext: &str) -> Option<Kind> {
+        match ext.to_ascii_lowercase().as_str() {
+            "html" | "htm" => Some(Kind::Html),
+            "md" | "markdown" => Some(Kind::Markdown),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Html => HTML_NAME,
+            Kind::Markdown => MD_NAME,
+        }
+    }
+}
+
+/// A user's template: the name to report in errors (its path) and its text.
+#[derive(Debug, Clone)]
+pub struct UserTemplate {
+    pub name: String,
+    pub text: String,
+}
+
+/// Why a template did not render. The message names the template and line.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
+pub struct TemplateError {
+    pub name: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+fn markdown() -> AutoEscape {
+    AutoEscape::Custom("markdown".into())
+}
+
+fn environment<'a>() -> Environment<'a> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // Block tags on their own lines leave no blank lines behind; the default delimiters cannot fail to build.
+    if let Ok(syntax) =
+        SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true).build()
+    {
+        env.set_syntax(syntax);
+    }
+    env.set_auto_escape_callback(|name| {
+        let base = name.strip_suffix(".j2").or_else(|| name.strip_suffix(".jinja")).unwrap_or(name);
+        match base.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
+            Some("html" | "htm" | "xml") => AutoEscape::Html,
+            Some("md" | "markdown") => markdown(),
+            _ => AutoEscape::None,
+        }
+    });
+    env.set_formatter(|out, state, value| {
+        if *state.auto_escape() == markdown() && !value.is_safe() {
+            let text = if value.is_none() { String::new() } else { value.to_string() };
+            out.write_str(&escape_markdown(&text)).map_err(minijinja::Error::from)
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
+    env.add_filter("md", |s: String| escape_markdown(&s));
+    env
+}
+
+/// Escapes text for a Markdown table cell or paragraph: markup characters get a backslash, `<`, `>` and `&` become
+/// entities, line breaks become spaces.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => {}
+            '\n' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders the built-in template of `kind`, or `user` when given.
+pub fn render(kind: Kind, data: &ReportData, user: Option<&UserTemplate>) -> Result<String, TemplateError> {
+    let mut env = environment();
+    let fail = |name: &str, source: &str, e: minijinja::Error| describe(name, source, &e);
+    env.add_template(HTML_NAME, HTML).map_err(|e| fail(HTML_NAME, HTML, e))?;
+    env.add_template(MD_NAME, MD).map_err(|e| fail(MD_NAME, MD, e))?;
+    let name = match user {
+        Some(u) => {
+            env.add_template_owned(u.name.clone(), u.text.clone()).map_err(|e| fail(&u.name, &u.text, e))?;
+            u.name.as_str()
+        }
+        None => kind.name(),
+    };
+    let template = env.get_template(name).map_err(|e| describe(name, "", &e))?;
+    template.render(minijinja::value::Serde(data)).map_err(|e| {
+        let source = match e.name() {
+            Some(n) if user.is_some_and(|u| u.name == n) => user.map_or("", |u| u.text.as_str()),
+            Some(HTML_NAME) => HTML,
+            Some(MD_NAME) => MD,
+            _ => "",
+        };
+        describe(e.name().unwrap_or(name), source, &e)
+    })
+}
+
+/// A message that names the template, the line, what went wrong and the line's text.
+fn describe(name: &str, source: &str, e: &minijinja::Error) -> TemplateError {
+    let (what, detail) = match (e.kind(), e.detail()) {
+        (minijinja::ErrorKind::UndefinedError, Some(d)) => {
+            (d.to_string(), " (a misspelt field? templates/README.md lists them)".to_string())
+        }
+        (minijinja::ErrorKind::UndefinedError, None) => {
+            ("undefined value".to_string(), " (a misspelt field? templates/README.md lists them)".to_string())
+        }
+        (minijinja::ErrorKind::SyntaxError, d) => {
+            ("syntax error".to_string(), d.map(|d| format!(": {d}")).unwrap_or_default())
+        }
+        (kind, d) => (kind.to_string(), d.map(|d| format!(": {d}")).unwrap_or_default()),
+    };
+    let text = e
+        .line()
+        .and_then(|l| source.lines().nth(l.saturating_sub(1)))
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let t: String = t.chars().take(120).collect();
+            format!(" in `{t}`")
+        })
+        .unwrap_or_default();
+    TemplateError { name: name.to_string(), line: e.line(), message: format!("{what}{detail}{text}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escaping() {
+        assert_eq!(escape_markdown("a|b <script>x</script> *c*"), "a\\|b &lt;script&gt;x&lt;/script&gt; \\*c\\*");
+        assert_eq!(escape_markdown("line\nbreak"), "line break");
+    }
+}
