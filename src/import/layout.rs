@@ -346,7 +346,8 @@ pub fn header_score(role: Role, header: &str) -> u8 {
         // Single short words ("no", "n", "id") only count as exact matches or as the header's first word.
         // `ref_id`, `control_id`: a short word last also names the column.
         let ok = if kw.len() == 1 && kw[0].len() <= 3 {
-            (words.first() == Some(&kw[0]) || (words.last() == Some(&kw[0]) && kw[0].len() >= 2)) && words.len() <= 3
+            (words.first() == Some(&kw[0]) || (words.last() == Some(&kw[0]) && (kw[0].len() >= 2 || kw[0] == "#")))
+                && words.len() <= 3
         } else {
             !kw.is_empty() && kw.iter().all(|w| words.contains(w))
         };

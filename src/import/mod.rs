@@ -197,15 +197,15 @@ pub fn import(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Resu
     }
     detect_by_content(&mut columns, header, &data);
     if !columns.iter().any(|c| matches!(c.role, Role::Id | Role::Title | Role::Text)) {
-        let found: Vec<String> = header.cells.iter().map(Cell::text).filter(|t| !t.trim().is_empty()).collect();
-        let why = if found.is_empty() {
-            "no column holds control ids, titles or descriptions".to_string()
-        } else {
-            format!(
-                "no column holds control ids, titles or descriptions (headers found: {}); name one with --column id=HEADER",
-                list(&found)
-            )
-        };
+        // Without a recognised header, show the first row: it is what the user will look at.
+        let shown = if header.cells.is_empty() { data[0] } else { header };
+        let found: Vec<String> = shown.cells.iter().map(Cell::text).filter(|t| !t.trim().is_empty()).collect();
+        let sheet = table.sheet.as_ref().map(|s| format!("sheet '{s}': ")).unwrap_or_default();
+        let what = if header.cells.is_empty() { format!("row {}", shown.number) } else { "headers".to_string() };
+        let why = format!(
+            "{sheet}no column holds control ids, titles or descriptions ({what}: {}); if this is the right sheet, name the columns with --column id=HEADER or --column title=HEADER",
+            list(&found)
+        );
         return Err(ImportError::NoControls { file: source.file.clone(), why });
     }
     let mut issues = Vec::new();
@@ -359,7 +359,32 @@ fn detect_by_content(columns: &mut Vec<ColumnRole>, header: &RawRow, data: &[&Ra
             });
         }
         columns.retain(|c| !(matches!(c.role, Role::Title | Role::Text) && near.contains(&c.index)));
+        // Roles the id columns had taken go to the next columns whose headers name them (`Control` was the id
+        // column of `Control | Title`).
+        let mut rest = header.clone();
+        for c in columns.iter().map(|c| c.index).chain(near.iter().copied()) {
+            if let Some(cell) = rest.cells.get_mut(c) {
+                *cell = Cell::Empty;
+            }
+        }
+        for found in layout::roles_from_header(&rest) {
+            if !columns.iter().any(|c| c.role == found.role || c.index == found.index) {
+                columns.push(found);
+            }
+        }
     }
+    // A `Control #` column of codes (`C-01`) is the client's own reference, not a title.
+    let code_like = |t: &str| {
+        let t = t.trim();
+        !t.is_empty() && !t.contains(char::is_whitespace) && t.chars().any(|c| c.is_ascii_digit())
+    };
+    columns.retain(|c| {
+        let filled: Vec<String> =
+            sample.iter().map(|r| r.cell(c.index).text()).filter(|t| !t.trim().is_empty()).collect();
+        !(c.role == Role::Title
+            && !filled.is_empty()
+            && filled.iter().filter(|t| code_like(t)).count() * 5 >= filled.len() * 4)
+    });
     if !columns.iter().any(|c| c.role == Role::Applicable) {
         for i in 0..width {
             if taken(columns, i) {
@@ -584,7 +609,7 @@ fn read_rows(
             let all_headings = !split.tokens.is_empty()
                 && split.rejected.is_empty()
                 && split.tokens.iter().all(|t| is_group_id(&t.raw, catalogs, has_2013));
-            if is_theme_heading(raw) || all_headings {
+            if is_theme_heading(raw) || all_headings || is_group_row(row, &title, &text) {
                 headings += 1;
                 continue;
             }
