@@ -298,11 +298,66 @@ fn parse_numbers(s: &str) -> Option<Vec<u32>> {
 }
 
 /// Cuts a cell into id tokens and trailing text. Separators between ids: comma, semicolon, slash, pipe, newline,
-/// `and`/`&`/`+`. The first piece that is not an id ends the id list; the text from there on is the `rest`.
+/// `and`/`&`/`+`. Each line is read on its own: ids first (after an optional label such as `Exigences 27001 :`),
+/// then a title; the titles of all lines, joined, are the `rest`.
 pub fn split_cell(cell: &str) -> SplitCell {
-    let cleaned = clean_spaces(cell);
     let mut out = SplitCell::default();
-    let text = cleaned.trim();
+    let mut rest = String::new();
+    for line in cell.split(['\n', '\r']) {
+        let line = clean_spaces(line);
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut part = split_line(line);
+        if part.tokens.is_empty() && part.rejected.is_empty() {
+            // `Exigences 27001 : 6.1.1/6.1.2`: a short label, a colon, then the ids.
+            if let Some((label, after)) = line.split_once(':') {
+                let mut after = split_line(after);
+                if label.chars().count() <= 40 && !after.tokens.is_empty() {
+                    if label_names_clauses(label) {
+                        for t in &mut after.tokens {
+                            if let RawId::Bare(p) = &t.raw {
+                                t.raw = RawId::Clause(p.clone());
+                            }
+                        }
+                    }
+                    part = after;
+                }
+            }
+        }
+        if !part.rest.is_empty() {
+            if !rest.is_empty() {
+                rest.push_str(if part.tokens.is_empty() { " " } else { "; " });
+            }
+            rest.push_str(&part.rest);
+        }
+        out.tokens.extend(part.tokens);
+        out.rejected.extend(part.rejected);
+    }
+    out.rest = rest;
+    out
+}
+
+/// `Exigences 27001`, `ISMS clauses`, `Requirements`: a label that says the bare numbers after it are clauses.
+fn label_names_clauses(label: &str) -> bool {
+    let l = label.to_lowercase();
+    let annex = ["annex", "anhang", "anexo", "27002", "control", "mesure", "maßnahme"].iter().any(|w| l.contains(w));
+    let clause = ["27001", "clause", "exigence", "requirement", "anforderung", "requisito", "kapitel", "chapitre"]
+        .iter()
+        .any(|w| l.contains(w));
+    clause && !annex
+}
+
+/// Whether a token is a real id rather than a chapter number such as the `4` of `4. Asset management`.
+pub fn is_strong(token: &Token) -> bool {
+    !matches!(&token.raw, RawId::Bare(p) if p.len() == 1)
+}
+
+/// One line of a cell: ids, then the title that follows them.
+fn split_line(line: &str) -> SplitCell {
+    let mut out = SplitCell::default();
+    let text = line.trim();
     // Walk the string piece by piece, so a title after the ids is kept intact.
     let mut pos = 0;
     let bytes = text.as_bytes();
@@ -444,7 +499,8 @@ pub fn resolve(raw: &RawId, known: &dyn KnownIds, hint: BareHint) -> Result<Reso
         if known.knows(fw, &id) {
             Ok(Resolved { id: ControlId(id), framework: fw, note })
         } else {
-            Err(format!("`{id}` is not a {} id", describe(fw)))
+            let article = if fw == Framework::Tsc2017 { "a" } else { "an" };
+            Err(format!("`{id}` is not {article} {} id", describe(fw)))
         }
     };
     match raw {
@@ -491,6 +547,14 @@ pub fn resolve(raw: &RawId, known: &dyn KnownIds, hint: BareHint) -> Result<Reso
                 notes.push(format!("point of focus `{id}.{p}` rolled up to criterion `{id}`"));
             }
             let note = (!notes.is_empty()).then(|| notes.join("; "));
+            // `C6.5` for `CC6.5`: a dropped letter is a common typo.
+            let typo = format!("CC{series}.{number}");
+            if *prefix == TscPrefix::C
+                && !known.knows(Framework::Tsc2017, &id)
+                && known.knows(Framework::Tsc2017, &typo)
+            {
+                return Err(format!("`{id}` is not a SOC 2 (TSC 2017) id (did you mean `{typo}`?)"));
+            }
             ok(Framework::Tsc2017, id, note)
         }
     }
@@ -595,8 +659,10 @@ mod tests {
     fn unknown_ids_are_errors() {
         let err = resolve(&parse_token("CC6.18").unwrap(), &Known, BareHint::Annex).unwrap_err();
         assert_eq!(err, "`CC6.18` is not a SOC 2 (TSC 2017) id");
+        let err = resolve(&parse_token("c6.1.1").unwrap(), &Known, BareHint::Annex).unwrap_err();
+        assert_eq!(err, "`C6.1` is not a SOC 2 (TSC 2017) id (did you mean `CC6.1`?)");
         let err = resolve(&parse_token("A.5.40").unwrap(), &Known, BareHint::Annex).unwrap_err();
-        assert_eq!(err, "`A.5.40` is not a ISO 27001:2022 id");
+        assert_eq!(err, "`A.5.40` is not an ISO 27001:2022 id");
     }
 
     #[test]
@@ -626,6 +692,13 @@ mod tests {
         assert_eq!(c.tokens[0].raw, RawId::Bare(vec![5, 1]));
         let c = split_cell("CC6.1 and CC6.2");
         assert_eq!(c.tokens.len(), 2);
+        let c = split_cell("Exigences 27001 : 6.1.1/6.1.2\nA 5.1 Politiques\nA 8.23 Filtrage web");
+        let got: Vec<&str> = c.tokens.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(got, ["6.1.1", "6.1.2", "A 5.1", "A 8.23"]);
+        assert_eq!(c.tokens[0].raw, RawId::Clause(vec![6, 1, 1]));
+        assert_eq!(c.rest, "Politiques; Filtrage web");
+        let c = split_cell("4. GESTION DES ACTIFS");
+        assert!(!is_strong(&c.tokens[0]));
         let c = split_cell("Quarterly access review");
         assert!(c.tokens.is_empty());
         assert_eq!(c.rest, "Quarterly access review");

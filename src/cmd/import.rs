@@ -32,10 +32,13 @@ pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
     Ok(if errors { Exit::DataProblems } else { Exit::Success })
 }
 
-/// The layout on stderr: sheet, header row, and each column's role with the reason.
+/// The layout on stderr: sheet, header row, and each column's role with the reason. A closed stderr is no error.
 fn describe(i: &Imported) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
     let sheet = i.sheet.as_ref().map(|s| format!("sheet '{s}', ")).unwrap_or_default();
-    eprintln!(
+    let _ = writeln!(
+        err,
         "{}: {sheet}header row {}, framework {}, {} control rows",
         i.file,
         i.header_row,
@@ -43,10 +46,10 @@ fn describe(i: &Imported) {
         i.rows.len()
     );
     for c in &i.columns {
-        eprintln!("  column {} -> {} ({})", crate::issue::column_letter(c.index), c.role, c.reason);
+        let _ = writeln!(err, "  column {} -> {} ({})", crate::issue::column_letter(c.index), c.role, c.reason);
     }
     for issue in &i.issues {
-        eprintln!("  {issue}");
+        let _ = writeln!(err, "  {issue}");
     }
 }
 

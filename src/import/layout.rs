@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::ids::{parse_token, split_cell};
+use crate::ids::{is_strong, parse_token, split_cell};
 use crate::read::{RawRow, RawTable};
 
 /// What a column holds.
@@ -344,8 +344,10 @@ pub fn header_score(role: Role, header: &str) -> u8 {
         let kw: Vec<&str> =
             k.split(|c: char| !c.is_alphanumeric() && c != '#' && c != '°').filter(|w| !w.is_empty()).collect();
         // Single short words ("no", "n", "id") only count as exact matches or as the header's first word.
+        // `ref_id`, `control_id`: a short word last also names the column.
         let ok = if kw.len() == 1 && kw[0].len() <= 3 {
-            words.first() == Some(&kw[0]) && words.len() <= 3
+            (words.first() == Some(&kw[0]) || (words.last() == Some(&kw[0]) && (kw[0].len() >= 2 || kw[0] == "#")))
+                && words.len() <= 3
         } else {
             !kw.is_empty() && kw.iter().all(|w| words.contains(w))
         };
@@ -399,6 +401,7 @@ pub fn is_aside_sheet(name: &str) -> bool {
         "config",
         "settings",
         "titre",
+        "reference",
     ]
     .iter()
     .any(|w| n.contains(w))
@@ -407,19 +410,33 @@ pub fn is_aside_sheet(name: &str) -> bool {
 /// How likely a cell is a control id.
 pub fn is_id_cell(text: &str) -> bool {
     let split = split_cell(text);
-    !split.tokens.is_empty() && split.rejected.is_empty()
+    split.tokens.iter().any(is_strong) && split.rejected.is_empty()
 }
 
 /// Score for a sheet: rows whose first few cells hold an id, plus header words found.
 pub fn sheet_score(table: &RawTable) -> usize {
-    let id_rows = table
+    let id_rows = id_rows(table);
+    let header = table.rows.iter().take(40).map(row_header_score).max().unwrap_or(0);
+    // A wide matrix: a header row of ten or more control ids.
+    let matrix = table
+        .rows
+        .iter()
+        .take(40)
+        .map(|r| r.cells.iter().filter(|c| is_id_cell(&c.text())).count())
+        .filter(|&n| n >= 10)
+        .max()
+        .unwrap_or(0);
+    id_rows * 2 + header * 3 + matrix
+}
+
+/// Rows (of the first 2000) whose first few cells hold a control id.
+pub fn id_rows(table: &RawTable) -> usize {
+    table
         .rows
         .iter()
         .take(2000)
         .filter(|r| r.cells.iter().take(6).any(|c| is_id_cell(&c.text()) && parse_token(c.text().trim()).is_some()))
-        .count();
-    let header = table.rows.iter().take(40).map(row_header_score).max().unwrap_or(0);
-    id_rows * 2 + header * 3
+        .count()
 }
 
 /// Distinct roles a row's cells name, weighted (exact 3, words 2); a header row scores high.

@@ -190,21 +190,44 @@ pub fn import(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Resu
     }
     let mut columns = layout::roles_from_header(header);
     apply_overrides(&mut columns, header, settings, &at)?;
+    let matrix = matrix_columns(header, catalogs);
+    if matrix.len() >= 10 {
+        columns.retain(|c| !matrix.iter().any(|m| m.0 == c.index));
+        return import_matrix(source, table, header, &data, columns, &matrix, settings);
+    }
     detect_by_content(&mut columns, header, &data);
     if !columns.iter().any(|c| matches!(c.role, Role::Id | Role::Title | Role::Text)) {
-        let found: Vec<String> = header.cells.iter().map(Cell::text).filter(|t| !t.trim().is_empty()).collect();
-        let why = if found.is_empty() {
-            "no column holds control ids, titles or descriptions".to_string()
-        } else {
-            format!(
-                "no column holds control ids, titles or descriptions (headers found: {}); name one with --column id=HEADER",
-                list(&found)
-            )
-        };
+        // Without a recognised header, show the first row: it is what the user will look at.
+        let shown = if header.cells.is_empty() { data[0] } else { header };
+        let found: Vec<String> = shown.cells.iter().map(Cell::text).filter(|t| !t.trim().is_empty()).collect();
+        let sheet = table.sheet.as_ref().map(|s| format!("sheet '{s}': ")).unwrap_or_default();
+        let what = if header.cells.is_empty() { format!("row {}", shown.number) } else { "headers".to_string() };
+        let why = format!(
+            "{sheet}no column holds control ids, titles or descriptions ({what}: {}); if this is the right sheet, name the columns with --column id=HEADER or --column title=HEADER",
+            list(&found)
+        );
         return Err(ImportError::NoControls { file: source.file.clone(), why });
     }
-    check_wide_matrix(header, &columns, &at)?;
     let mut issues = Vec::new();
+    if settings.sheet.is_none() {
+        let others: Vec<String> = source
+            .tables
+            .iter()
+            .filter(|t| t.sheet != table.sheet && !t.sheet.as_deref().is_some_and(layout::is_aside_sheet))
+            .filter(|t| layout::id_rows(t) >= 3)
+            .filter_map(|t| t.sheet.as_ref().map(|s| format!("'{s}'")))
+            .collect();
+        if !others.is_empty() {
+            issues.push(Issue::info(
+                Location::file(&source.file),
+                format!(
+                    "read sheet '{}'; {} also hold control ids (choose with --sheet NAME)",
+                    table.sheet.as_deref().unwrap_or_default(),
+                    others.join(", ")
+                ),
+            ));
+        }
+    }
     let rows = read_rows(&data, header, &columns, settings, catalogs, &at, &mut issues);
     if rows.is_empty() {
         return Err(ImportError::NoControls {
@@ -313,23 +336,55 @@ fn detect_by_content(columns: &mut Vec<ColumnRole>, header: &RawRow, data: &[&Ra
     let taken = |columns: &Vec<ColumnRole>, i: usize| columns.iter().any(|c| c.index == i);
     // The id column named by a header may hold no ids (a `No.` column of 1, 2, 3): prefer a column that does.
     let id_count = |i: usize| sample.iter().filter(|r| layout::is_id_cell(&r.cell(i).text())).count();
-    let existing_id = columns.iter().find(|c| c.role == Role::Id).map(|c| c.index);
-    let best = (0..width)
-        .filter(|&i| existing_id == Some(i) || !taken(columns, i))
-        .map(|i| (id_count(i), i))
-        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    if let Some((count, index)) = best {
-        let existing_count = existing_id.map_or(0, id_count);
-        if count * 2 >= sample.len().min(20) && count > existing_count.saturating_mul(2) && Some(index) != existing_id {
-            columns.retain(|c| c.role != Role::Id);
+    let existing = columns.iter().find(|c| c.role == Role::Id).cloned();
+    let counts: Vec<(usize, usize)> = (0..width).map(|i| (i, id_count(i))).collect();
+    let best = counts.iter().map(|&(_, n)| n).max().unwrap_or(0);
+    if best * 2 >= sample.len().min(20) && best > 0 {
+        // Several columns of ids (a mapping: source and target): an exact header wins, else the leftmost, which
+        // is the source side. Columns holding ids are never titles or texts, whatever their header says.
+        let near: Vec<usize> = counts.iter().filter(|&&(_, n)| n * 5 >= best * 4).map(|&(i, _)| i).collect();
+        let exact = existing.as_ref().filter(|c| c.reason.starts_with("header \"") && near.contains(&c.index));
+        let chosen = match exact {
+            Some(c) => c.index,
+            None => near[0],
+        };
+        if existing.as_ref().is_none_or(|c| c.index != chosen) {
+            let count = id_count(chosen);
+            columns.retain(|c| c.role != Role::Id && c.index != chosen);
             columns.push(ColumnRole {
                 role: Role::Id,
-                index,
-                header: header.cell(index).text().trim().to_string(),
+                index: chosen,
+                header: header.cell(chosen).text().trim().to_string(),
                 reason: format!("cells: {count} of {} parse as ids", sample.len()),
             });
         }
+        columns.retain(|c| !(matches!(c.role, Role::Title | Role::Text) && near.contains(&c.index)));
+        // Roles the id columns had taken go to the next columns whose headers name them (`Control` was the id
+        // column of `Control | Title`).
+        let mut rest = header.clone();
+        for c in columns.iter().map(|c| c.index).chain(near.iter().copied()) {
+            if let Some(cell) = rest.cells.get_mut(c) {
+                *cell = Cell::Empty;
+            }
+        }
+        for found in layout::roles_from_header(&rest) {
+            if !columns.iter().any(|c| c.role == found.role || c.index == found.index) {
+                columns.push(found);
+            }
+        }
     }
+    // A `Control #` column of codes (`C-01`) is the client's own reference, not a title.
+    let code_like = |t: &str| {
+        let t = t.trim();
+        !t.is_empty() && !t.contains(char::is_whitespace) && t.chars().any(|c| c.is_ascii_digit())
+    };
+    columns.retain(|c| {
+        let filled: Vec<String> =
+            sample.iter().map(|r| r.cell(c.index).text()).filter(|t| !t.trim().is_empty()).collect();
+        !(c.role == Role::Title
+            && !filled.is_empty()
+            && filled.iter().filter(|t| code_like(t)).count() * 5 >= filled.len() * 4)
+    });
     if !columns.iter().any(|c| c.role == Role::Applicable) {
         for i in 0..width {
             if taken(columns, i) {
@@ -338,7 +393,11 @@ fn detect_by_content(columns: &mut Vec<ColumnRole>, header: &RawRow, data: &[&Ra
             let filled: Vec<String> =
                 sample.iter().map(|r| r.cell(i).text()).filter(|t| !t.trim().is_empty()).collect();
             let yes_no = filled.iter().filter(|t| values::parse_applicable(t).is_some() && t.len() <= 16).count();
+            // A TRUE/FALSE column under some other header (`bidirectional`, `assessable`) is not applicability.
+            let booleans_only = filled.iter().all(|t| matches!(t.trim().to_lowercase().as_str(), "true" | "false"));
+            let named = !header.cell(i).text().trim().is_empty();
             if filled.len() >= 3
+                && !(booleans_only && named)
                 && yes_no * 10 >= filled.len() * 9
                 && values::parse_status(&filled[0]).is_none_or(|_| yes_no == filled.len())
             {
@@ -358,7 +417,7 @@ fn detect_by_content(columns: &mut Vec<ColumnRole>, header: &RawRow, data: &[&Ra
             if let Some(i) = (0..width).find(|&i| {
                 i != id
                     && !taken(columns, i)
-                    && sample.iter().filter(|r| r.cell(i).text().len() > 8).count() * 2 >= sample.len()
+                    && sample.iter().filter(|r| looks_like_words(&r.cell(i).text())).count() * 2 >= sample.len()
             }) {
                 columns.push(ColumnRole {
                     role: Role::Title,
@@ -372,18 +431,131 @@ fn detect_by_content(columns: &mut Vec<ColumnRole>, header: &RawRow, data: &[&Ra
     columns.sort_by_key(|c| c.index);
 }
 
-/// A header whose cells are themselves control ids is a wide matrix (one column per control): refuse with advice.
-fn check_wide_matrix(header: &RawRow, columns: &[ColumnRole], at: &dyn Fn() -> Location) -> Result<(), ImportError> {
-    let id_headers = header.cells.iter().filter(|c| layout::is_id_cell(&c.text())).count();
-    if id_headers >= 10 && !columns.iter().any(|c| c.role == Role::Id && !layout::is_id_cell(&c.header)) {
+/// Prose rather than a code: several words (`Access control policy`, not `intersect` or `High`).
+fn looks_like_words(text: &str) -> bool {
+    let t = text.trim();
+    t.len() > 8 && t.split_whitespace().count() >= 2
+}
+
+/// Header cells that are control ids, with the canonical ids they name (a 2013 id names its 2022 successors).
+fn matrix_columns(header: &RawRow, catalogs: &Catalogs) -> Vec<(usize, Vec<ControlId>)> {
+    let mut out = Vec::new();
+    for (index, cell) in header.cells.iter().enumerate() {
+        let split = split_cell(&cell.text());
+        let [token] = split.tokens.as_slice() else { continue };
+        if !split.rejected.is_empty() || !crate::ids::is_strong(token) {
+            continue;
+        }
+        let Ok(r) = resolve(&token.raw, catalogs, BareHint::Annex) else { continue };
+        let ids = if r.framework == Framework::Iso2013 {
+            catalogs.successors(r.id.as_str()).iter().map(|t| t.to.clone()).collect()
+        } else {
+            vec![r.id]
+        };
+        out.push((index, ids));
+    }
+    out
+}
+
+/// A wide matrix: one column per control (headers `A.5.1` … `A.8.34`), one row per requirement, a mark (`P`, `x`)
+/// where a control serves it. Each row's ids are the columns marked in it.
+fn import_matrix(
+    source: &Source,
+    table: &RawTable,
+    header: &RawRow,
+    data: &[&RawRow],
+    columns: Vec<ColumnRole>,
+    matrix: &[(usize, Vec<ControlId>)],
+    settings: &Settings,
+) -> Result<Imported, ImportError> {
+    let at = || Location::file(&source.file).sheet(table.sheet.as_deref());
+    let text_of = |row: &RawRow, role: Role| -> Option<String> {
+        let c = column(&columns, role)?;
+        let t = crate::ids::clean_spaces(&row.cell(c.index).text()).trim().to_string();
+        (!t.is_empty()).then_some(t)
+    };
+    let mut rows = Vec::new();
+    for row in data {
+        let mut ids: Vec<ControlId> = Vec::new();
+        let mut marks: Vec<String> = Vec::new();
+        for (index, targets) in matrix {
+            let mark = row.cell(*index).text();
+            let mark = mark.trim();
+            if mark.is_empty() || values::parse_applicable(mark) == Some(false) {
+                continue;
+            }
+            for id in targets {
+                if !ids.contains(id) {
+                    ids.push(id.clone());
+                }
+            }
+            marks.push(format!("`{mark}` under {}", header.cell(*index).text().trim()));
+        }
+        let (raw_id, title, text) = (text_of(row, Role::Id), text_of(row, Role::Title), text_of(row, Role::Text));
+        if ids.is_empty() && raw_id.is_none() && title.is_none() && text.is_none() {
+            continue;
+        }
+        let matched_by = if ids.is_empty() { MatchedBy::None } else { MatchedBy::Id };
+        let status_text = text_of(row, Role::Status);
+        rows.push(ImportedRow {
+            row: row.number,
+            raw_id,
+            framework: ids.first().map(|id| {
+                if id.as_str().starts_with("A.") || id.as_str().starts_with(|c: char| c.is_ascii_digit()) {
+                    Framework::Iso2022
+                } else {
+                    Framework::Tsc2017
+                }
+            }),
+            ids,
+            matched_by,
+            score: if matched_by == MatchedBy::Id { 1.0 } else { 0.0 },
+            review: if matched_by == MatchedBy::Id { Review::Auto } else { Review::NeedsReview },
+            applicable: None,
+            status: status_text.as_deref().and_then(values::parse_status),
+            status_text,
+            title,
+            text,
+            justification: text_of(row, Role::Justification),
+            owner: text_of(row, Role::Owner),
+            evidence: text_of(row, Role::Evidence),
+            frequency: text_of(row, Role::Frequency),
+            notes: if marks.is_empty() { Vec::new() } else { vec![format!("marked {}", marks.join(", "))] },
+            candidates: Vec::new(),
+        });
+    }
+    if rows.iter().all(|r| r.ids.is_empty()) {
         return Err(ImportError::Layout {
             at: at().row(header.number),
             message: format!(
-                "this is a wide matrix: {id_headers} header cells are control ids (one column per control), not one row per control; transpose it so each control is a row with an id column, or export the list view"
+                "this is a wide matrix ({} header cells are control ids, one column per control) but no cell under them is marked; mark the controls that apply to each row, or export a list with one control per row",
+                matrix.len()
             ),
         });
     }
-    Ok(())
+    let (first, last) = (matrix[0].0, matrix[matrix.len() - 1].0);
+    let issues = vec![Issue::info(
+        at().row(header.number),
+        format!(
+            "wide matrix: columns {}–{} are {} controls ({} … {}); each row's ids are the columns marked in it",
+            crate::issue::column_letter(first),
+            crate::issue::column_letter(last),
+            matrix.len(),
+            header.cell(first).text().trim(),
+            header.cell(last).text().trim()
+        ),
+    )];
+    let framework = settings.from.unwrap_or_else(|| detect_framework(&rows));
+    Ok(Imported {
+        file: source.file.clone(),
+        sha256: source.sha256.clone(),
+        sheet: table.sheet.clone(),
+        header_row: header.number,
+        framework,
+        columns,
+        rows,
+        issues,
+    })
 }
 
 fn column(columns: &[ColumnRole], role: Role) -> Option<&ColumnRole> {
@@ -415,6 +587,11 @@ fn read_rows(
         )
     };
     let hint = id_col.map_or(BareHint::Annex, |c| column_hint(data, c.index));
+    let has_2013 = id_col.is_some_and(|c| column_has_2013(data, c.index));
+    let mut headings = 0usize;
+    let id_rows_share = id_col.map_or(0.0, |c| {
+        data.iter().filter(|r| layout::is_id_cell(&r.cell(c.index).text())).count() as f64 / data.len().max(1) as f64
+    });
     let mut out: Vec<ImportedRow> = Vec::new();
     let mut previous: Option<ControlId> = None;
     for row in data {
@@ -429,6 +606,13 @@ fn read_rows(
         let mut row_error = false;
         if let (Some(c), Some(raw)) = (id_col, &raw_id) {
             let split = split_cell(raw);
+            let all_headings = !split.tokens.is_empty()
+                && split.rejected.is_empty()
+                && split.tokens.iter().all(|t| is_group_id(&t.raw, catalogs, has_2013));
+            if is_theme_heading(raw) || all_headings || is_group_row(row, &title, &text) {
+                headings += 1;
+                continue;
+            }
             if title.is_none() && !split.rest.is_empty() && !split.tokens.is_empty() {
                 title = Some(split.rest.clone());
             }
@@ -440,7 +624,12 @@ fn read_rows(
                     let _ = fixed;
                 }
                 let raw_token = raw_token.map(|(r, _)| r).unwrap_or_else(|| token.raw.clone());
-                let row_hint = bare_hint_for_row(&raw_token, title.as_deref(), catalogs).unwrap_or(hint);
+                // A title decides a bare `5.1` only when it belongs to that one id.
+                let row_hint = if split.tokens.len() == 1 {
+                    bare_hint_for_row(&raw_token, title.as_deref(), catalogs).unwrap_or(hint)
+                } else {
+                    hint
+                };
                 match resolve(&raw_token, catalogs, row_hint) {
                     Ok(r) => {
                         if let Some(note) = &r.note {
@@ -499,6 +688,16 @@ fn read_rows(
         } else if title.is_none() && text.is_none() {
             continue;
         }
+        // In a list where (nearly) every row has an id, a row without one and without a description is a heading
+        // (`Control Environment`), and so is a lone category letter (`A`, `PI`).
+        if raw_id.is_none() && text.is_none() && id_rows_share >= 0.8 {
+            headings += 1;
+            continue;
+        }
+        if raw_id.as_deref().is_some_and(|r| matches!(r.trim(), "A" | "C" | "P" | "PI" | "CC")) && ids.is_empty() {
+            headings += 1;
+            continue;
+        }
         if ids.is_empty() && title.is_none() && text.is_none() && !row_error {
             // A free-text id such as `ACME-AC-01` with nothing to match it by.
             if raw_id.is_none() {
@@ -554,8 +753,44 @@ fn read_rows(
             candidates: Vec::new(),
         });
     }
+    if headings > 0 {
+        issues.push(Issue::info(
+            at(),
+            format!(
+                "{headings} heading rows (themes such as `A.5`, groups such as `P1.0`) skipped: they are not controls"
+            ),
+        ));
+    }
+    roll_up_points_of_focus(&mut out, at, issues);
     warn_duplicates(&out, id_col, header, at, issues);
     out
+}
+
+fn is_point_of_focus(row: &ImportedRow) -> bool {
+    !row.ids.is_empty() && row.notes.iter().any(|n| n.contains("point of focus"))
+}
+
+/// Points of focus (`CC1.1.1`) whose criterion has its own row are folded into it; otherwise they stay, each with
+/// its criterion's id.
+fn roll_up_points_of_focus(rows: &mut Vec<ImportedRow>, at: &dyn Fn() -> Location, issues: &mut Vec<Issue>) {
+    let criteria: std::collections::BTreeSet<ControlId> =
+        rows.iter().filter(|r| !is_point_of_focus(r)).flat_map(|r| r.ids.iter().cloned()).collect();
+    let before = rows.len();
+    let total = rows.iter().filter(|r| is_point_of_focus(r)).count();
+    rows.retain(|r| !(is_point_of_focus(r) && r.ids.iter().all(|id| criteria.contains(id))));
+    let folded = before - rows.len();
+    if folded > 0 {
+        issues.push(Issue::info(
+            at(),
+            format!("{folded} point-of-focus rows (such as `CC1.1.1`) folded into the rows of their criteria"),
+        ));
+    }
+    if total > folded {
+        issues.push(Issue::info(
+            at(),
+            format!("{} point-of-focus rows read as their criteria (`CC1.1.1` as `CC1.1`)", total - folded),
+        ));
+    }
 }
 
 /// A theme or group row: `5 Organizational controls` spread over merged cells, with nothing else.
@@ -571,26 +806,61 @@ fn is_group_row(row: &RawRow, title: &Option<String>, text: &Option<String>) -> 
 }
 
 /// Bare ids in this column: Annex A when they include numbers no clause has (`5.15`), clauses when they include
-/// numbers no Annex A control has (`4.1`, `9.2`, `10.1`, `6.1.2`).
+/// numbers no Annex A control has (`4.1`, `9.2`, `10.1`, `6.1.2`), or when the column writes its Annex A ids with
+/// the `A` (`A.5.9` beside `5.1`: the writer keeps the bare form for clauses).
 fn column_hint(data: &[&RawRow], index: usize) -> BareHint {
     let mut annex_only = 0;
     let mut clause_only = 0;
+    let mut explicit_annex = 0;
+    let mut bare_ambiguous = 0;
     for row in data {
         for token in split_cell(&row.cell(index).text()).tokens {
             match token.raw {
                 RawId::Bare(ref p) if p.len() == 2 && (5..=8).contains(&p[0]) && p[1] > 5 => annex_only += 1,
                 RawId::Bare(ref p) if p[0] == 4 || p[0] >= 9 || p.len() == 3 => clause_only += 1,
-                RawId::Annex(..) => annex_only += 1,
+                RawId::Bare(ref p) if p.len() == 2 => bare_ambiguous += 1,
+                RawId::Annex(..) => explicit_annex += 1,
                 RawId::Clause(..) => clause_only += 1,
                 _ => {}
             }
         }
     }
-    if clause_only > 0 && annex_only == 0 {
+    if (clause_only > 0 && annex_only == 0) || (explicit_annex > 0 && annex_only == 0 && bare_ambiguous > 0) {
         BareHint::Clause
     } else {
         BareHint::Annex
     }
+}
+
+/// Whether a column writes ISO 27001:2013 ids (`A.9.2.3`): then `A.9.1` is a 2013 objective heading.
+fn column_has_2013(data: &[&RawRow], index: usize) -> bool {
+    data.iter()
+        .any(|row| split_cell(&row.cell(index).text()).tokens.iter().any(|t| matches!(t.raw, RawId::Annex2013(..))))
+}
+
+/// A heading in a catalogue's hierarchy rather than a control: `A.5` (a theme), `P1.0` (a TSC group), `A.9.1` in
+/// a 2013 list (an objective whose controls follow).
+fn is_group_id(token: &RawId, catalogs: &Catalogs, has_2013: bool) -> bool {
+    match token {
+        RawId::Tsc { number: 0, point: None, .. } => true,
+        RawId::Annex(t, n) => {
+            let children = format!("A.{t}.{n}.");
+            let is_2013_heading = catalogs.iso2013.entries.iter().any(|e| e.id.as_str().starts_with(&children));
+            is_2013_heading && (has_2013 || !catalogs.iso2022.contains(&format!("A.{t}.{n}")))
+        }
+        _ => false,
+    }
+}
+
+/// `A.5`, `A 8`, `CC1`: a theme heading as written in an id cell.
+fn is_theme_heading(text: &str) -> bool {
+    let t = crate::ids::clean_spaces(text).trim().trim_end_matches('.').to_ascii_uppercase().replace(' ', "");
+    let letters: String = t.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let rest = t[letters.len()..].trim_start_matches('.');
+    matches!(letters.as_str(), "A" | "CC" | "PI" | "P" | "C")
+        && !rest.is_empty()
+        && rest.len() <= 2
+        && rest.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// For a bare `5.1` with a title beside it: the title decides between clause 5.1 and Annex A 5.1.
@@ -660,27 +930,34 @@ fn warn_duplicates(
     at: &dyn Fn() -> Location,
     issues: &mut Vec<Issue>,
 ) {
-    let mut first: BTreeMap<&ControlId, usize> = BTreeMap::new();
+    let mut seen: BTreeMap<&ControlId, Vec<usize>> = BTreeMap::new();
     for r in rows {
-        if r.ids.len() != 1 || r.matched_by != MatchedBy::Id {
+        if r.ids.len() != 1 || r.matched_by != MatchedBy::Id || is_point_of_focus(r) {
             continue;
         }
-        let id = &r.ids[0];
-        match first.get(id) {
-            Some(&row) => {
-                let mut loc = at().row(r.row);
-                if let Some(c) = id_col {
-                    loc = loc.column(c.index, Some(header.cell(c.index).text().as_str()));
-                }
-                issues.push(Issue::warning(
-                    loc,
-                    format!("`{id}` appears again (first on row {row}); both rows are kept"),
-                ));
-            }
-            None => {
-                first.insert(id, r.row);
-            }
+        seen.entry(&r.ids[0]).or_default().push(r.row);
+    }
+    // One warning per id, at its first repeat: a mapping table repeats ids on purpose, an SoA by mistake.
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for (id, on) in seen.iter().filter(|(_, on)| on.len() > 1) {
+        let mut shown: Vec<String> = on.iter().take(6).map(|n| n.to_string()).collect();
+        if on.len() > 6 {
+            shown.push("…".into());
         }
+        let message = if on.len() == 2 {
+            format!("`{id}` appears again (first on row {}); both rows are kept", on[0])
+        } else {
+            format!("`{id}` appears on {} rows ({}); all are kept", on.len(), shown.join(", "))
+        };
+        found.push((on[1], message));
+    }
+    found.sort();
+    for (row, message) in found {
+        let mut loc = at().row(row);
+        if let Some(c) = id_col {
+            loc = loc.column(c.index, Some(header.cell(c.index).text().as_str()));
+        }
+        issues.push(Issue::warning(loc, message));
     }
 }
 

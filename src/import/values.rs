@@ -202,7 +202,8 @@ pub fn parse_status(text: &str) -> Option<Status> {
 }
 
 fn normalise(text: &str) -> String {
-    crate::ids::clean_spaces(text).trim().trim_end_matches('.').trim().to_lowercase()
+    // `not_applicable`, `partially_implemented`: tools export values with underscores.
+    crate::ids::clean_spaces(text).replace('_', " ").trim().trim_end_matches('.').trim().to_lowercase()
 }
 
 #[cfg(test)]
@@ -219,6 +220,7 @@ mod tests {
         }
         assert_eq!(parse_applicable(""), None);
         assert_eq!(parse_applicable("maybe later"), None);
+        assert_eq!(parse_applicable("not_applicable"), Some(false));
     }
 
     #[test]

@@ -85,10 +85,13 @@ pub struct Source {
     pub tables: Vec<RawTable>,
 }
 
+const MIB: u64 = 1024 * 1024;
+
 /// Limits that keep hostile files in check.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Largest inflated size accepted for one workbook part, in bytes.
+    /// Largest inflated size accepted for one workbook part, in bytes (`--max-inflated-mb`, default 256 MiB); all
+    /// parts together may inflate to four times this.
     pub max_inflated: u64,
 }
 
@@ -115,8 +118,12 @@ pub enum ReadError {
     Encrypted { file: String },
     #[error("{file}: not a readable {kind} workbook ({detail})")]
     Corrupt { file: String, kind: String, detail: String },
-    #[error("{file}: part `{part}` inflates to {size} bytes, over the limit of {limit} bytes (raise it with --max-inflated-mb if the file is trusted)")]
+    #[error("{file}: part `{part}` declares {size} bytes when inflated, over the limit of {} MiB; refused as a possible decompression bomb (raise the limit with --max-inflated-mb if the file is trusted)", .limit / MIB)]
     TooLarge { file: String, part: String, size: u64, limit: u64 },
+    #[error("{file}: part `{part}` inflates to more than {} MiB although it declares {declared} bytes; refused as a decompression bomb (raise the limit with --max-inflated-mb if the file is trusted)", .limit / MIB)]
+    InflatesTooMuch { file: String, part: String, declared: u64, limit: u64 },
+    #[error("{file}: the workbook's parts together inflate to more than {} MiB (four times the per-part limit); refused as a decompression bomb (raise the limit with --max-inflated-mb if the file is trusted)", .limit / MIB)]
+    TotalTooLarge { file: String, limit: u64 },
     #[error("{file}: {detail}")]
     Text { file: String, detail: String },
 }

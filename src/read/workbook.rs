@@ -14,7 +14,7 @@ pub fn read(file: &str, ext: &str, bytes: Vec<u8>, limits: Limits) -> Result<Vec
         return Err(ReadError::Encrypted { file: file.to_string() });
     }
     if bytes.starts_with(b"PK") {
-        check_zip(file, &bytes, limits)?;
+        check_zip(file, &kind, &bytes, limits)?;
     } else if ext != "xls" {
         return Err(corrupt("it is not a zip package, as a workbook of this type must be".to_string()));
     }
@@ -121,35 +121,39 @@ fn is_encrypted_package(bytes: &[u8]) -> bool {
 }
 
 /// Refuses zip packages whose parts declare or actually inflate beyond the limit, before calamine reads them.
-fn check_zip(file: &str, bytes: &[u8], limits: Limits) -> Result<(), ReadError> {
-    let corrupt = |detail: String| ReadError::Corrupt { file: file.to_string(), kind: "zip".to_string(), detail };
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(format!("damaged zip: {e}")))?;
+fn check_zip(file: &str, kind: &str, bytes: &[u8], limits: Limits) -> Result<(), ReadError> {
+    let corrupt = |detail: String| ReadError::Corrupt { file: file.to_string(), kind: kind.to_string(), detail };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| corrupt(format!("the zip package is cut short or damaged: {e}")))?;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| corrupt(format!("damaged zip: {e}")))?;
         let part = entry.name().map(|n| n.to_string()).unwrap_or_default();
-        let too_large = |size: u64| ReadError::TooLarge {
-            file: file.to_string(),
-            part: part.clone(),
-            size,
-            limit: limits.max_inflated,
-        };
-        if entry.size() > limits.max_inflated {
-            return Err(too_large(entry.size()));
+        let declared = entry.size();
+        if declared > limits.max_inflated {
+            return Err(ReadError::TooLarge {
+                file: file.to_string(),
+                part,
+                size: declared,
+                limit: limits.max_inflated,
+            });
         }
         // The declared size may lie: inflate into nothing, counting, and stop one byte past the limit.
         let actual = std::io::copy(&mut (&mut entry).take(limits.max_inflated + 1), &mut std::io::sink())
             .map_err(|e| corrupt(format!("damaged zip part `{part}`: {e}")))?;
         if actual > limits.max_inflated {
-            return Err(too_large(actual));
+            return Err(ReadError::InflatesTooMuch {
+                file: file.to_string(),
+                part,
+                declared,
+                limit: limits.max_inflated,
+            });
         }
         total += actual;
         if total > limits.max_inflated.saturating_mul(4) {
-            return Err(ReadError::TooLarge {
+            return Err(ReadError::TotalTooLarge {
                 file: file.to_string(),
-                part: "(all parts)".into(),
-                size: total,
-                limit: limits.max_inflated * 4,
+                limit: limits.max_inflated.saturating_mul(4),
             });
         }
     }
