@@ -63,7 +63,7 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     assert_eq!(files(dir.path()), ["tidy-soa.crosswalk.xlsx", "tidy-soa.xlsx"]);
     let out = dir.path().join("tidy-soa.crosswalk.xlsx");
     let names = open_workbook_auto(&out).unwrap().sheet_names().to_vec();
-    assert_eq!(names, ["Crosswalk", "By criterion", "Coverage", "Issues", "About"]);
+    assert_eq!(names, ["Crosswalk", "By criterion", "Coverage", "Reuse", "Gaps", "Issues", "About"]);
 
     let crosswalk = sheet(&out, "Crosswalk");
     assert_eq!(crosswalk.len(), 94, "header + 93 controls");
@@ -167,7 +167,7 @@ fn unknown_ids_are_errors_on_their_row_and_exit_1() {
     let o = run(dir.path(), &["map", "soa.csv", "--format", "json", "-o", "out.json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("error: soa.csv, row 3, column A (Ref): `A.5.40` is not a ISO 27001:2022 id"),
+        stderr(&o).contains("error: soa.csv, row 3, column A (Ref): `A.5.40` is not an ISO 27001:2022 id"),
         "{}",
         stderr(&o)
     );
