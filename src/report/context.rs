@@ -316,7 +316,7 @@ pub struct TypeTwo {
     pub criteria: Vec<SampleCriterion>,
     /// Controls that would not operate even once in the window (e.g. annual in 6 months), in id order.
     pub not_operating: Vec<Sample>,
-    /// Controls whose frequency cell was not understood (or is empty), in id order.
+    /// Controls whose frequency cell was not understood (cadence `unknown`) or is empty (`not given`), in id order.
     pub unknown: Vec<Sample>,
 }
 
@@ -345,7 +345,7 @@ pub struct Sample {
     /// The frequency cell as written.
     pub frequency: String,
     /// Understood cadence: `annual`, `semi-annual`, `quarterly`, `monthly`, `weekly`, `daily`, `continuous`,
-    /// `ad hoc`, `every N months` …, or `unknown`.
+    /// `ad hoc`, `every N months` …, `unknown` (a cell not understood) or `not given` (an empty cell).
     pub cadence: String,
     /// Times it operates in the window (weeks and days rounded down); none for continuous, ad hoc and unknown.
     pub occurrences: Option<u32>,
@@ -493,7 +493,11 @@ impl ReportData {
         let clauses = clauses(out, &criteria, catalogs);
         let remaining = if to_iso { remaining(&criteria, &gaps, &clauses) } else { Remaining::default() };
         let summary = summary(out, &criteria);
-        let categories = counts_by_category(&cw.coverage)
+        let mut counts = counts_by_category(&cw.coverage);
+        // ISO targets: Annex A themes in the standard's order, then the ISMS clauses apart.
+        const THEMES: [&str; 5] = ["organizational", "people", "physical", "technological", "isms"];
+        counts.sort_by_key(|(k, _)| THEMES.iter().position(|t| t == k).unwrap_or(0));
+        let categories = counts
             .into_iter()
             .map(|(key, [covered, partial, gap, out_of_scope])| {
                 let in_scope = covered + partial + gap;
@@ -776,7 +780,7 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
                 for x in &c.reuse {
                     for n in &x.rows {
                         if let Some(r) = rows.get(n) {
-                            pairs.push((c.id.clone(), x.id.clone(), r));
+                            pairs.push((c.id.clone(), x.label.clone(), r));
                         }
                     }
                 }
@@ -795,11 +799,19 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
                 },
                 owner: row.row.owner.clone().unwrap_or_default(),
                 evidence: row.row.evidence.clone().unwrap_or_default(),
-                frequency: freq,
-                cadence: cadence.map_or_else(|| "unknown".to_string(), Cadence::label),
+                frequency: freq.clone(),
+                cadence: match cadence {
+                    Some(c) => c.label(),
+                    None if freq.trim().is_empty() => "not given".to_string(),
+                    None => "unknown".to_string(),
+                },
                 occurrences,
                 operates: occurrences != Some(0),
-                expect: expectation(cadence, occurrences),
+                expect: if cadence.is_none() && freq.trim().is_empty() {
+                    "no frequency given: state how often the control runs".to_string()
+                } else {
+                    expectation(cadence, occurrences)
+                },
                 criteria: Vec::new(),
                 rows: vec![row.row.row],
             };
@@ -844,7 +856,7 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
         has_frequency,
         criteria: criteria_out,
         not_operating: all.iter().filter(|s| !s.operates).cloned().collect(),
-        unknown: all.iter().filter(|s| s.cadence == "unknown").cloned().collect(),
+        unknown: all.iter().filter(|s| s.cadence == "unknown" || s.cadence == "not given").cloned().collect(),
     }
 }
 
@@ -934,7 +946,7 @@ mod tests {
         assert_eq!(clause.status, "in progress");
         assert_eq!(d.risks.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["A.8.13"]);
         let flagged: Vec<&str> = d.type2.not_operating.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(flagged, ["A.7.14", "9.2.1"]);
+        assert_eq!(flagged, ["A.7.14", "clause 9.2.1"]);
     }
 
     /// Every key of the context appears in templates/README.md as `key`.
