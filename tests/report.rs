@@ -206,6 +206,8 @@ fn a_user_template_gets_the_same_context() {
         "{{ summary.input }}: {{ summary.covered }}/{{ summary.in_scope }}\n{% for c in categories %}{{ c.key }} {{ c.covered }} {{ c.partial }} {{ c.gap }}\n{% endfor %}{{ gaps | length }} gaps, {{ risks[0].id }} {{ type2.window_months }}\n",
     );
     ok(&d.run(&["report", "small-soa.csv", "--template", "mine.md.j2", "-o", "mine.txt"]));
+    ok(&d.run(&["report", "small-soa.csv", "--template", "mine.md.j2"]));
+    assert_eq!(d.read("mine.txt"), d.read("small-soa.report.md"));
     assert_eq!(
         d.read("mine.txt"),
         "small-soa.csv: 3/61\nsecurity 2 4 27\navailability 1 0 2\nconfidentiality 0 1 1\nprocessing-integrity 0 0 5\nprivacy 0 4 14\n58 gaps, A.8.13 6\n"

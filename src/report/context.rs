@@ -974,4 +974,104 @@ mod tests {
         let missing: Vec<&String> = found.iter().filter(|k| !readme.contains(&format!("| `{k}` |"))).collect();
         assert!(missing.is_empty(), "templates/README.md does not list {missing:?}");
     }
+
+    const START: &str = "<!-- context:start -->\n";
+    const END: &str = "<!-- context:end -->";
+
+    /// Where each struct sits in the context, in the order the reference lists them.
+    const PLACES: [(&str, &str); 16] = [
+        ("ReportData", "(top level)"),
+        ("ToolInfo", "tool"),
+        ("Summary", "summary"),
+        ("Category", "categories[]"),
+        ("Criterion", "criteria[]"),
+        ("Reuse", "criteria[].reuse[], criteria[].not_counted[]"),
+        ("Gap", "gaps[]"),
+        ("Risk", "risks[]"),
+        ("Left", "risks[].leaves[]"),
+        ("Clause", "clauses[], remaining.isms[]"),
+        ("Remaining", "remaining"),
+        ("Ref", "remaining.no_counterpart[], .uncovered[], .partial[]"),
+        ("TypeTwo", "type2"),
+        ("SampleCriterion", "type2.criteria[]"),
+        ("Sample", "type2.criteria[].samples[], type2.not_operating[], type2.unknown[]"),
+        ("IssueLine", "issues[]"),
+    ];
+
+    fn type_words(t: &str) -> String {
+        if let Some(inner) = t.strip_prefix("Vec<").and_then(|x| x.strip_suffix('>')) {
+            return format!("list of {}", type_words(inner));
+        }
+        if let Some(inner) = t.strip_prefix("Option<").and_then(|x| x.strip_suffix('>')) {
+            return format!("{} or none", type_words(inner));
+        }
+        match t {
+            "String" => "text".into(),
+            "usize" | "u32" | "u8" => "number".into(),
+            "bool" => "true/false".into(),
+            other => other.into(),
+        }
+    }
+
+    /// A field: name, type in words, doc.
+    type Field = (String, String, String);
+    /// A struct: name, doc, fields.
+    type Documented = (String, String, Vec<Field>);
+
+    /// The field reference, generated from the doc comments of this file's context structs.
+    fn reference(source: &str) -> String {
+        let mut structs: BTreeMap<String, (String, Vec<Field>)> = BTreeMap::new();
+        let mut docs: Vec<String> = Vec::new();
+        let mut current: Option<Documented> = None;
+        for line in source.lines() {
+            let t = line.trim();
+            if let Some(d) = t.strip_prefix("///") {
+                docs.push(d.trim().to_string());
+            } else if let Some(name) = t.strip_prefix("pub struct ").and_then(|x| x.strip_suffix(" {")) {
+                current = Some((name.to_string(), docs.join(" "), Vec::new()));
+                docs.clear();
+            } else if let (Some((_, _, fields)), Some(field)) = (current.as_mut(), t.strip_prefix("pub ")) {
+                if let Some((name, ty)) = field.trim_end_matches(',').split_once(": ") {
+                    fields.push((name.to_string(), type_words(ty), docs.join(" ")));
+                }
+                docs.clear();
+            } else if t == "}" {
+                if let Some((name, doc, fields)) = current.take() {
+                    structs.insert(name, (doc, fields));
+                }
+                docs.clear();
+            } else if !t.starts_with("#[") {
+                docs.clear();
+            }
+        }
+        let mut out = String::new();
+        for (name, place) in PLACES {
+            let (doc, fields) = &structs[name];
+            out.push_str(&format!("### `{place}` ({name})\n\n{doc}\n\n| field | type | meaning |\n|---|---|---|\n"));
+            for (field, ty, doc) in fields {
+                assert!(!doc.is_empty(), "{name}.{field} has no doc comment");
+                out.push_str(&format!("| `{field}` | {ty} | {} |\n", doc.replace('|', "\\|")));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// templates/README.md lists the context between its markers as the doc comments above say it; rewrite it with
+    /// `CROSSWALK_BLESS=1 cargo test the_template_readme`.
+    #[test]
+    fn the_template_readme_follows_the_doc_comments() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let start = readme.find(START).expect("start marker") + START.len();
+        let end = readme.find(END).expect("end marker");
+        let want = reference(include_str!("context.rs"));
+        if readme[start..end] != want {
+            if std::env::var_os("CROSSWALK_BLESS").is_some() {
+                std::fs::write(path, format!("{}{want}{}", &readme[..start], &readme[end..])).unwrap();
+            } else {
+                panic!("templates/README.md is out of date: run CROSSWALK_BLESS=1 cargo test the_template_readme");
+            }
+        }
+    }
 }
