@@ -91,6 +91,8 @@ pub struct Summary {
     pub rows: usize,
     /// Rows placed on a catalog id (by id, 2013 transition, title or text).
     pub recognised: usize,
+    /// Of the recognised rows, those that are ISMS clauses (4–10) rather than Annex A controls or criteria.
+    pub clauses_recognised: usize,
     /// Recognised rows whose applicability is not `no`.
     pub applicable: usize,
     /// Recognised rows marked not applicable (excluded).
@@ -492,7 +494,7 @@ impl ReportData {
         let risks = risks(&criteria, &rows_by_number, catalogs);
         let clauses = clauses(out, &criteria, catalogs);
         let remaining = if to_iso { remaining(&criteria, &gaps, &clauses) } else { Remaining::default() };
-        let summary = summary(out, &criteria);
+        let summary = summary(out, &criteria, catalogs);
         let mut counts = counts_by_category(&cw.coverage);
         // ISO targets: Annex A themes in the standard's order, then the ISMS clauses apart.
         const THEMES: [&str; 5] = ["organizational", "people", "physical", "technological", "isms"];
@@ -621,7 +623,7 @@ fn effect_word(e: Effect) -> &'static str {
     }
 }
 
-fn summary(out: &Output, criteria: &[Criterion]) -> Summary {
+fn summary(out: &Output, criteria: &[Criterion], catalogs: &Catalogs) -> Summary {
     let cw = out.crosswalk;
     let recognised: Vec<&CrosswalkRow> = cw.rows.iter().filter(|r| !r.row.ids.is_empty()).collect();
     let applicable: Vec<&&CrosswalkRow> = recognised.iter().filter(|r| r.row.applicable != Some(false)).collect();
@@ -640,6 +642,15 @@ fn summary(out: &Output, criteria: &[Criterion]) -> Summary {
         target_label: framework_label(cw.to).to_string(),
         rows: cw.rows.len(),
         recognised: recognised.len(),
+        clauses_recognised: recognised
+            .iter()
+            .filter(|r| {
+                r.row
+                    .ids
+                    .iter()
+                    .all(|id| catalogs.iso2022.get(id.as_str()).is_some_and(|e| e.kind == EntryKind::Clause))
+            })
+            .count(),
         applicable: applicable.len(),
         excluded: recognised.len() - applicable.len(),
         implemented: applicable.iter().filter(|r| r.effect == Effect::Full).count(),
