@@ -491,9 +491,9 @@ impl ReportData {
             })
             .collect();
 
-        let risks = risks(&criteria, &rows_by_number, catalogs);
+        let risks = risks(&criteria, &rows_by_number);
         let clauses = clauses(out, &criteria, catalogs);
-        let remaining = if to_iso { remaining(&criteria, &gaps, &clauses) } else { Remaining::default() };
+        let remaining = if to_iso { remaining(&gaps, &clauses) } else { Remaining::default() };
         let summary = summary(out, &criteria, catalogs);
         let mut counts = counts_by_category(&cw.coverage);
         // ISO targets: Annex A themes in the standard's order, then the ISMS clauses apart.
@@ -670,7 +670,7 @@ fn summary(out: &Output, criteria: &[Criterion], catalogs: &Catalogs) -> Summary
     }
 }
 
-fn risks(criteria: &[Criterion], rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Catalogs) -> Vec<Risk> {
+fn risks(criteria: &[Criterion], rows: &BTreeMap<usize, &CrosswalkRow>) -> Vec<Risk> {
     let mut by_control: BTreeMap<crate::ids::ControlId, Risk> = BTreeMap::new();
     for c in criteria.iter().filter(|c| c.in_scope && c.status != "covered") {
         for x in &c.not_counted {
@@ -691,7 +691,6 @@ fn risks(criteria: &[Criterion], rows: &BTreeMap<usize, &CrosswalkRow>, catalogs
             risk.leaves.push(Left { id: c.id.clone(), title: c.title.clone(), status: c.status.clone() });
         }
     }
-    let _ = catalogs;
     by_control.into_values().collect()
 }
 
@@ -735,10 +734,9 @@ fn clauses(out: &Output, criteria: &[Criterion], catalogs: &Catalogs) -> Vec<Cla
         .collect()
 }
 
-fn remaining(criteria: &[Criterion], gaps: &[Gap], clauses: &[Clause]) -> Remaining {
+fn remaining(gaps: &[Gap], clauses: &[Clause]) -> Remaining {
     let as_ref = |g: &Gap| Ref { id: g.id.clone(), title: g.title.clone(), category: g.category.clone() };
     let annex = |g: &&Gap| g.category != "isms";
-    let _ = criteria;
     Remaining {
         no_counterpart: gaps.iter().filter(annex).filter(|g| g.no_counterpart).map(as_ref).collect(),
         uncovered: gaps.iter().filter(annex).filter(|g| !g.no_counterpart && g.status == "gap").map(as_ref).collect(),
