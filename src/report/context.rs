@@ -445,79 +445,14 @@ pub fn percent(part: usize, whole: usize) -> u32 {
 impl ReportData {
     /// Builds the context from one mapped input. `window_months` is the Type II observation window.
     pub fn build(out: &Output, catalogs: &Catalogs, mapping: &Mapping, window_months: u32) -> ReportData {
-        let cw = out.crosswalk;
-        let to_iso = cw.to == Framework::Iso2022;
-        let rows_by_number: BTreeMap<usize, &CrosswalkRow> = cw.rows.iter().map(|r| (r.row.row, r)).collect();
-        let reuse_of = |c: &Contribution| reuse(c, &rows_by_number, catalogs);
-
-        let criteria: Vec<Criterion> = cw
-            .coverage
-            .iter()
-            .map(|c| {
-                let entry = catalogs.find(c.id.as_str());
-                Criterion {
-                    id: c.id.to_string(),
-                    title: c.title.clone(),
-                    category: c.category.clone(),
-                    series: entry.map(|e| e.series.clone()).unwrap_or_default(),
-                    series_title: entry.map(|e| e.series_title.clone()).unwrap_or_default(),
-                    status: c.status.as_str().to_string(),
-                    in_scope: c.status != CoverageStatus::OutOfScope,
-                    reuse: c.contributions.iter().filter(|x| x.effect != Effect::Nothing).map(reuse_of).collect(),
-                    not_counted: c.contributions.iter().filter(|x| x.effect == Effect::Nothing).map(reuse_of).collect(),
-                    beyond_iso: entry.map(|e| e.beyond_iso.clone()).unwrap_or_default(),
-                    description: entry.map(|e| e.description.clone()).unwrap_or_default(),
-                }
-            })
-            .collect();
-
-        let has_counterpart = |id: &str| {
-            let id = crate::ids::ControlId::new(id);
-            mapping.from_source(&id).iter().any(|p| p.relationship != Relationship::None && p.target.is_some())
-        };
-        let gaps: Vec<Gap> = criteria
-            .iter()
-            .filter(|c| c.status == "gap" || c.status == "partial")
-            .map(|c| Gap {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                category: c.category.clone(),
-                status: c.status.clone(),
-                partial_by: c.reuse.iter().map(|r| r.label.clone()).collect(),
-                excluded_by: c.not_counted.iter().map(|r| r.label.clone()).collect(),
-                beyond_iso: c.beyond_iso.clone(),
-                description: c.description.clone(),
-                no_counterpart: to_iso && !has_counterpart(&c.id),
-            })
-            .collect();
-
-        let risks = risks(&criteria, &rows_by_number);
+        let to_iso = out.crosswalk.to == Framework::Iso2022;
+        let rows: BTreeMap<usize, &CrosswalkRow> = out.crosswalk.rows.iter().map(|r| (r.row.row, r)).collect();
+        let criteria = criteria(out, &rows, catalogs);
+        let gaps = gaps(&criteria, mapping, to_iso);
+        let risks = risks(&criteria, &rows);
         let clauses = clauses(out, &criteria, catalogs);
         let remaining = if to_iso { remaining(&gaps, &clauses) } else { Remaining::default() };
         let summary = summary(out, &criteria, catalogs);
-        let mut counts = counts_by_category(&cw.coverage);
-        // ISO targets: Annex A themes in the standard's order, then the ISMS clauses apart.
-        const THEMES: [&str; 5] = ["organizational", "people", "physical", "technological", "isms"];
-        counts.sort_by_key(|(k, _)| THEMES.iter().position(|t| t == k).unwrap_or(0));
-        let categories = counts
-            .into_iter()
-            .map(|(key, [covered, partial, gap, out_of_scope])| {
-                let in_scope = covered + partial + gap;
-                Category {
-                    label: category_label(&key),
-                    key,
-                    in_scope: in_scope > 0,
-                    total: in_scope + out_of_scope,
-                    covered,
-                    partial,
-                    gap,
-                    out_of_scope,
-                    covered_pct: percent(covered, in_scope),
-                    partial_pct: percent(partial, in_scope),
-                    gap_pct: percent(gap, in_scope),
-                }
-            })
-            .collect();
         let type2 = type_two(out, &criteria, catalogs, window_months, summary.has_frequency);
         ReportData {
             tool: ToolInfo { name: out.run.tool.name.to_string(), version: out.run.tool.version.to_string() },
@@ -530,7 +465,7 @@ impl ReportData {
                 .filter(|c| out.run.scope.iter().any(|s| s == *c))
                 .map(|c| c.to_string())
                 .collect(),
-            categories,
+            categories: categories(out),
             criteria,
             gaps,
             risks,
@@ -548,6 +483,80 @@ impl ReportData {
                 .collect(),
         }
     }
+}
+
+/// Every target element with the input's controls that support it (or would, but count for nothing).
+fn criteria(out: &Output, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Catalogs) -> Vec<Criterion> {
+    let reuse_of = |c: &Contribution| reuse(c, rows, catalogs);
+    out.crosswalk
+        .coverage
+        .iter()
+        .map(|c| {
+            let entry = catalogs.find(c.id.as_str());
+            Criterion {
+                id: c.id.to_string(),
+                title: c.title.clone(),
+                category: c.category.clone(),
+                series: entry.map(|e| e.series.clone()).unwrap_or_default(),
+                series_title: entry.map(|e| e.series_title.clone()).unwrap_or_default(),
+                status: c.status.as_str().to_string(),
+                in_scope: c.status != CoverageStatus::OutOfScope,
+                reuse: c.contributions.iter().filter(|x| x.effect != Effect::Nothing).map(reuse_of).collect(),
+                not_counted: c.contributions.iter().filter(|x| x.effect == Effect::Nothing).map(reuse_of).collect(),
+                beyond_iso: entry.map(|e| e.beyond_iso.clone()).unwrap_or_default(),
+                description: entry.map(|e| e.description.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// In-scope elements short of covered. For ISO targets, whether any SOC 2 criterion maps to the control at all.
+fn gaps(criteria: &[Criterion], mapping: &Mapping, to_iso: bool) -> Vec<Gap> {
+    let has_counterpart = |id: &str| {
+        let id = crate::ids::ControlId::new(id);
+        mapping.from_source(&id).iter().any(|p| p.relationship != Relationship::None && p.target.is_some())
+    };
+    criteria
+        .iter()
+        .filter(|c| c.status == "gap" || c.status == "partial")
+        .map(|c| Gap {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            category: c.category.clone(),
+            status: c.status.clone(),
+            partial_by: c.reuse.iter().map(|r| r.label.clone()).collect(),
+            excluded_by: c.not_counted.iter().map(|r| r.label.clone()).collect(),
+            beyond_iso: c.beyond_iso.clone(),
+            description: c.description.clone(),
+            no_counterpart: to_iso && !has_counterpart(&c.id),
+        })
+        .collect()
+}
+
+/// Counts per category: TSC categories in TSC order; for ISO targets Annex A themes, then the ISMS clauses apart.
+fn categories(out: &Output) -> Vec<Category> {
+    const THEMES: [&str; 5] = ["organizational", "people", "physical", "technological", "isms"];
+    let mut counts = counts_by_category(&out.crosswalk.coverage);
+    counts.sort_by_key(|(k, _)| THEMES.iter().position(|t| t == k).unwrap_or(0));
+    counts
+        .into_iter()
+        .map(|(key, [covered, partial, gap, out_of_scope])| {
+            let in_scope = covered + partial + gap;
+            Category {
+                label: category_label(&key),
+                key,
+                in_scope: in_scope > 0,
+                total: in_scope + out_of_scope,
+                covered,
+                partial,
+                gap,
+                out_of_scope,
+                covered_pct: percent(covered, in_scope),
+                partial_pct: percent(partial, in_scope),
+                gap_pct: percent(gap, in_scope),
+            }
+        })
+        .collect()
 }
 
 /// Distinct non-empty values joined with `; `, in first-seen order.
