@@ -204,7 +204,7 @@ pub struct ReportArgs {
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
 
-    /// Output file: `.html` or `.md` (default: `<input stem>.report.html`).
+    /// Output file: `.html` or `.md` (default: `<input stem>.report.html`, or the extension of --template).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<String>,
 

@@ -206,6 +206,8 @@ fn a_user_template_gets_the_same_context() {
         "{{ summary.input }}: {{ summary.covered }}/{{ summary.in_scope }}\n{% for c in categories %}{{ c.key }} {{ c.covered }} {{ c.partial }} {{ c.gap }}\n{% endfor %}{{ gaps | length }} gaps, {{ risks[0].id }} {{ type2.window_months }}\n",
     );
     ok(&d.run(&["report", "small-soa.csv", "--template", "mine.md.j2", "-o", "mine.txt"]));
+    ok(&d.run(&["report", "small-soa.csv", "--template", "mine.md.j2"]));
+    assert_eq!(d.read("mine.txt"), d.read("small-soa.report.md"));
     assert_eq!(
         d.read("mine.txt"),
         "small-soa.csv: 3/61\nsecurity 2 4 27\navailability 1 0 2\nconfidentiality 0 1 1\nprocessing-integrity 0 0 5\nprivacy 0 4 14\n58 gaps, A.8.13 6\n"
@@ -328,4 +330,69 @@ fn the_workbook_has_reuse_and_gaps_sheets() {
     assert_eq!(a12[3], "gap");
     assert_eq!(a12[6], "A.8.13");
     assert!(a12[4].starts_with("Backup job logs"), "{}", a12[4]);
+}
+
+#[test]
+fn same_input_gives_the_same_bytes() {
+    let d = Dir::with(&["acme-soa.csv"]);
+    ok(&d.run(&["report", "acme-soa.csv", "-o", "a.html"]));
+    ok(&d.run(&["report", "acme-soa.csv", "-o", "b.html"]));
+    assert!(d.read("a.html") == d.read("b.html"), "two runs differ");
+}
+
+#[test]
+fn a_missing_template_is_named() {
+    let d = Dir::with(&["small-soa.csv"]);
+    let o = d.run(&["report", "small-soa.csv", "--template", "nope.md.j2", "-o", "r.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "crosswalk: error: nope.md.j2: no such file\n");
+    assert_eq!(d.files(), ["small-soa.csv"]);
+}
+
+/// A German SoA workbook with a cover sheet and a title row: the report reads it like the CSV fixtures.
+#[test]
+fn a_german_workbook_soa() {
+    use rust_xlsxwriter::Workbook;
+    let d = Dir::with(&[]);
+    let mut wb = Workbook::new();
+    wb.add_worksheet().set_name("Deckblatt").unwrap().write_string(0, 0, "Erklärung zur Anwendbarkeit").unwrap();
+    let ws = wb.add_worksheet().set_name("SoA").unwrap();
+    ws.write_string(0, 0, "Erklärung zur Anwendbarkeit – Muster GmbH").unwrap();
+    let header =
+        ["Nr.", "Maßnahme", "Anwendbar", "Begründung", "Umsetzungsstatus", "Verantwortlich", "Nachweis", "Häufigkeit"];
+    let rows = [
+        ["A.8.6", "Kapazitätssteuerung", "Ja", "Verfügbarkeit", "umgesetzt", "Betrieb", "Grafana", "monatlich"],
+        [
+            "A.7.14",
+            "Sichere Entsorgung",
+            "Ja",
+            "Datenträger",
+            "umgesetzt",
+            "Facility",
+            "Entsorgungsnachweise",
+            "jährlich",
+        ],
+        ["A.8.13", "Datensicherung", "Nein", "beim Kunden", "", "", "", ""],
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(3 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(d.path("soa.xlsx")).unwrap();
+    let o = d.run(&["report", "soa.xlsx", "-o", "r.md", "--scope", "availability"]);
+    ok(&o);
+    let md = d.read("r.md");
+    assert!(md.contains("sheet “SoA”"), "{md}");
+    assert!(md.contains("| Availability | 3 | 1 | 0 | 2 | 0 | 33% |"), "{md}");
+    assert!(md.contains("| **A.7.14** Sichere Entsorgung | annual (jährlich) | CC6.5 | Facility |"), "{md}");
+    assert!(
+        md.contains(
+            "| **A1.1** Capacity Planning | covered | A.8.6 Kapazitätssteuerung (equal 10, full) | Betrieb | Grafana |"
+        ),
+        "{md}"
+    );
 }

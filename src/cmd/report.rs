@@ -41,8 +41,17 @@ impl ReportSettings {
         let extension = |p: &str| Path::new(p).extension().and_then(|e| e.to_str()).map(str::to_string);
         let (dest, kind) = match args.output.as_deref() {
             None => {
+                // `<stem>.report.html`, or the inner extension of a user's template (`mine.md.j2` -> `.md`).
                 let stem = args.input.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
-                (Destination::File(PathBuf::from(format!("{stem}.report.html"))), Kind::Html)
+                let ext = args
+                    .template
+                    .as_deref()
+                    .and_then(|t| t.file_name()?.to_str())
+                    .map(|n| n.strip_suffix(".j2").or_else(|| n.strip_suffix(".jinja")).unwrap_or(n))
+                    .and_then(|n| Path::new(n).extension()?.to_str().map(str::to_string))
+                    .unwrap_or_else(|| "html".to_string());
+                let kind = Kind::from_extension(&ext).unwrap_or(Kind::Html);
+                (Destination::File(PathBuf::from(format!("{stem}.report.{ext}"))), kind)
             }
             Some("-") => (Destination::Stdout, Kind::Html),
             Some(o) => {

@@ -91,6 +91,8 @@ pub struct Summary {
     pub rows: usize,
     /// Rows placed on a catalog id (by id, 2013 transition, title or text).
     pub recognised: usize,
+    /// Of the recognised rows, those that are ISMS clauses (4–10) rather than Annex A controls or criteria.
+    pub clauses_recognised: usize,
     /// Recognised rows whose applicability is not `no`.
     pub applicable: usize,
     /// Recognised rows marked not applicable (excluded).
@@ -316,7 +318,7 @@ pub struct TypeTwo {
     pub criteria: Vec<SampleCriterion>,
     /// Controls that would not operate even once in the window (e.g. annual in 6 months), in id order.
     pub not_operating: Vec<Sample>,
-    /// Controls whose frequency cell was not understood (or is empty), in id order.
+    /// Controls whose frequency cell was not understood (cadence `unknown`) or is empty (`not given`), in id order.
     pub unknown: Vec<Sample>,
 }
 
@@ -345,7 +347,7 @@ pub struct Sample {
     /// The frequency cell as written.
     pub frequency: String,
     /// Understood cadence: `annual`, `semi-annual`, `quarterly`, `monthly`, `weekly`, `daily`, `continuous`,
-    /// `ad hoc`, `every N months` …, or `unknown`.
+    /// `ad hoc`, `every N months` …, `unknown` (a cell not understood) or `not given` (an empty cell).
     pub cadence: String,
     /// Times it operates in the window (weeks and days rounded down); none for continuous, ad hoc and unknown.
     pub occurrences: Option<u32>,
@@ -443,75 +445,14 @@ pub fn percent(part: usize, whole: usize) -> u32 {
 impl ReportData {
     /// Builds the context from one mapped input. `window_months` is the Type II observation window.
     pub fn build(out: &Output, catalogs: &Catalogs, mapping: &Mapping, window_months: u32) -> ReportData {
-        let cw = out.crosswalk;
-        let to_iso = cw.to == Framework::Iso2022;
-        let rows_by_number: BTreeMap<usize, &CrosswalkRow> = cw.rows.iter().map(|r| (r.row.row, r)).collect();
-        let reuse_of = |c: &Contribution| reuse(c, &rows_by_number, catalogs);
-
-        let criteria: Vec<Criterion> = cw
-            .coverage
-            .iter()
-            .map(|c| {
-                let entry = catalogs.find(c.id.as_str());
-                Criterion {
-                    id: c.id.to_string(),
-                    title: c.title.clone(),
-                    category: c.category.clone(),
-                    series: entry.map(|e| e.series.clone()).unwrap_or_default(),
-                    series_title: entry.map(|e| e.series_title.clone()).unwrap_or_default(),
-                    status: c.status.as_str().to_string(),
-                    in_scope: c.status != CoverageStatus::OutOfScope,
-                    reuse: c.contributions.iter().filter(|x| x.effect != Effect::Nothing).map(reuse_of).collect(),
-                    not_counted: c.contributions.iter().filter(|x| x.effect == Effect::Nothing).map(reuse_of).collect(),
-                    beyond_iso: entry.map(|e| e.beyond_iso.clone()).unwrap_or_default(),
-                    description: entry.map(|e| e.description.clone()).unwrap_or_default(),
-                }
-            })
-            .collect();
-
-        let has_counterpart = |id: &str| {
-            let id = crate::ids::ControlId::new(id);
-            mapping.from_source(&id).iter().any(|p| p.relationship != Relationship::None && p.target.is_some())
-        };
-        let gaps: Vec<Gap> = criteria
-            .iter()
-            .filter(|c| c.status == "gap" || c.status == "partial")
-            .map(|c| Gap {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                category: c.category.clone(),
-                status: c.status.clone(),
-                partial_by: c.reuse.iter().map(|r| r.label.clone()).collect(),
-                excluded_by: c.not_counted.iter().map(|r| r.label.clone()).collect(),
-                beyond_iso: c.beyond_iso.clone(),
-                description: c.description.clone(),
-                no_counterpart: to_iso && !has_counterpart(&c.id),
-            })
-            .collect();
-
-        let risks = risks(&criteria, &rows_by_number, catalogs);
+        let to_iso = out.crosswalk.to == Framework::Iso2022;
+        let rows: BTreeMap<usize, &CrosswalkRow> = out.crosswalk.rows.iter().map(|r| (r.row.row, r)).collect();
+        let criteria = criteria(out, &rows, catalogs);
+        let gaps = gaps(&criteria, mapping, to_iso);
+        let risks = risks(&criteria, &rows);
         let clauses = clauses(out, &criteria, catalogs);
-        let remaining = if to_iso { remaining(&criteria, &gaps, &clauses) } else { Remaining::default() };
-        let summary = summary(out, &criteria);
-        let categories = counts_by_category(&cw.coverage)
-            .into_iter()
-            .map(|(key, [covered, partial, gap, out_of_scope])| {
-                let in_scope = covered + partial + gap;
-                Category {
-                    label: category_label(&key),
-                    key,
-                    in_scope: in_scope > 0,
-                    total: in_scope + out_of_scope,
-                    covered,
-                    partial,
-                    gap,
-                    out_of_scope,
-                    covered_pct: percent(covered, in_scope),
-                    partial_pct: percent(partial, in_scope),
-                    gap_pct: percent(gap, in_scope),
-                }
-            })
-            .collect();
+        let remaining = if to_iso { remaining(&gaps, &clauses) } else { Remaining::default() };
+        let summary = summary(out, &criteria, catalogs);
         let type2 = type_two(out, &criteria, catalogs, window_months, summary.has_frequency);
         ReportData {
             tool: ToolInfo { name: out.run.tool.name.to_string(), version: out.run.tool.version.to_string() },
@@ -524,7 +465,7 @@ impl ReportData {
                 .filter(|c| out.run.scope.iter().any(|s| s == *c))
                 .map(|c| c.to_string())
                 .collect(),
-            categories,
+            categories: categories(out),
             criteria,
             gaps,
             risks,
@@ -542,6 +483,80 @@ impl ReportData {
                 .collect(),
         }
     }
+}
+
+/// Every target element with the input's controls that support it (or would, but count for nothing).
+fn criteria(out: &Output, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Catalogs) -> Vec<Criterion> {
+    let reuse_of = |c: &Contribution| reuse(c, rows, catalogs);
+    out.crosswalk
+        .coverage
+        .iter()
+        .map(|c| {
+            let entry = catalogs.find(c.id.as_str());
+            Criterion {
+                id: c.id.to_string(),
+                title: c.title.clone(),
+                category: c.category.clone(),
+                series: entry.map(|e| e.series.clone()).unwrap_or_default(),
+                series_title: entry.map(|e| e.series_title.clone()).unwrap_or_default(),
+                status: c.status.as_str().to_string(),
+                in_scope: c.status != CoverageStatus::OutOfScope,
+                reuse: c.contributions.iter().filter(|x| x.effect != Effect::Nothing).map(reuse_of).collect(),
+                not_counted: c.contributions.iter().filter(|x| x.effect == Effect::Nothing).map(reuse_of).collect(),
+                beyond_iso: entry.map(|e| e.beyond_iso.clone()).unwrap_or_default(),
+                description: entry.map(|e| e.description.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// In-scope elements short of covered. For ISO targets, whether any SOC 2 criterion maps to the control at all.
+fn gaps(criteria: &[Criterion], mapping: &Mapping, to_iso: bool) -> Vec<Gap> {
+    let has_counterpart = |id: &str| {
+        let id = crate::ids::ControlId::new(id);
+        mapping.from_source(&id).iter().any(|p| p.relationship != Relationship::None && p.target.is_some())
+    };
+    criteria
+        .iter()
+        .filter(|c| c.status == "gap" || c.status == "partial")
+        .map(|c| Gap {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            category: c.category.clone(),
+            status: c.status.clone(),
+            partial_by: c.reuse.iter().map(|r| r.label.clone()).collect(),
+            excluded_by: c.not_counted.iter().map(|r| r.label.clone()).collect(),
+            beyond_iso: c.beyond_iso.clone(),
+            description: c.description.clone(),
+            no_counterpart: to_iso && !has_counterpart(&c.id),
+        })
+        .collect()
+}
+
+/// Counts per category: TSC categories in TSC order; for ISO targets Annex A themes, then the ISMS clauses apart.
+fn categories(out: &Output) -> Vec<Category> {
+    const THEMES: [&str; 5] = ["organizational", "people", "physical", "technological", "isms"];
+    let mut counts = counts_by_category(&out.crosswalk.coverage);
+    counts.sort_by_key(|(k, _)| THEMES.iter().position(|t| t == k).unwrap_or(0));
+    counts
+        .into_iter()
+        .map(|(key, [covered, partial, gap, out_of_scope])| {
+            let in_scope = covered + partial + gap;
+            Category {
+                label: category_label(&key),
+                key,
+                in_scope: in_scope > 0,
+                total: in_scope + out_of_scope,
+                covered,
+                partial,
+                gap,
+                out_of_scope,
+                covered_pct: percent(covered, in_scope),
+                partial_pct: percent(partial, in_scope),
+                gap_pct: percent(gap, in_scope),
+            }
+        })
+        .collect()
 }
 
 /// Distinct non-empty values joined with `; `, in first-seen order.
@@ -617,7 +632,7 @@ fn effect_word(e: Effect) -> &'static str {
     }
 }
 
-fn summary(out: &Output, criteria: &[Criterion]) -> Summary {
+fn summary(out: &Output, criteria: &[Criterion], catalogs: &Catalogs) -> Summary {
     let cw = out.crosswalk;
     let recognised: Vec<&CrosswalkRow> = cw.rows.iter().filter(|r| !r.row.ids.is_empty()).collect();
     let applicable: Vec<&&CrosswalkRow> = recognised.iter().filter(|r| r.row.applicable != Some(false)).collect();
@@ -636,6 +651,15 @@ fn summary(out: &Output, criteria: &[Criterion]) -> Summary {
         target_label: framework_label(cw.to).to_string(),
         rows: cw.rows.len(),
         recognised: recognised.len(),
+        clauses_recognised: recognised
+            .iter()
+            .filter(|r| {
+                r.row
+                    .ids
+                    .iter()
+                    .all(|id| catalogs.iso2022.get(id.as_str()).is_some_and(|e| e.kind == EntryKind::Clause))
+            })
+            .count(),
         applicable: applicable.len(),
         excluded: recognised.len() - applicable.len(),
         implemented: applicable.iter().filter(|r| r.effect == Effect::Full).count(),
@@ -655,7 +679,7 @@ fn summary(out: &Output, criteria: &[Criterion]) -> Summary {
     }
 }
 
-fn risks(criteria: &[Criterion], rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Catalogs) -> Vec<Risk> {
+fn risks(criteria: &[Criterion], rows: &BTreeMap<usize, &CrosswalkRow>) -> Vec<Risk> {
     let mut by_control: BTreeMap<crate::ids::ControlId, Risk> = BTreeMap::new();
     for c in criteria.iter().filter(|c| c.in_scope && c.status != "covered") {
         for x in &c.not_counted {
@@ -676,7 +700,6 @@ fn risks(criteria: &[Criterion], rows: &BTreeMap<usize, &CrosswalkRow>, catalogs
             risk.leaves.push(Left { id: c.id.clone(), title: c.title.clone(), status: c.status.clone() });
         }
     }
-    let _ = catalogs;
     by_control.into_values().collect()
 }
 
@@ -720,10 +743,9 @@ fn clauses(out: &Output, criteria: &[Criterion], catalogs: &Catalogs) -> Vec<Cla
         .collect()
 }
 
-fn remaining(criteria: &[Criterion], gaps: &[Gap], clauses: &[Clause]) -> Remaining {
+fn remaining(gaps: &[Gap], clauses: &[Clause]) -> Remaining {
     let as_ref = |g: &Gap| Ref { id: g.id.clone(), title: g.title.clone(), category: g.category.clone() };
     let annex = |g: &&Gap| g.category != "isms";
-    let _ = criteria;
     Remaining {
         no_counterpart: gaps.iter().filter(annex).filter(|g| g.no_counterpart).map(as_ref).collect(),
         uncovered: gaps.iter().filter(annex).filter(|g| !g.no_counterpart && g.status == "gap").map(as_ref).collect(),
@@ -776,7 +798,7 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
                 for x in &c.reuse {
                     for n in &x.rows {
                         if let Some(r) = rows.get(n) {
-                            pairs.push((c.id.clone(), x.id.clone(), r));
+                            pairs.push((c.id.clone(), x.label.clone(), r));
                         }
                     }
                 }
@@ -795,11 +817,19 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
                 },
                 owner: row.row.owner.clone().unwrap_or_default(),
                 evidence: row.row.evidence.clone().unwrap_or_default(),
-                frequency: freq,
-                cadence: cadence.map_or_else(|| "unknown".to_string(), Cadence::label),
+                frequency: freq.clone(),
+                cadence: match cadence {
+                    Some(c) => c.label(),
+                    None if freq.trim().is_empty() => "not given".to_string(),
+                    None => "unknown".to_string(),
+                },
                 occurrences,
                 operates: occurrences != Some(0),
-                expect: expectation(cadence, occurrences),
+                expect: if cadence.is_none() && freq.trim().is_empty() {
+                    "no frequency given: state how often the control runs".to_string()
+                } else {
+                    expectation(cadence, occurrences)
+                },
                 criteria: Vec::new(),
                 rows: vec![row.row.row],
             };
@@ -844,7 +874,7 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
         has_frequency,
         criteria: criteria_out,
         not_operating: all.iter().filter(|s| !s.operates).cloned().collect(),
-        unknown: all.iter().filter(|s| s.cadence == "unknown").cloned().collect(),
+        unknown: all.iter().filter(|s| s.cadence == "unknown" || s.cadence == "not given").cloned().collect(),
     }
 }
 
@@ -934,7 +964,7 @@ mod tests {
         assert_eq!(clause.status, "in progress");
         assert_eq!(d.risks.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["A.8.13"]);
         let flagged: Vec<&str> = d.type2.not_operating.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(flagged, ["A.7.14", "9.2.1"]);
+        assert_eq!(flagged, ["A.7.14", "clause 9.2.1"]);
     }
 
     /// Every key of the context appears in templates/README.md as `key`.
@@ -961,5 +991,105 @@ mod tests {
         let readme = include_str!("../../templates/README.md");
         let missing: Vec<&String> = found.iter().filter(|k| !readme.contains(&format!("| `{k}` |"))).collect();
         assert!(missing.is_empty(), "templates/README.md does not list {missing:?}");
+    }
+
+    const START: &str = "<!-- context:start -->\n";
+    const END: &str = "<!-- context:end -->";
+
+    /// Where each struct sits in the context, in the order the reference lists them.
+    const PLACES: [(&str, &str); 16] = [
+        ("ReportData", "(top level)"),
+        ("ToolInfo", "tool"),
+        ("Summary", "summary"),
+        ("Category", "categories[]"),
+        ("Criterion", "criteria[]"),
+        ("Reuse", "criteria[].reuse[], criteria[].not_counted[]"),
+        ("Gap", "gaps[]"),
+        ("Risk", "risks[]"),
+        ("Left", "risks[].leaves[]"),
+        ("Clause", "clauses[], remaining.isms[]"),
+        ("Remaining", "remaining"),
+        ("Ref", "remaining.no_counterpart[], .uncovered[], .partial[]"),
+        ("TypeTwo", "type2"),
+        ("SampleCriterion", "type2.criteria[]"),
+        ("Sample", "type2.criteria[].samples[], type2.not_operating[], type2.unknown[]"),
+        ("IssueLine", "issues[]"),
+    ];
+
+    fn type_words(t: &str) -> String {
+        if let Some(inner) = t.strip_prefix("Vec<").and_then(|x| x.strip_suffix('>')) {
+            return format!("list of {}", type_words(inner));
+        }
+        if let Some(inner) = t.strip_prefix("Option<").and_then(|x| x.strip_suffix('>')) {
+            return format!("{} or none", type_words(inner));
+        }
+        match t {
+            "String" => "text".into(),
+            "usize" | "u32" | "u8" => "number".into(),
+            "bool" => "true/false".into(),
+            other => other.into(),
+        }
+    }
+
+    /// A field: name, type in words, doc.
+    type Field = (String, String, String);
+    /// A struct: name, doc, fields.
+    type Documented = (String, String, Vec<Field>);
+
+    /// The field reference, generated from the doc comments of this file's context structs.
+    fn reference(source: &str) -> String {
+        let mut structs: BTreeMap<String, (String, Vec<Field>)> = BTreeMap::new();
+        let mut docs: Vec<String> = Vec::new();
+        let mut current: Option<Documented> = None;
+        for line in source.lines() {
+            let t = line.trim();
+            if let Some(d) = t.strip_prefix("///") {
+                docs.push(d.trim().to_string());
+            } else if let Some(name) = t.strip_prefix("pub struct ").and_then(|x| x.strip_suffix(" {")) {
+                current = Some((name.to_string(), docs.join(" "), Vec::new()));
+                docs.clear();
+            } else if let (Some((_, _, fields)), Some(field)) = (current.as_mut(), t.strip_prefix("pub ")) {
+                if let Some((name, ty)) = field.trim_end_matches(',').split_once(": ") {
+                    fields.push((name.to_string(), type_words(ty), docs.join(" ")));
+                }
+                docs.clear();
+            } else if t == "}" {
+                if let Some((name, doc, fields)) = current.take() {
+                    structs.insert(name, (doc, fields));
+                }
+                docs.clear();
+            } else if !t.starts_with("#[") {
+                docs.clear();
+            }
+        }
+        let mut out = String::new();
+        for (name, place) in PLACES {
+            let (doc, fields) = &structs[name];
+            out.push_str(&format!("### `{place}` ({name})\n\n{doc}\n\n| field | type | meaning |\n|---|---|---|\n"));
+            for (field, ty, doc) in fields {
+                assert!(!doc.is_empty(), "{name}.{field} has no doc comment");
+                out.push_str(&format!("| `{field}` | {ty} | {} |\n", doc.replace('|', "\\|")));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// templates/README.md lists the context between its markers as the doc comments above say it; rewrite it with
+    /// `CROSSWALK_BLESS=1 cargo test the_template_readme`.
+    #[test]
+    fn the_template_readme_follows_the_doc_comments() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let start = readme.find(START).expect("start marker") + START.len();
+        let end = readme.find(END).expect("end marker");
+        let want = reference(include_str!("context.rs"));
+        if readme[start..end] != want {
+            if std::env::var_os("CROSSWALK_BLESS").is_some() {
+                std::fs::write(path, format!("{}{want}{}", &readme[..start], &readme[end..])).unwrap();
+            } else {
+                panic!("templates/README.md is out of date: run CROSSWALK_BLESS=1 cargo test the_template_readme");
+            }
+        }
     }
 }
