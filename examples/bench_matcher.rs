@@ -10,6 +10,7 @@
 
 use std::time::Instant;
 
+use crosswalk::catalog::data::DataFile;
 use crosswalk::catalog::{Catalogs, DataFiles};
 use crosswalk::ids::Framework;
 use crosswalk::matching::index::Params;
@@ -65,7 +66,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             bridge_depth: v[7] as usize,
         };
     }
-    let matcher = Matcher::with_params(&DataFiles::builtin(), &catalogs, params)?;
+    // The profiles and synonyms as they are in `mappings/` now (no rebuild needed while editing them).
+    let mut files = DataFiles::builtin();
+    for name in ["profiles.csv", "synonyms.csv"] {
+        let path = format!("{}/mappings/{name}", env!("CARGO_MANIFEST_DIR"));
+        files.replace(name, DataFile { name: path.clone(), text: std::fs::read_to_string(&path)? });
+    }
+    let matcher = Matcher::with_params(&files, &catalogs, params)?;
     let targets = [(Framework::Iso2022, "ISO 27001:2022"), (Framework::Tsc2017, "SOC 2 TSC")];
 
     println!("Text matcher on {path}\n");

@@ -44,7 +44,7 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Params {
-        Params { k1: 1.2, b: 0.5, weights: [3.0, 1.0, 1.5], pair_weight: 1.0, bridge_weight: 1.2, bridge_depth: 1 }
+        Params { k1: 1.2, b: 0.5, weights: [3.0, 1.0, 2.5], pair_weight: 1.0, bridge_weight: 1.6, bridge_depth: 1 }
     }
 }
 
