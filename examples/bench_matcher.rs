@@ -110,12 +110,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dump)?;
                     writeln!(
                         f,
-                        "{split},{name},{},{:?},{},{},{}",
+                        "{split},{name},{},{:?},{},{},{},{}",
                         s.id,
                         rank,
                         v(0),
                         v(1),
-                        ranked.first().map_or(0.0, |r| r.evidence)
+                        ranked.first().map_or(0.0, |r| r.evidence),
+                        matcher.hits(&s.text, framework)
                     )?;
                 }
                 outcomes.push(Outcome { rank, score: found.first().map_or(0.0, |c| c.score) });
@@ -160,17 +161,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{split} split ({} answers):\n", pooled.len());
         println!("| threshold | auto-accepted | precision | recall (right and auto / all) |");
         println!("|---|---|---|---|");
-        for step in 0..=18 {
-            let t = step as f64 * 0.05;
+        let thresholds: Vec<f64> = (0..18).map(|i| i as f64 * 0.05).chain((90..=99).map(|i| i as f64 * 0.01)).collect();
+        let mut lowest = None;
+        for t in thresholds {
             let kept: Vec<&&Outcome> = pooled.iter().filter(|o| o.score >= t - 1e-9).collect();
             let right = kept.iter().filter(|o| o.rank == Some(1)).count() as f64;
-            let mark = if (t - TEXT_AUTO).abs() < 1e-9 { " ← threshold" } else { "" };
+            let precision = if kept.is_empty() { 1.0 } else { right / kept.len() as f64 };
+            if precision >= 0.95 && lowest.is_none() {
+                lowest = Some(t);
+            }
+            let mark = if (t - TEXT_AUTO).abs() < 1e-9 { " (default)" } else { "" };
             println!(
                 "| {t:.2}{mark} | {:.1}% | {:.1}% | {:.1}% |",
                 100.0 * kept.len() as f64 / total,
-                if kept.is_empty() { 100.0 } else { 100.0 * right / kept.len() as f64 },
+                100.0 * precision,
                 100.0 * right / total
             );
+        }
+        match lowest {
+            Some(t) => println!("\nLowest threshold with precision >= 95% on {split}: {t:.2}"),
+            None => println!("\nNo threshold reaches precision >= 95% on {split}"),
         }
         println!();
     }

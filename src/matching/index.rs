@@ -268,6 +268,11 @@ impl Index {
         acc
     }
 
+    /// How many distinct query terms `doc` holds.
+    pub fn hits(&self, query: &[QueryTerm], doc: usize) -> usize {
+        query.iter().filter(|q| self.postings[q.term as usize].iter().any(|p| p.doc as usize == doc)).count()
+    }
+
     /// Why `doc` matched: the query terms it holds with their fields, strongest first (at most `limit`).
     pub fn explain(&self, query: &[QueryTerm], doc: usize, limit: usize) -> Vec<String> {
         let mut hits: Vec<(f32, String)> = Vec::new();
