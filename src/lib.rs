@@ -35,12 +35,24 @@ use read::Source;
 
 /// Read stage done; understand the rows and place those without ids (by title, then by text).
 pub fn understand(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Result<Imported, ImportError> {
+    let matcher = matching::Matcher::builtin(catalogs).ok();
+    let text = matcher.as_ref().map(|matcher| matching::TextMatch { matcher, min_score: matching::TEXT_AUTO });
+    understand_with(source, settings, catalogs, text.as_ref())
+}
+
+/// [`understand`] with the text matcher given (profiles from a data directory, `--min-score`); `None` skips text.
+pub fn understand_with(
+    source: &Source,
+    settings: &Settings,
+    catalogs: &Catalogs,
+    text: Option<&matching::TextMatch>,
+) -> Result<Imported, ImportError> {
     let mut imported = import::import(source, settings, catalogs)?;
     let catalog = match imported.framework {
         Framework::Tsc2017 => Framework::Tsc2017,
         _ => Framework::Iso2022,
     };
-    matching::match_rows(&mut imported.rows, catalogs, catalog);
+    matching::match_rows(&mut imported.rows, catalogs, catalog, text);
     Ok(imported)
 }
 

@@ -200,7 +200,10 @@ pub fn map_job(
     job: &Job,
 ) -> Result<Mapped, Error> {
     let source = read::read_path(&job.input, settings.limits)?;
-    let imported = crate::understand(&source, &settings.read, &ctx.catalogs)?;
+    let matcher = crate::matching::Matcher::new(&ctx.files, &ctx.catalogs)?;
+    let min_score = settings.min_score.unwrap_or(crate::matching::TEXT_AUTO);
+    let text = crate::matching::TextMatch { matcher: &matcher, min_score };
+    let imported = crate::understand_with(&source, &settings.read, &ctx.catalogs, Some(&text))?;
     let to = settings.to.unwrap_or_else(|| crate::default_target(imported.framework));
     let crosswalk = crate::crosswalk::build(&imported, mapping, &ctx.catalogs, &settings.scope, to);
     let output = Output::new(run, &imported, &crosswalk);

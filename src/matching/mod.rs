@@ -1,11 +1,35 @@
 //! Placing rows that have no usable id: by title first (a row whose title is a catalog title), then by text.
+//!
+//! The text matcher ([`Matcher`]) ranks the controls of a catalog for a free-text statement: the statement is
+//! normalised ([`normalise`]), looked up in a BM25F index over per-control profiles ([`index`]: title,
+//! description and the keywords of `mappings/profiles.csv`), and every candidate carries the terms and fields
+//! that made it. Same input, same output: ties break by id.
 
-use crate::catalog::{Catalog, Catalogs, EntryKind};
-use crate::ids::Framework;
-use crate::import::{ImportedRow, MatchedBy, Review};
+pub mod index;
+pub mod normalise;
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::catalog::{read_rows, Catalog, CatalogError, Catalogs, DataFiles, EntryKind};
+use crate::ids::{ControlId, Framework};
+use crate::import::{Candidate, ImportedRow, MatchedBy, Review};
+use crate::issue::Location;
+use index::{Index, Params, Profile};
+use normalise::Normaliser;
 
 /// Title similarity at or above which a title match is trusted without review.
 pub const TITLE_AUTO: f64 = 0.92;
+
+/// Text-match score below which a match needs review (calibrated on the held-out split, see the README).
+pub const TEXT_AUTO: f64 = 0.97;
+
+/// Runner-up candidates kept on a row matched by text.
+pub const RUNNERS_UP: usize = 3;
+
+/// Terms shown per candidate.
+const WHY_TERMS: usize = 6;
 
 /// Normalises a title for comparison: lower case, letters and digits, single spaces.
 pub fn normalise_title(s: &str) -> String {
@@ -27,24 +51,309 @@ pub fn match_title<'a>(catalog: &'a Catalog, title: &str) -> Option<(&'a crate::
         .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.id.cmp(&a.0.id)))
 }
 
-/// Fills ids for rows that have none: title match against the catalog of `framework`.
-pub fn match_rows(rows: &mut [ImportedRow], catalogs: &Catalogs, framework: Framework) {
+/// Settings for placing rows by text in `map`.
+pub struct TextMatch<'a> {
+    pub matcher: &'a Matcher,
+    /// Score below which a text match needs review.
+    pub min_score: f64,
+}
+
+/// Fills ids for rows that have none: title match against the catalog of `framework`, then text match.
+pub fn match_rows(rows: &mut [ImportedRow], catalogs: &Catalogs, framework: Framework, text: Option<&TextMatch>) {
     let catalog = match framework {
         Framework::Tsc2017 => &catalogs.tsc,
         _ => &catalogs.iso2022,
     };
     for row in rows.iter_mut().filter(|r| r.ids.is_empty()) {
-        let Some(title) = row.title.clone() else { continue };
-        if let Some((entry, score)) = match_title(catalog, &title) {
-            if score >= TITLE_AUTO {
-                row.ids = vec![entry.id.clone()];
-                row.framework = Some(catalog.framework);
-                row.matched_by = MatchedBy::Title;
-                row.score = score;
-                row.review = Review::Auto;
-                row.notes.push(format!("matched by title to `{}` {}", entry.id, entry.title));
+        if let Some(title) = row.title.clone() {
+            if let Some((entry, score)) = match_title(catalog, &title) {
+                if score >= TITLE_AUTO {
+                    row.ids = vec![entry.id.clone()];
+                    row.framework = Some(catalog.framework);
+                    row.matched_by = MatchedBy::Title;
+                    row.score = score;
+                    row.review = Review::Auto;
+                    row.notes.push(format!("matched by title to `{}` {}", entry.id, entry.title));
+                    continue;
+                }
             }
         }
+        let Some(text) = text else { continue };
+        let label = row.label();
+        if label.trim().is_empty() {
+            continue;
+        }
+        let mut found = text.matcher.suggest(&label, catalog.framework, RUNNERS_UP + 1);
+        if found.is_empty() {
+            continue;
+        }
+        let best = found.remove(0);
+        row.ids = vec![best.id.clone()];
+        row.framework = Some(catalog.framework);
+        row.matched_by = MatchedBy::Text;
+        row.score = best.score;
+        row.review = if best.score >= text.min_score { Review::Auto } else { Review::NeedsReview };
+        row.notes.push(format!(
+            "matched by text to `{}` {} (score {:.2}: {})",
+            best.id,
+            best.title,
+            best.score,
+            best.why.join("; ")
+        ));
+        row.candidates = found;
+    }
+}
+
+/// The per-control profiles of one catalog, ranked for free text.
+struct Target {
+    ids: Vec<ControlId>,
+    titles: Vec<String>,
+    normalised_titles: Vec<String>,
+    index: Index,
+}
+
+/// The text matcher over both target catalogs (ISO 27001:2022 Annex A and assessable clauses; SOC 2 criteria).
+pub struct Matcher {
+    norm: Normaliser,
+    iso: Target,
+    tsc: Target,
+    /// Per ISO document: the SOC 2 documents it maps to, with strength / 10.
+    bridge: Vec<Vec<(usize, f32)>>,
+    params: Params,
+}
+
+#[derive(Deserialize)]
+struct ProfileRow {
+    id: String,
+    keywords: String,
+}
+
+impl Matcher {
+    /// Builds the matcher from `profiles.csv`, `synonyms.csv` and the catalogs.
+    pub fn new(files: &DataFiles, catalogs: &Catalogs) -> Result<Matcher, CatalogError> {
+        Matcher::with_params(files, catalogs, Params::default())
+    }
+
+    /// As [`Matcher::new`] with explicit ranking parameters (for tuning).
+    pub fn with_params(files: &DataFiles, catalogs: &Catalogs, params: Params) -> Result<Matcher, CatalogError> {
+        let norm = Normaliser::new(&files.synonyms)?;
+        let mut keywords: HashMap<String, Vec<String>> = HashMap::new();
+        for (line, row) in read_rows::<ProfileRow>(&files.profiles)? {
+            if !catalogs.iso2022.contains(&row.id) && !catalogs.tsc.contains(&row.id) {
+                return Err(CatalogError {
+                    at: Location::file(&files.profiles.name).row(line),
+                    message: format!("`{}` is neither an ISO 27001:2022 id nor a SOC 2 criterion", row.id),
+                });
+            }
+            let words = row.keywords.split(';').map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+            keywords.entry(row.id).or_default().extend(words);
+        }
+        let iso = catalogs
+            .iso2022
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::Annex || (e.kind == EntryKind::Clause && e.assessable));
+        let iso = Target::build(iso, &keywords, &norm, params);
+        let tsc = Target::build(catalogs.tsc.entries.iter(), &keywords, &norm, params);
+        let mut bridge = vec![Vec::new(); iso.ids.len()];
+        let (pairs, _) = crate::mapping::parse(&files.mapping, catalogs);
+        for pair in pairs {
+            let (Some(source), Some(target)) = (&pair.source, &pair.target) else { continue };
+            if pair.relationship == crate::mapping::Relationship::None {
+                continue;
+            }
+            let (Some(i), Some(t)) = (iso.position(source), tsc.position(target)) else { continue };
+            bridge[i].push((t, f32::from(pair.strength) / 10.0));
+        }
+        Ok(Matcher { norm, iso, tsc, bridge, params })
+    }
+
+    /// The built-in profiles over the given catalogs.
+    pub fn builtin(catalogs: &Catalogs) -> Result<Matcher, CatalogError> {
+        Matcher::new(&DataFiles::builtin(), catalogs)
+    }
+
+    fn target(&self, framework: Framework) -> &Target {
+        match framework {
+            Framework::Tsc2017 => &self.tsc,
+            _ => &self.iso,
+        }
+    }
+
+    /// Every control of `to` with a positive score for `text`, best first (ties by id), with the rank value and
+    /// the ISO control whose mapping carried a SOC 2 criterion, if any.
+    pub fn rank(&self, text: &str, to: Framework) -> Vec<Ranked> {
+        let target = self.target(to);
+        let query = target.index.prepare(text, &self.norm);
+        let mut values = target.index.scores(&query);
+        let mut via: Vec<Option<(usize, f32)>> = vec![None; values.len()];
+        let top = values.iter().copied().fold(0.0f32, f32::max);
+        if top > 0.0 {
+            values.iter_mut().for_each(|v| *v /= top);
+        }
+        if to == Framework::Tsc2017 {
+            // SOC 2 criteria are broad; the finer ISO profiles, carried over by the curated mapping, sharpen them.
+            let iso_query = self.iso.index.prepare(text, &self.norm);
+            let iso = self.iso.index.scores(&iso_query);
+            let iso_top = iso.iter().copied().fold(0.0f32, f32::max);
+            if iso_top > 0.0 {
+                let mut order: Vec<usize> = (0..iso.len()).filter(|&d| iso[d] > 0.0).collect();
+                order.sort_by(|&a, &b| iso[b].total_cmp(&iso[a]).then(a.cmp(&b)));
+                for &i in order.iter().take(self.params.bridge_depth) {
+                    let w = iso[i] / iso_top;
+                    for &(t, strength) in &self.bridge[i] {
+                        let add = self.params.bridge_weight * w * strength;
+                        values[t] += add;
+                        if via[t].is_none_or(|(_, a)| add > a) {
+                            via[t] = Some((i, add));
+                        }
+                    }
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..values.len()).filter(|&d| values[d] > 0.0).collect();
+        order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+        order
+            .into_iter()
+            .map(|d| Ranked { doc: d, value: values[d], via: via[d].map(|(i, _)| i), evidence: top })
+            .collect()
+    }
+
+    /// The `top` best controls of `to` for `text`, best first, each with a 0..1 score and the reason.
+    pub fn suggest(&self, text: &str, to: Framework, top: usize) -> Vec<Candidate> {
+        let target = self.target(to);
+        let mut out: Vec<Candidate> = Vec::with_capacity(top);
+        if top == 0 {
+            return out;
+        }
+        if let Some((doc, similarity)) = target.title_match(text) {
+            out.push(Candidate {
+                id: target.ids[doc].clone(),
+                score: similarity,
+                title: target.titles[doc].clone(),
+                why: vec![format!("title match ({similarity:.2})")],
+            });
+        }
+        let ranked = self.rank(text, to);
+        let best = ranked.first().map_or(0.0, |r| r.value);
+        let second = ranked.get(1).map_or(0.0, |r| r.value);
+        let query = target.index.prepare(text, &self.norm);
+        let hits = ranked.first().map_or(0, |r| target.index.hits(&query, r.doc));
+        for r in ranked.iter().take(top + 1) {
+            if out.len() >= top {
+                break;
+            }
+            if out.iter().any(|c| c.id == target.ids[r.doc]) {
+                continue;
+            }
+            let rival = if r.doc == ranked[0].doc { second } else { best };
+            let mut why = target.index.explain(&query, r.doc, WHY_TERMS);
+            if let Some(i) = r.via {
+                why.push(format!("via {} {} (mapping)", self.iso.ids[i], self.iso.titles[i]));
+            }
+            out.push(Candidate {
+                id: target.ids[r.doc].clone(),
+                score: confidence(r.value, rival, r.evidence, hits, to),
+                title: target.titles[r.doc].clone(),
+                why,
+            });
+        }
+        out
+    }
+
+    /// How many distinct terms of `text` the best control of `to` holds (for calibration).
+    pub fn hits(&self, text: &str, to: Framework) -> usize {
+        let target = self.target(to);
+        let query = target.index.prepare(text, &self.norm);
+        self.rank(text, to).first().map_or(0, |r| target.index.hits(&query, r.doc))
+    }
+
+    /// The id of a ranked document of `to`.
+    pub fn id(&self, to: Framework, doc: usize) -> &ControlId {
+        &self.target(to).ids[doc]
+    }
+}
+
+/// One control in a ranking.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// Position in the catalog (ties break on it).
+    pub doc: usize,
+    /// Rank value: text score relative to the best (1.0), plus what the mapping carried over for SOC 2.
+    pub value: f32,
+    /// The ISO control (document of the ISO index) that carried most over the mapping.
+    pub via: Option<usize>,
+    /// Raw text score of the best control: how much the statement said that the profiles know.
+    pub evidence: f32,
+}
+
+/// A 0..1 score from the rank value of a candidate, its strongest rival and the evidence behind the ranking: a
+/// logistic curve fitted on the dev split, so that the score reads roughly as the chance the candidate is right.
+pub fn confidence(value: f32, rival: f32, evidence: f32, hits: usize, to: Framework) -> f64 {
+    if value <= 0.0 {
+        return 0.0;
+    }
+    let margin = f64::from((value - rival) / value);
+    let evidence = f64::from(evidence.max(1e-3)).ln();
+    let hits = (1.0 + hits as f64).ln();
+    let (a, b, c, d) = match to {
+        Framework::Tsc2017 => CURVE_TSC,
+        _ => CURVE_ISO,
+    };
+    1.0 / (1.0 + (-(a + b * margin + c * evidence + d * hits)).exp())
+}
+
+/// Logistic curves (intercept, margin, ln evidence, ln(1 + terms matched by the best)), fitted on the dev split.
+const CURVE_ISO: (f64, f64, f64, f64) = (-5.557, 0.422, 0.982, 2.296);
+const CURVE_TSC: (f64, f64, f64, f64) = (-2.225, 1.0, 0.0, 2.371);
+
+impl Target {
+    fn build<'a>(
+        entries: impl Iterator<Item = &'a crate::catalog::Entry>,
+        keywords: &HashMap<String, Vec<String>>,
+        norm: &Normaliser,
+        params: Params,
+    ) -> Target {
+        let entries: Vec<&crate::catalog::Entry> = entries.collect();
+        let profiles: Vec<Profile> = entries
+            .iter()
+            .map(|e| Profile {
+                title: e.title.clone(),
+                description: if e.series_title.is_empty() {
+                    e.description.clone()
+                } else {
+                    format!("{}. {}", e.series_title, e.description)
+                },
+                keywords: keywords.get(e.id.as_str()).cloned().unwrap_or_default(),
+            })
+            .collect();
+        Target {
+            ids: entries.iter().map(|e| e.id.clone()).collect(),
+            titles: entries.iter().map(|e| e.title.clone()).collect(),
+            normalised_titles: entries.iter().map(|e| normalise_title(&e.title)).collect(),
+            index: Index::build(&profiles, norm, params),
+        }
+    }
+
+    fn position(&self, id: &ControlId) -> Option<usize> {
+        self.ids.iter().position(|x| x == id)
+    }
+
+    /// The control whose title the (short) text is, if any.
+    fn title_match(&self, text: &str) -> Option<(usize, f64)> {
+        if text.len() > 120 {
+            return None;
+        }
+        let wanted = normalise_title(text);
+        if wanted.len() < 4 {
+            return None;
+        }
+        self.normalised_titles
+            .iter()
+            .enumerate()
+            .map(|(d, t)| (d, strsim::normalized_levenshtein(&wanted, t)))
+            .filter(|&(_, s)| s >= TITLE_AUTO)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
     }
 }
 
@@ -60,5 +369,47 @@ mod tests {
         assert!(s > 0.99);
         let (e, _) = match_title(&c.iso2022, "Information backup").unwrap();
         assert_eq!(e.id.as_str(), "A.8.13");
+    }
+
+    #[test]
+    fn text_candidates_are_ranked_scored_and_explained() {
+        let c = Catalogs::builtin();
+        let m = Matcher::builtin(&c).unwrap();
+        let found = m.suggest("Quarterly user access reviews by system owners", Framework::Iso2022, 3);
+        assert_eq!(found.len(), 3);
+        assert_eq!(found[0].id.as_str(), "A.5.18");
+        assert!(found.windows(2).all(|w| w[0].score >= w[1].score));
+        assert!(found.iter().all(|f| (0.0..=1.0).contains(&f.score) && !f.why.is_empty()));
+        assert!(found[0].why.iter().any(|w| w.starts_with("access review")), "{:?}", found[0].why);
+    }
+
+    #[test]
+    fn a_title_is_matched_by_the_fast_path() {
+        let c = Catalogs::builtin();
+        let m = Matcher::builtin(&c).unwrap();
+        let found = m.suggest("Information backup", Framework::Iso2022, 2);
+        assert_eq!(found[0].id.as_str(), "A.8.13");
+        assert_eq!(found[0].why, ["title match (1.00)"]);
+        assert_ne!(found[1].id.as_str(), "A.8.13");
+    }
+
+    #[test]
+    fn a_profile_for_an_unknown_id_is_named() {
+        let c = Catalogs::builtin();
+        let mut files = DataFiles::builtin();
+        files.profiles.text = "id,keywords\nA.5.1,policy\nA.9.9,nothing\n".into();
+        let err = Matcher::new(&files, &c).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "mappings/profiles.csv, row 3: `A.9.9` is neither an ISO 27001:2022 id nor a SOC 2 criterion"
+        );
+    }
+
+    #[test]
+    fn nothing_known_gives_no_candidates() {
+        let c = Catalogs::builtin();
+        let m = Matcher::builtin(&c).unwrap();
+        assert!(m.suggest("zzz qqq", Framework::Tsc2017, 3).is_empty());
+        assert!(m.suggest("", Framework::Iso2022, 3).is_empty());
     }
 }

@@ -1,0 +1,207 @@
+//! Accuracy and speed of the text matcher on `fixtures/devset/statements.csv`.
+//!
+//! ```text
+//! cargo run --release --example bench_matcher            # accuracy on dev and test, calibration, throughput
+//! cargo run --release --example bench_matcher -- --misses # also list the dev statements the matcher misses
+//! ```
+//!
+//! A correct answer is any of the statement's labelled ids. Profiles and ranking are tuned on `split=dev` only;
+//! `split=test` is held out and is the figure to quote.
+
+use std::time::Instant;
+
+use crosswalk::catalog::data::DataFile;
+use crosswalk::catalog::{Catalogs, DataFiles};
+use crosswalk::ids::Framework;
+use crosswalk::matching::index::Params;
+use crosswalk::matching::{Matcher, TEXT_AUTO};
+
+struct Statement {
+    id: String,
+    split: String,
+    style: String,
+    text: String,
+    iso: Vec<String>,
+    tsc: Vec<String>,
+}
+
+/// One statement's answer for one target: rank of the first correct candidate (1-based) and the top-1 score.
+struct Outcome {
+    rank: Option<usize>,
+    score: f64,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let misses = std::env::args().any(|a| a == "--misses");
+    let quick = std::env::args().any(|a| a == "--quick");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/devset/statements.csv");
+    let mut reader = csv::Reader::from_path(path)?;
+    let mut statements = Vec::new();
+    for record in reader.records() {
+        let r = record?;
+        let ids = |s: &str| s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect();
+        statements.push(Statement {
+            id: r[0].to_string(),
+            split: r[1].to_string(),
+            style: r[2].to_string(),
+            text: r[3].to_string(),
+            iso: ids(&r[4]),
+            tsc: ids(&r[5]),
+        });
+    }
+    let catalogs = Catalogs::builtin();
+    // BENCH_PARAMS=k1,b,title,description,keywords,pair,bridge_weight,bridge_depth tries other ranking parameters.
+    let mut params = Params::default();
+    if let Ok(p) = std::env::var("BENCH_PARAMS") {
+        let v: Vec<f32> = p.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
+        if v.len() != 8 {
+            return Err("BENCH_PARAMS needs 8 numbers".into());
+        }
+        params = Params {
+            k1: v[0],
+            b: v[1],
+            weights: [v[2], v[3], v[4]],
+            pair_weight: v[5],
+            bridge_weight: v[6],
+            bridge_depth: v[7] as usize,
+        };
+    }
+    // The profiles and synonyms as they are in `mappings/` now (no rebuild needed while editing them).
+    let mut files = DataFiles::builtin();
+    for name in ["profiles.csv", "synonyms.csv"] {
+        let path = format!("{}/mappings/{name}", env!("CARGO_MANIFEST_DIR"));
+        files.replace(name, DataFile { name: path.clone(), text: std::fs::read_to_string(&path)? });
+    }
+    let matcher = Matcher::with_params(&files, &catalogs, params)?;
+    let targets = [(Framework::Iso2022, "ISO 27001:2022"), (Framework::Tsc2017, "SOC 2 TSC")];
+
+    println!("Text matcher on {path}\n");
+    println!("| split | target | statements | top-1 | top-3 |");
+    println!("|---|---|---|---|---|");
+    let mut calibration: Vec<(String, Vec<Outcome>)> = Vec::new();
+    for split in ["dev", "test"] {
+        for (framework, name) in targets {
+            let mut outcomes = Vec::new();
+            for s in statements.iter().filter(|s| s.split == split) {
+                let labels = if framework == Framework::Iso2022 { &s.iso } else { &s.tsc };
+                if labels.is_empty() {
+                    continue;
+                }
+                let found = matcher.suggest(&s.text, framework, 3);
+                let rank = found.iter().position(|c| labels.iter().any(|l| l == c.id.as_str())).map(|p| p + 1);
+                if misses && split == "dev" && rank != Some(1) {
+                    let got: Vec<String> =
+                        found.iter().map(|c| format!("{} {:.2} [{}]", c.id, c.score, c.why.join("; "))).collect();
+                    eprintln!(
+                        "MISS {} {} {} want {} rank {:?}\n  {}\n  {}",
+                        name,
+                        s.id,
+                        s.style,
+                        labels.join(";"),
+                        rank,
+                        s.text,
+                        got.join("\n  ")
+                    );
+                }
+                if let Ok(dump) = std::env::var("BENCH_DUMP") {
+                    use std::io::Write;
+                    let ranked = matcher.rank(&s.text, framework);
+                    let v = |i: usize| ranked.get(i).map_or(0.0, |r| r.value);
+                    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dump)?;
+                    writeln!(
+                        f,
+                        "{split},{name},{},{:?},{},{},{},{}",
+                        s.id,
+                        rank,
+                        v(0),
+                        v(1),
+                        ranked.first().map_or(0.0, |r| r.evidence),
+                        matcher.hits(&s.text, framework)
+                    )?;
+                }
+                outcomes.push(Outcome { rank, score: found.first().map_or(0.0, |c| c.score) });
+            }
+            let n = outcomes.len() as f64;
+            let top1 = outcomes.iter().filter(|o| o.rank == Some(1)).count() as f64 / n;
+            let top3 = outcomes.iter().filter(|o| o.rank.is_some()).count() as f64 / n;
+            let label = if split == "dev" { "dev (tuned on)" } else { "test (held out)" };
+            println!("| {label} | {name} | {} | {:.1}% | {:.1}% |", outcomes.len(), top1 * 100.0, top3 * 100.0);
+            calibration.push((format!("{split} {name}"), outcomes));
+        }
+    }
+
+    println!("\nBy style (test split, top-1 ISO / SOC 2):\n");
+    for style in ["policy", "soa", "matrix", "sloppy"] {
+        let mut cells = Vec::new();
+        for (framework, _) in targets {
+            let picked: Vec<&Statement> = statements.iter().filter(|s| s.split == "test" && s.style == style).collect();
+            let mut hit = 0;
+            let mut n = 0;
+            for s in &picked {
+                let labels = if framework == Framework::Iso2022 { &s.iso } else { &s.tsc };
+                if labels.is_empty() {
+                    continue;
+                }
+                n += 1;
+                let found = matcher.suggest(&s.text, framework, 1);
+                if found.first().is_some_and(|c| labels.iter().any(|l| l == c.id.as_str())) {
+                    hit += 1;
+                }
+            }
+            cells.push(format!("{:.1}% of {n}", 100.0 * hit as f64 / n.max(1) as f64));
+        }
+        println!("- {style}: {}", cells.join(" / "));
+    }
+
+    println!("\nCalibration: top-1 precision and recall at each score threshold (ISO and SOC 2 pooled)\n");
+    for split in ["dev", "test"] {
+        let pooled: Vec<&Outcome> =
+            calibration.iter().filter(|(k, _)| k.starts_with(split)).flat_map(|(_, o)| o.iter()).collect();
+        let total = pooled.len() as f64;
+        println!("{split} split ({} answers):\n", pooled.len());
+        println!("| threshold | auto-accepted | precision | recall (right and auto / all) |");
+        println!("|---|---|---|---|");
+        let thresholds: Vec<f64> = (0..18).map(|i| i as f64 * 0.05).chain((90..=99).map(|i| i as f64 * 0.01)).collect();
+        let mut lowest = None;
+        for t in thresholds {
+            let kept: Vec<&&Outcome> = pooled.iter().filter(|o| o.score >= t - 1e-9).collect();
+            let right = kept.iter().filter(|o| o.rank == Some(1)).count() as f64;
+            let precision = if kept.is_empty() { 1.0 } else { right / kept.len() as f64 };
+            if precision >= 0.95 && lowest.is_none() {
+                lowest = Some(t);
+            }
+            let mark = if (t - TEXT_AUTO).abs() < 1e-9 { " (default)" } else { "" };
+            println!(
+                "| {t:.2}{mark} | {:.1}% | {:.1}% | {:.1}% |",
+                100.0 * kept.len() as f64 / total,
+                100.0 * precision,
+                100.0 * right / total
+            );
+        }
+        match lowest {
+            Some(t) => println!("\nLowest threshold with precision >= 95% on {split}: {t:.2}"),
+            None => println!("\nNo threshold reaches precision >= 95% on {split}"),
+        }
+        println!();
+    }
+
+    if quick {
+        return Ok(());
+    }
+    let texts: Vec<&str> = statements.iter().map(|s| s.text.as_str()).cycle().take(10_000).collect();
+    let start = Instant::now();
+    let mut checksum = 0usize;
+    for t in &texts {
+        for (framework, _) in targets {
+            checksum += matcher.suggest(t, framework, 3).len();
+        }
+    }
+    let elapsed = start.elapsed();
+    println!(
+        "Throughput: {} statements matched against both catalogs in {:.3} s on one core ({:.0} statements/s; {checksum} candidates)",
+        texts.len(),
+        elapsed.as_secs_f64(),
+        texts.len() as f64 / elapsed.as_secs_f64()
+    );
+    Ok(())
+}

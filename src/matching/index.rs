@@ -1,0 +1,289 @@
+//! The ranked-retrieval index over per-control profiles: BM25F over weighted fields (title, description, keywords),
+//! with word pairs as extra terms, typo correction against the index vocabulary, and explanations.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::normalise::{Normaliser, Token};
+
+/// A profile field: where a term was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title = 0,
+    Description = 1,
+    Keywords = 2,
+}
+
+impl Field {
+    pub const ALL: [Field; 3] = [Field::Title, Field::Description, Field::Keywords];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Description => "description",
+            Field::Keywords => "keywords",
+        }
+    }
+}
+
+/// Ranking parameters. The defaults were tuned on the dev split of `fixtures/devset/statements.csv`.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// BM25 term-frequency saturation.
+    pub k1: f32,
+    /// BM25 length normalisation.
+    pub b: f32,
+    /// Weight of a term found in each field, in the order of [`Field::ALL`].
+    pub weights: [f32; 3],
+    /// Weight of a word pair relative to a single word.
+    pub pair_weight: f32,
+    /// SOC 2 only: weight of what the best ISO controls carry over through the curated mapping.
+    pub bridge_weight: f32,
+    /// SOC 2 only: how many of the best ISO controls carry over.
+    pub bridge_depth: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { k1: 1.2, b: 0.5, weights: [3.0, 1.0, 2.5], pair_weight: 1.0, bridge_weight: 1.6, bridge_depth: 1 }
+    }
+}
+
+/// The text of one profile, field by field.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub title: String,
+    pub description: String,
+    /// Keyword phrases (each its own phrase: pairs never cross two keywords).
+    pub keywords: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    doc: u32,
+    /// idf × saturated, length-normalised, field-weighted term frequency.
+    impact: f32,
+    /// Bit per [`Field`] in which the term occurs.
+    fields: u8,
+}
+
+/// One term of a prepared query.
+#[derive(Debug, Clone)]
+pub struct QueryTerm {
+    term: u32,
+    /// What the user wrote, as shown in an explanation (`access review`, `reviwed -> reviewed`).
+    pub label: String,
+    weight: f32,
+}
+
+/// An index over the profiles of one catalog. Documents keep the order given (catalog id order), which breaks ties.
+pub struct Index {
+    docs: usize,
+    terms: HashMap<String, u32>,
+    postings: Vec<Vec<Posting>>,
+    /// Words of the profiles (before stemming), grouped by first letter, for typo correction.
+    vocabulary: HashMap<char, Vec<String>>,
+    known_words: HashSet<String>,
+}
+
+/// Whether `a` and `b` differ by two swapped neighbouring letters.
+fn is_transposition(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let diff: Vec<usize> = (0..a.len().min(b.len())).filter(|&i| a[i] != b[i]).collect();
+    diff.len() == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
+}
+
+/// The pair term of two stems, order-free so `access review` meets `review of access`.
+fn pair_key(a: &str, b: &str) -> String {
+    if a <= b {
+        format!("{a} {b}")
+    } else {
+        format!("{b} {a}")
+    }
+}
+
+/// Single stems and adjacent pairs within a phrase, each with its phrase-local position kept implicit.
+fn terms_of(tokens: &[Token]) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = tokens.iter().map(|t| (t.stem.clone(), false)).collect();
+    for w in tokens.windows(2) {
+        if w[0].phrase == w[1].phrase && w[0].stem != w[1].stem {
+            out.push((pair_key(&w[0].stem, &w[1].stem), true));
+        }
+    }
+    out
+}
+
+impl Index {
+    /// Builds the index; `profiles` in the order that breaks ties.
+    pub fn build(profiles: &[Profile], norm: &Normaliser, params: Params) -> Index {
+        let n = profiles.len();
+        // Per document: term -> (weighted tf, field bits); and the weighted length.
+        let mut doc_terms: Vec<HashMap<String, (f32, u8)>> = Vec::with_capacity(n);
+        let mut lengths = Vec::with_capacity(n);
+        let mut known_words = HashSet::new();
+        for p in profiles {
+            let mut terms: HashMap<String, (f32, u8)> = HashMap::new();
+            let mut length = 0.0f32;
+            let texts: [Vec<&str>; 3] =
+                [vec![p.title.as_str()], vec![p.description.as_str()], p.keywords.iter().map(String::as_str).collect()];
+            for field in Field::ALL {
+                let weight = params.weights[field as usize];
+                for text in &texts[field as usize] {
+                    let tokens = norm.tokens(text);
+                    known_words.extend(tokens.iter().map(|t| t.word.clone()));
+                    length += weight * tokens.len() as f32;
+                    for (term, is_pair) in terms_of(&tokens) {
+                        let w = if is_pair { weight * params.pair_weight } else { weight };
+                        let e = terms.entry(term).or_insert((0.0, 0));
+                        e.0 += w;
+                        e.1 |= 1 << field as u8;
+                    }
+                }
+            }
+            doc_terms.push(terms);
+            lengths.push(length);
+        }
+        let average = (lengths.iter().sum::<f32>() / n.max(1) as f32).max(1.0);
+        let mut df: HashMap<&str, usize> = HashMap::new();
+        for terms in &doc_terms {
+            for t in terms.keys() {
+                *df.entry(t.as_str()).or_default() += 1;
+            }
+        }
+        let mut names: Vec<&str> = df.keys().copied().collect();
+        names.sort_unstable();
+        let terms: HashMap<String, u32> = names.iter().enumerate().map(|(i, t)| (t.to_string(), i as u32)).collect();
+        let mut postings = vec![Vec::new(); names.len()];
+        for (doc, dt) in doc_terms.iter().enumerate() {
+            let norm_len = 1.0 - params.b + params.b * lengths[doc] / average;
+            let mut sorted: Vec<(&String, &(f32, u8))> = dt.iter().collect();
+            sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for (term, &(tf, fields)) in sorted {
+                let d = df[term.as_str()] as f32;
+                let idf = (1.0 + (n as f32 - d + 0.5) / (d + 0.5)).ln();
+                let impact = idf * tf * (params.k1 + 1.0) / (tf + params.k1 * norm_len);
+                postings[terms[term] as usize].push(Posting { doc: doc as u32, impact, fields });
+            }
+        }
+        let mut vocabulary: HashMap<char, Vec<String>> = HashMap::new();
+        let sorted: BTreeSet<&String> = known_words.iter().collect();
+        for w in sorted {
+            if w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) {
+                if let Some(c) = w.chars().next() {
+                    vocabulary.entry(c).or_default().push(w.clone());
+                }
+            }
+        }
+        Index { docs: n, terms, postings, vocabulary, known_words }
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.docs
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs == 0
+    }
+
+    /// The nearest profile word to an unknown word (a typo), if one is close enough.
+    fn correct(&self, word: &str) -> Option<&str> {
+        let len = word.chars().count();
+        if len < 5 || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let limit = if len >= 8 { 2 } else { 1 };
+        let first = word.chars().next()?;
+        let mut best: Option<(usize, &str)> = None;
+        for cand in self.vocabulary.get(&first)? {
+            let cl = cand.chars().count();
+            if cl.abs_diff(len) > limit {
+                continue;
+            }
+            let d = strsim::damerau_levenshtein(word, cand);
+            // A one-letter substitution in a short word is as often another word (`consent`, `content`).
+            if d == 1 && cl == len && len < 9 && !is_transposition(word, cand) {
+                continue;
+            }
+            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, cand));
+            }
+        }
+        best.map(|(_, w)| w)
+    }
+
+    /// Tokens of `text` with unknown words corrected to the nearest profile word; each with its display label.
+    fn tokens(&self, text: &str, norm: &Normaliser) -> Vec<(Token, String)> {
+        norm.words(text)
+            .into_iter()
+            .map(|(word, phrase)| {
+                let stem = norm.stem(&word);
+                if self.known_words.contains(&word) || self.terms.contains_key(&stem) {
+                    return (Token { stem, word: word.clone(), phrase }, word);
+                }
+                match self.correct(&word) {
+                    Some(fixed) => {
+                        let label = format!("{word} -> {fixed}");
+                        (Token { stem: norm.stem(fixed), word: fixed.to_string(), phrase }, label)
+                    }
+                    None => (Token { stem, word: word.clone(), phrase }, word),
+                }
+            })
+            .collect()
+    }
+
+    /// The query terms of `text` that the index knows (single words and word pairs, each once).
+    pub fn prepare(&self, text: &str, norm: &Normaliser) -> Vec<QueryTerm> {
+        let tokens = self.tokens(text, norm);
+        let mut out: Vec<QueryTerm> = Vec::new();
+        let mut seen = HashSet::new();
+        for (t, label) in &tokens {
+            if let Some(&term) = self.terms.get(&t.stem) {
+                if seen.insert(term) {
+                    out.push(QueryTerm { term, label: label.clone(), weight: 1.0 });
+                }
+            }
+        }
+        for w in tokens.windows(2) {
+            let ((a, la), (b, lb)) = (&w[0], &w[1]);
+            if a.phrase != b.phrase || a.stem == b.stem {
+                continue;
+            }
+            if let Some(&term) = self.terms.get(&pair_key(&a.stem, &b.stem)) {
+                if seen.insert(term) {
+                    out.push(QueryTerm { term, label: format!("{la} {lb}"), weight: 1.0 });
+                }
+            }
+        }
+        out
+    }
+
+    /// Raw BM25F score of every document for the query.
+    pub fn scores(&self, query: &[QueryTerm]) -> Vec<f32> {
+        let mut acc = vec![0.0f32; self.docs];
+        for q in query {
+            for p in &self.postings[q.term as usize] {
+                acc[p.doc as usize] += q.weight * p.impact;
+            }
+        }
+        acc
+    }
+
+    /// How many distinct query terms `doc` holds.
+    pub fn hits(&self, query: &[QueryTerm], doc: usize) -> usize {
+        query.iter().filter(|q| self.postings[q.term as usize].iter().any(|p| p.doc as usize == doc)).count()
+    }
+
+    /// Why `doc` matched: the query terms it holds with their fields, strongest first (at most `limit`).
+    pub fn explain(&self, query: &[QueryTerm], doc: usize, limit: usize) -> Vec<String> {
+        let mut hits: Vec<(f32, String)> = Vec::new();
+        for q in query {
+            if let Some(p) = self.postings[q.term as usize].iter().find(|p| p.doc as usize == doc) {
+                let fields: Vec<&str> =
+                    Field::ALL.iter().filter(|f| p.fields & (1 << **f as u8) != 0).map(|f| f.name()).collect();
+                hits.push((q.weight * p.impact, format!("{} ({})", q.label, fields.join(", "))));
+            }
+        }
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        hits.into_iter().take(limit).map(|(_, s)| s).collect()
+    }
+}

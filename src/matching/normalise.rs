@@ -1,0 +1,323 @@
+//! Text normalisation for the matcher: lower case, words of letters and digits, acronyms and British spellings
+//! expanded through `mappings/synonyms.csv`, stop words dropped, English Snowball stems.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Deserialize;
+
+use crate::catalog::data::DataFile;
+use crate::catalog::{read_rows, CatalogError};
+
+/// Words that carry no meaning for placing a control: English function words and the verbs of policy prose.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "done",
+    "down",
+    "during",
+    "e",
+    "each",
+    "eg",
+    "either",
+    "else",
+    "etc",
+    "ever",
+    "every",
+    "for",
+    "from",
+    "further",
+    "g",
+    "get",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "i",
+    "ie",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "must",
+    "my",
+    "no",
+    "nor",
+    "not",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "per",
+    "s",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "thus",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "via",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "within",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "company",
+    "companys",
+    "organization",
+    "organizations",
+    "ensure",
+    "ensures",
+    "ensured",
+    "ensuring",
+    "appropriate",
+    "appropriately",
+    "relevant",
+    "including",
+    "includes",
+    "include",
+    "included",
+    "using",
+    "use",
+    "used",
+    "uses",
+    "based",
+    "like",
+    "new",
+    "make",
+    "makes",
+    "made",
+    "need",
+    "needs",
+    "needed",
+    "yet",
+    "still",
+    "s",
+    "t",
+    "x",
+    "re",
+    "ve",
+    "ll",
+    "d",
+    "m",
+];
+
+/// One word of a text after normalisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The Snowball stem that is looked up in the index.
+    pub stem: String,
+    /// The word as it reads after expansion (`multi` for `MFA`), shown in explanations.
+    pub word: String,
+    /// Phrase number: words of different phrases (split at `;`, `.`, `,` …) never form a pair.
+    pub phrase: u32,
+}
+
+/// Turns text into index terms.
+pub struct Normaliser {
+    synonyms: HashMap<String, Vec<String>>,
+    stop: HashSet<&'static str>,
+    stemmer: Stemmer,
+}
+
+#[derive(Deserialize)]
+struct SynonymRow {
+    term: String,
+    expansion: String,
+}
+
+impl Normaliser {
+    /// Reads `synonyms.csv` (`term,expansion`): every word `term` is replaced by the words of `expansion`.
+    pub fn new(synonyms: &DataFile) -> Result<Normaliser, CatalogError> {
+        let mut map = HashMap::new();
+        for (_, row) in read_rows::<SynonymRow>(synonyms)? {
+            let words = split_words(&row.expansion.to_lowercase()).into_iter().map(|(w, _)| w).collect();
+            map.insert(row.term.trim().to_lowercase(), words);
+        }
+        Ok(Normaliser {
+            synonyms: map,
+            stop: STOP_WORDS.iter().copied().collect(),
+            stemmer: Stemmer::create(Algorithm::English),
+        })
+    }
+
+    /// The words of `text`, lower case, acronyms expanded, stop words and bare numbers dropped, not yet stemmed.
+    pub fn words(&self, text: &str) -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        for (word, phrase) in split_words(&text.to_lowercase()) {
+            match self.synonyms.get(&word) {
+                Some(expansion) => {
+                    for w in expansion {
+                        self.push_word(&mut out, w.clone(), phrase);
+                    }
+                }
+                None => self.push_word(&mut out, word, phrase),
+            }
+        }
+        out
+    }
+
+    fn push_word(&self, out: &mut Vec<(String, u32)>, word: String, phrase: u32) {
+        if word.len() < 2 || self.stop.contains(word.as_str()) || word.chars().all(|c| c.is_ascii_digit()) {
+            return;
+        }
+        out.push((word, phrase));
+    }
+
+    /// The stem of one word.
+    pub fn stem(&self, word: &str) -> String {
+        self.stemmer.stem(word).into_owned()
+    }
+
+    /// `words` with stems.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        self.words(text).into_iter().map(|(word, phrase)| Token { stem: self.stem(&word), word, phrase }).collect()
+    }
+
+    /// Whether `word` (lower case) is a stop word.
+    pub fn is_stop(&self, word: &str) -> bool {
+        self.stop.contains(word)
+    }
+}
+
+/// Splits lower-cased text into words of letters and digits, numbering phrases (a new phrase after `;`, `.`, `,`,
+/// `:`, `(`, `)`, `!`, `?`, or a line break). `&` reads as `and`; apostrophes are dropped (`user's` -> `users`).
+fn split_words(text: &str) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut phrase = 0u32;
+    let flush = |word: &mut String, phrase: u32, out: &mut Vec<(String, u32)>| {
+        if !word.is_empty() {
+            out.push((std::mem::take(word), phrase));
+        }
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else if c == '\'' || c == '\u{2019}' {
+            continue;
+        } else {
+            flush(&mut word, phrase, &mut out);
+            if matches!(c, ';' | '.' | ',' | ':' | '(' | ')' | '!' | '?' | '\n' | '|' | '[' | ']') {
+                phrase += 1;
+            }
+        }
+    }
+    flush(&mut word, phrase, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::DataFiles;
+
+    fn stems(text: &str) -> Vec<String> {
+        Normaliser::new(&DataFiles::builtin().synonyms).unwrap().tokens(text).into_iter().map(|t| t.stem).collect()
+    }
+
+    #[test]
+    fn acronyms_and_british_spellings_become_the_same_stems() {
+        assert_eq!(stems("MFA"), ["multi", "factor", "authent"]);
+        assert_eq!(stems("multi-factor authentication"), ["multi", "factor", "authent"]);
+        assert_eq!(stems("Authorised"), stems("authorized"));
+        assert_eq!(stems("The user's access shall be reviewed, in 2024."), ["user", "access", "review"]);
+    }
+
+    #[test]
+    fn phrases_split_at_punctuation() {
+        let n = Normaliser::new(&DataFiles::builtin().synonyms).unwrap();
+        let phrases: Vec<u32> = n.tokens("access review; backup").iter().map(|t| t.phrase).collect();
+        assert_eq!(phrases, [0, 0, 1]);
+    }
+}
