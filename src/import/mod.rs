@@ -3,6 +3,7 @@
 //! returns every finding as an [`Issue`] with its location instead of failing the run.
 
 pub mod layout;
+pub mod profile;
 pub mod values;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,8 @@ pub struct Settings {
     pub columns: Vec<(Role, String)>,
     /// `None` detects the framework.
     pub from: Option<Framework>,
+    /// The saved profile these settings came from (`--profile FILE`): then only its columns are read.
+    pub profile: Option<String>,
 }
 
 /// How a row was placed on the reference catalog.
@@ -129,8 +132,8 @@ pub struct Imported {
 pub enum ImportError {
     #[error("{file}: no sheet named '{wanted}'; the sheets are {}{}", list(.available), nearest(.suggestion))]
     SheetNotFound { file: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
-    #[error("{at}: no column with header `{wanted}` for --column {role}={wanted}; the headers are {}{}", list(.available), nearest(.suggestion))]
-    ColumnNotFound { at: Location, role: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
+    #[error("{at}: no column with header `{wanted}` for {by}; the headers are {}{}", list(.available), nearest(.suggestion))]
+    ColumnNotFound { at: Location, by: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
     #[error("{at}: --header-row {row} is past the last row ({last})")]
     HeaderRowOutOfRange { at: Location, row: usize, last: usize },
     #[error("{file}: no controls found: {why}")]
@@ -188,14 +191,17 @@ pub fn import(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Resu
         }
         return Err(ImportError::NoControls { file: source.file.clone(), why: "the sheet is empty".into() });
     }
-    let mut columns = layout::roles_from_header(header);
+    // A profile names every column it wants; guessing more would read the next file differently.
+    let mut columns = if settings.profile.is_some() { Vec::new() } else { layout::roles_from_header(header) };
     apply_overrides(&mut columns, header, settings, &at)?;
     let matrix = matrix_columns(header, catalogs);
     if matrix.len() >= 10 {
         columns.retain(|c| !matrix.iter().any(|m| m.0 == c.index));
         return import_matrix(source, table, header, &data, columns, &matrix, settings);
     }
-    detect_by_content(&mut columns, header, &data);
+    if settings.profile.is_none() {
+        detect_by_content(&mut columns, header, &data);
+    }
     if !columns.iter().any(|c| matches!(c.role, Role::Id | Role::Title | Role::Text)) {
         // Without a recognised header, show the first row: it is what the user will look at.
         let shown = if header.cells.is_empty() { data[0] } else { header };
@@ -302,7 +308,10 @@ fn apply_overrides(
             let available: Vec<String> = headers.iter().filter(|h| !h.is_empty()).cloned().collect();
             return Err(ImportError::ColumnNotFound {
                 at: at().row(header.number),
-                role: role.key().into(),
+                by: match &settings.profile {
+                    Some(file) => format!("role `{}` in profile {file}", role.key()),
+                    None => format!("--column {}={wanted}", role.key()),
+                },
                 wanted: wanted.clone(),
                 suggestion: closest(wanted, available.iter().map(String::as_str)),
                 available,
@@ -313,7 +322,10 @@ fn apply_overrides(
             role: *role,
             index,
             header: headers.get(index).cloned().unwrap_or_default(),
-            reason: format!("--column {}={wanted}", role.key()),
+            reason: match &settings.profile {
+                Some(file) => format!("profile {file}"),
+                None => format!("--column {}={wanted}", role.key()),
+            },
         });
     }
     columns.sort_by_key(|c| c.index);
@@ -756,9 +768,7 @@ fn read_rows(
     if headings > 0 {
         issues.push(Issue::info(
             at(),
-            format!(
-                "{headings} heading rows (themes such as `A.5`, groups such as `P1.0`) skipped: they are not controls"
-            ),
+            format!("{headings} heading rows skipped (themes, groups and footers: rows that are not controls)"),
         ));
     }
     roll_up_points_of_focus(&mut out, at, issues);

@@ -120,8 +120,8 @@ pub enum ReadError {
     Corrupt { file: String, kind: String, detail: String },
     #[error("{file}: part `{part}` declares {size} bytes when inflated, over the limit of {} MiB; refused as a possible decompression bomb (raise the limit with --max-inflated-mb if the file is trusted)", .limit / MIB)]
     TooLarge { file: String, part: String, size: u64, limit: u64 },
-    #[error("{file}: part `{part}` inflates to more than {} MiB although it declares {declared} bytes; refused as a decompression bomb (raise the limit with --max-inflated-mb if the file is trusted)", .limit / MIB)]
-    InflatesTooMuch { file: String, part: String, declared: u64, limit: u64 },
+    #[error("{file}: part `{part}` inflates to more than the {declared} bytes it declares; refused as a decompression bomb or a damaged file")]
+    InflatesTooMuch { file: String, part: String, declared: u64 },
     #[error("{file}: the workbook's parts together inflate to more than {} MiB (four times the per-part limit); refused as a decompression bomb (raise the limit with --max-inflated-mb if the file is trusted)", .limit / MIB)]
     TotalTooLarge { file: String, limit: u64 },
     #[error("{file}: {detail}")]

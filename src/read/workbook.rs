@@ -139,15 +139,17 @@ fn check_zip(file: &str, kind: &str, bytes: &[u8], limits: Limits) -> Result<(),
             });
         }
         // The declared size may lie: inflate into nothing, counting, and stop one byte past the limit.
-        let actual = std::io::copy(&mut (&mut entry).take(limits.max_inflated + 1), &mut std::io::sink())
-            .map_err(|e| corrupt(format!("damaged zip part `{part}`: {e}")))?;
-        if actual > limits.max_inflated {
-            return Err(ReadError::InflatesTooMuch {
-                file: file.to_string(),
-                part,
-                declared,
-                limit: limits.max_inflated,
-            });
+        let lying = || ReadError::InflatesTooMuch { file: file.to_string(), part: part.clone(), declared };
+        let actual =
+            std::io::copy(&mut (&mut entry).take(limits.max_inflated + 1), &mut std::io::sink()).map_err(|e| {
+                if e.to_string().contains("declared uncompressed size") {
+                    lying()
+                } else {
+                    corrupt(format!("damaged zip part `{part}`: {e}"))
+                }
+            })?;
+        if actual > limits.max_inflated || actual > declared {
+            return Err(lying());
         }
         total += actual;
         if total > limits.max_inflated.saturating_mul(4) {
