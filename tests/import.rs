@@ -461,3 +461,49 @@ fn max_inflated_mb_raises_the_limit() {
         "crosswalk: error: big.xlsx: not a readable xlsx workbook (the content is neither xlsx, xlsb, xls nor ods; a zip that is not a workbook, or a damaged file)\n"
     );
 }
+
+/// Writes the 300 MiB bombs to `$CROSSWALK_BOMB_DIR` for measuring time and memory with a release build:
+/// `CROSSWALK_BOMB_DIR=/tmp cargo test --test import write_bombs -- --ignored`, then
+/// `/usr/bin/time -v crosswalk import /tmp/bomb.xlsx` (and `liar.xlsx`, and `bomb.xlsx --max-inflated-mb 1024`).
+#[test]
+#[ignore = "writes files for a manual measurement"]
+fn write_bombs() {
+    let dir = std::path::PathBuf::from(std::env::var("CROSSWALK_BOMB_DIR").expect("set CROSSWALK_BOMB_DIR"));
+    let n = 300 * MIB;
+    let data = deflate_zeros(n);
+    let crc = crc32_zeros(n);
+    std::fs::write(dir.join("bomb.xlsx"), zip_one_part("xl/worksheets/sheet1.xml", &data, n, crc)).unwrap();
+    std::fs::write(dir.join("liar.xlsx"), zip_one_part("xl/worksheets/sheet1.xml", &data, 1000, crc)).unwrap();
+}
+
+#[test]
+fn a_far_away_cell_does_not_ask_for_a_huge_grid() {
+    let dir = Dir::with(&[]);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("SoA").unwrap();
+    ws.write_string(0, 0, "Ref").unwrap();
+    ws.write_string(0, 1, "Control").unwrap();
+    ws.write_string(1, 0, "A.5.1").unwrap();
+    ws.write_string(1, 1, "Policies for information security").unwrap();
+    ws.write_string(1_048_575, 16_383, "far away").unwrap();
+    dir.write("far.xlsx", &wb.save_to_buffer().unwrap());
+    let (code, doc, stderr) = import_json(&dir, &["far.xlsx"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(strings(&doc, "ids"), ["A.5.1"]);
+}
+
+#[test]
+fn shared_strings_repeated_into_too_much_text_are_refused() {
+    let dir = Dir::with(&[]);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("SoA").unwrap();
+    let long = "x".repeat(30_000);
+    for r in 0..400 {
+        ws.write_string(r, 0, &long).unwrap();
+    }
+    dir.write("amplified.xlsx", &wb.save_to_buffer().unwrap());
+    assert_eq!(
+        refused(&dir, &["amplified.xlsx", "--max-inflated-mb", "8"]),
+        "crosswalk: error: amplified.xlsx: sheet 'SoA' holds more than 2000000 cells or 8 MiB of text; a control list never does, so it is refused (raise the text limit with --max-inflated-mb if the file is trusted)\n"
+    );
+}

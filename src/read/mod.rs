@@ -126,6 +126,8 @@ pub enum ReadError {
     TotalTooLarge { file: String, limit: u64 },
     #[error("{file}: {detail}")]
     Text { file: String, detail: String },
+    #[error("{file}: sheet '{sheet}' holds more than {cells} cells or {text_mib} MiB of text; a control list never does, so it is refused (raise the text limit with --max-inflated-mb if the file is trusted)")]
+    TooManyCells { file: String, sheet: String, cells: usize, text_mib: u64 },
 }
 
 /// Reads a file from disk. `name` is the path as the user wrote it (used in messages).
