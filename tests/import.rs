@@ -312,6 +312,13 @@ fn profile_saves_the_layout_and_reads_the_next_file_the_same_way() {
         stderr,
         "crosswalk: error: german.xlsx, sheet 'Erklärung zur Anwendbarkeit', row 1: no column with header `Ref No` for role `id` in profile other.json; the headers are 'Nr.', 'Maßnahme', 'Anwendbar', 'Begründung', 'Umsetzungsstatus', 'Verantwortlich'\n"
     );
+    // The profile's sheet is not in this file either.
+    std::fs::copy(dir.path("acme.json"), dir2.path("acme.json")).unwrap();
+    let stderr = refused(&dir2, &["german.xlsx", "--profile", "acme.json"]);
+    assert_eq!(
+        stderr,
+        "crosswalk: error: german.xlsx: no sheet named 'SoA' (the sheet of profile acme.json); the sheets are 'Erklärung zur Anwendbarkeit'\n"
+    );
     std::fs::write(dir2.path("broken.json"), "{}").unwrap();
     let stderr = refused(&dir2, &["german.xlsx", "--profile", "broken.json"]);
     assert_eq!(

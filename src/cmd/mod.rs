@@ -93,7 +93,7 @@ pub fn read_settings(args: &ReadArgs) -> Result<(Settings, Limits), Error> {
         return Err(Error::Usage("--header-row counts from 1, as the spreadsheet shows rows".into()));
     }
     let mut settings =
-        Settings { sheet: args.sheet.clone(), header_row: args.header_row, columns, from, profile: None };
+        Settings { sheet: args.sheet.clone(), header_row: args.header_row, columns, from, ..Settings::default() };
     if let Some(path) = &args.profile {
         apply_profile(&mut settings, path)?;
     }
@@ -106,6 +106,7 @@ fn apply_profile(settings: &mut Settings, path: &Path) -> Result<(), Error> {
     let file = read::read_text(path)?;
     let profile =
         crate::import::profile::Profile::parse(&file.text).map_err(|e| Error::Usage(format!("{}: {e}", file.name)))?;
+    settings.sheet_from_profile = settings.sheet.is_none() && profile.sheet.is_some();
     settings.sheet = settings.sheet.take().or(profile.sheet.clone());
     settings.header_row = settings.header_row.or(profile.header_row);
     let mut columns = profile.columns();

@@ -29,6 +29,8 @@ pub struct Settings {
     pub from: Option<Framework>,
     /// The saved profile these settings came from (`--profile FILE`): then only its columns are read.
     pub profile: Option<String>,
+    /// Whether `sheet` came from the profile rather than `--sheet`.
+    pub sheet_from_profile: bool,
 }
 
 /// How a row was placed on the reference catalog.
@@ -130,8 +132,8 @@ pub struct Imported {
 /// Why the input's controls could not be found.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{file}: no sheet named '{wanted}'; the sheets are {}{}", list(.available), nearest(.suggestion))]
-    SheetNotFound { file: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
+    #[error("{file}: no sheet named '{wanted}'{by}; the sheets are {}{}", list(.available), nearest(.suggestion))]
+    SheetNotFound { file: String, wanted: String, by: String, available: Vec<String>, suggestion: Option<String> },
     #[error("{at}: no column with header `{wanted}` for {by}; the headers are {}{}", list(.available), nearest(.suggestion))]
     ColumnNotFound { at: Location, by: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
     #[error("{at}: --header-row {row} is past the last row ({last})")]
@@ -272,6 +274,10 @@ fn choose_sheet<'a>(source: &'a Source, settings: &Settings) -> Result<&'a RawTa
         return Err(ImportError::SheetNotFound {
             file: source.file.clone(),
             wanted: wanted.clone(),
+            by: match (&settings.profile, settings.sheet_from_profile) {
+                (Some(profile), true) => format!(" (the sheet of profile {profile})"),
+                _ => String::new(),
+            },
             suggestion: closest(wanted, names.iter().map(String::as_str)),
             available: names,
         });
