@@ -624,10 +624,13 @@ fn read_rows(
         let mut row_error = false;
         if let (Some(c), Some(raw)) = (id_col, &raw_id) {
             let split = split_cell(raw);
+            // `4` (a chapter), `A.5` (a theme), `P1.0` (a group): the row heads the controls below it.
             let all_headings = !split.tokens.is_empty()
                 && split.rejected.is_empty()
-                && split.tokens.iter().all(|t| is_group_id(&t.raw, catalogs, has_2013));
-            if is_theme_heading(raw) || all_headings || is_group_row(row, &title, &text) {
+                && split.tokens.iter().all(|t| !crate::ids::is_strong(t) || is_group_id(&t.raw, catalogs, has_2013));
+            // `core | Clauses` in a list where (nearly) every row has an id: a label, not a control.
+            let label_row = split.tokens.is_empty() && text.is_none() && id_rows_share >= 0.8;
+            if is_theme_heading(raw) || all_headings || label_row || is_group_row(row, &title, &text) {
                 headings += 1;
                 continue;
             }
