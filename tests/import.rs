@@ -259,6 +259,44 @@ fn wide_matrix_rows_take_the_marked_columns() {
 }
 
 #[test]
+fn mapping_sheet_reads_the_leftmost_id_column() {
+    let dir = Dir::with(&["mapping-two-id-columns.csv"]);
+    let (code, doc, _) = import_json(&dir, &["mapping-two-id-columns.csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(roles(&doc), ["id=SOC2_Control", "text=SOC2_Description"]);
+    assert_eq!(doc["columns"][0]["reason"], "cells: 3 of 3 parse as ids");
+    assert_eq!(strings(&doc, "ids"), ["CC6.1", "CC3.2", "CC7.2"]);
+    assert_eq!(doc["framework"], "tsc-2017");
+}
+
+#[test]
+fn labelled_cells_with_clauses_and_several_id_title_lines() {
+    let dir = Dir::with(&["labelled-id-cells.csv"]);
+    let (code, doc, _) = import_json(&dir, &["labelled-id-cells.csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(roles(&doc), ["text=Description", "id=Mesures ISO"]);
+    assert_eq!(strings(&doc, "ids"), ["6.1.1;6.1.2", "A.5.9", "A.8.23;A.8.22"]);
+    assert_eq!(strings(&doc, "title"), ["-", "Inventaire des informations", "Filtrage web; Cloisonnement des réseaux"]);
+}
+
+#[test]
+fn soc2_catalogue_headings_points_of_focus_and_pp() {
+    let dir = Dir::with(&["soc2-catalogue.csv"]);
+    let (code, doc, _) = import_json(&dir, &["soc2-catalogue.csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(strings(&doc, "row"), ["3", "6", "8", "10"]);
+    assert_eq!(strings(&doc, "ids"), ["CC1.1", "CC1.2", "PI1.1", "P1.1"]);
+    assert_eq!(
+        messages(&doc),
+        [
+            "warning: soc2-catalogue.csv, row 8, column B (ref_id): `PP1.1` read as `PI1.1` (Processing Integrity)",
+            "info: soc2-catalogue.csv: 3 heading rows skipped (themes, groups and footers: rows that are not controls)",
+            "info: soc2-catalogue.csv: 2 point-of-focus rows (such as `CC1.1.1`) folded into the rows of their criteria",
+        ]
+    );
+}
+
+#[test]
 fn sheet_choice_and_a_wrong_sheet_name() {
     let dir = Dir::with(&["two-sheets.xlsx"]);
     let (_, doc, _) = import_json(&dir, &["two-sheets.xlsx", "--sheet", "iso controls"]);

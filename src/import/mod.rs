@@ -629,7 +629,7 @@ fn read_rows(
                 && split.rejected.is_empty()
                 && split.tokens.iter().all(|t| !crate::ids::is_strong(t) || is_group_id(&t.raw, catalogs, has_2013));
             // `core | Clauses` in a list where (nearly) every row has an id: a label, not a control.
-            let label_row = split.tokens.is_empty() && text.is_none() && id_rows_share >= 0.8;
+            let label_row = split.tokens.is_empty() && text.is_none() && id_rows_share >= 0.7;
             if is_theme_heading(raw) || all_headings || label_row || is_group_row(row, &title, &text) {
                 headings += 1;
                 continue;
@@ -709,9 +709,9 @@ fn read_rows(
         } else if title.is_none() && text.is_none() {
             continue;
         }
-        // In a list where (nearly) every row has an id, a row without one and without a description is a heading
+        // In a list where most rows (70 %) have an id, a row without one and without a description is a heading
         // (`Control Environment`), and so is a lone category letter (`A`, `PI`).
-        if raw_id.is_none() && text.is_none() && id_rows_share >= 0.8 {
+        if raw_id.is_none() && text.is_none() && id_rows_share >= 0.7 {
             headings += 1;
             continue;
         }
