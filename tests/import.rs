@@ -552,3 +552,23 @@ fn shared_strings_repeated_into_too_much_text_are_refused() {
         "crosswalk: error: amplified.xlsx: sheet 'SoA' holds more than 2000000 cells or 8 MiB of text; a control list never does, so it is refused (raise the text limit with --max-inflated-mb if the file is trusted)\n"
     );
 }
+
+#[test]
+fn header_row_past_the_end() {
+    let dir = Dir::with(&["german.xlsx"]);
+    assert_eq!(
+        refused(&dir, &["german.xlsx", "--header-row", "99"]),
+        "crosswalk: error: german.xlsx, sheet 'Erklärung zur Anwendbarkeit': --header-row 99 is past the last row (5)\n"
+    );
+}
+
+#[test]
+fn column_by_letter_and_header_row_override() {
+    let dir = Dir::with(&["title-rows.xlsx"]);
+    let (_, doc, _) =
+        import_json(&dir, &["title-rows.xlsx", "--header-row", "5", "--column", "owner=F", "--column", "status=G"]);
+    assert_eq!(doc["header_row"], 5);
+    assert_eq!(strings(&doc, "owner")[0], "Implemented");
+    assert_eq!(strings(&doc, "status")[0], "-");
+    assert_eq!(doc["columns"][4]["reason"], "--column owner=F");
+}
