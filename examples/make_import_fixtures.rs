@@ -30,6 +30,9 @@ fn main() -> Result<()> {
     text(&dir, "soc2-matrix.csv", SOC2_MATRIX.as_bytes())?;
     text(&dir, "id-and-title.tsv", ID_AND_TITLE.as_bytes())?;
     text(&dir, "custom-controls.csv", CUSTOM.as_bytes())?;
+    text(&dir, "mapping-two-id-columns.csv", MAPPING.as_bytes())?;
+    text(&dir, "labelled-id-cells.csv", LABELLED.as_bytes())?;
+    text(&dir, "soc2-catalogue.csv", SOC2_CATALOGUE.as_bytes())?;
     text(&dir, "hostile.csv", HOSTILE.as_bytes())?;
     text(&dir, "empty.xlsx", b"")?;
     text(&dir, "random-bytes.xlsx", &random_bytes(4096))?;
@@ -235,6 +238,33 @@ const CUSTOM: &str = "name,description,category\n\
 Firewall,Perimeter firewall filters inbound traffic to the production network,technical\n\
 DR plan,Disaster recovery plan tested twice a year with documented results,process\n\
 Security awareness,All staff complete phishing awareness training every year,people\n";
+
+/// A mapping sheet: source ids on the left under a header that looks like a title, target ids on the right
+/// (Annex A ids beside clauses), and an id with its title in one cell.
+const MAPPING: &str = "SOC2_Control,SOC2_Description,ISO_Control,ISO_Reference\n\
+CC6.1,Logical access security software and infrastructure,A.8.2,8.2 Privileged access rights\n\
+CC3.2,Risks to the objectives are identified and analysed,Clause 6.1.2,6.1.2 Risk assessment\n\
+CC7.2,System components are monitored for anomalies,A.8.16,8.16 Monitoring activities\n";
+
+/// A French mapping: a chapter column (`4. …`), a rule code, and an ISO cell holding a label, clauses, and several
+/// `A x.y title` lines.
+const LABELLED: &str = "Chapitre;Règle;Description;Mesures ISO\n\
+1. POLITIQUE;POL-RISQUE;Identifier les besoins de sécurité;Exigences 27001 : 6.1.1/6.1.2\n\
+4. GESTION DES ACTIFS;ACTIF-INV;Tenir un inventaire des actifs;A 5.9 Inventaire des informations\n\
+5. RÉSEAUX;RES-FILTRE;Filtrer les accès web;\"A 8.23 Filtrage web\nA 8.22 Cloisonnement des réseaux\"\n";
+
+/// A SOC 2 catalogue export: category rows, criteria, points of focus under them, a `P1.0` group row and
+/// Processing Integrity misspelt `PP`.
+const SOC2_CATALOGUE: &str = "depth,ref_id,name,description\n\
+1,,Control Environment,\n\
+2,CC1.1,COSO Principle 1,The entity demonstrates a commitment to integrity and ethical values.\n\
+3,CC1.1.1,,Sets the tone at the top.\n\
+3,CC1.1.2,,Establishes standards of conduct.\n\
+2,CC1.2,COSO Principle 2,The board of directors demonstrates independence from management.\n\
+1,PI,Processing Integrity,\n\
+2,PP1.1,,The entity obtains or generates relevant quality information.\n\
+1,P1.0,Privacy criteria related to notice,\n\
+2,P1.1,,The entity provides notice to data subjects.\n";
 
 /// Cells that would run as formulas if a spreadsheet opened the csv output as is.
 const HOSTILE: &str = "Ref,Control,Owner\n\

@@ -18,6 +18,9 @@ pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
         Some(p) => Destination::File(p.into()),
     };
     write::ensure_not_input(&dest, std::slice::from_ref(&args.input))?;
+    if let Some(path) = &args.profile_out {
+        write::ensure_not_input(&Destination::File(path.clone()), std::slice::from_ref(&args.input))?;
+    }
     let source = read::read_path(&args.input, limits)?;
     let imported = crate::understand(&source, &settings, &ctx.catalogs)?;
     let bytes = match args.format.as_str() {
@@ -25,6 +28,10 @@ pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
         _ => csv(&imported),
     };
     write::write_output(&dest, &bytes)?;
+    if let Some(path) = &args.profile_out {
+        let profile = crate::import::profile::Profile::from_imported(&imported);
+        write::write_output(&Destination::File(path.clone()), &profile.to_json())?;
+    }
     if !ui.quiet {
         describe(&imported);
     }

@@ -92,9 +92,29 @@ pub fn read_settings(args: &ReadArgs) -> Result<(Settings, Limits), Error> {
     if args.header_row == Some(0) {
         return Err(Error::Usage("--header-row counts from 1, as the spreadsheet shows rows".into()));
     }
-    let settings = Settings { sheet: args.sheet.clone(), header_row: args.header_row, columns, from };
+    let mut settings =
+        Settings { sheet: args.sheet.clone(), header_row: args.header_row, columns, from, ..Settings::default() };
+    if let Some(path) = &args.profile {
+        apply_profile(&mut settings, path)?;
+    }
     let limits = Limits { max_inflated: args.max_inflated_mb.saturating_mul(1024 * 1024) };
     Ok((settings, limits))
+}
+
+/// A saved layout fills what the flags left open; `--sheet`, `--header-row` and `--column` still win.
+fn apply_profile(settings: &mut Settings, path: &Path) -> Result<(), Error> {
+    let file = read::read_text(path)?;
+    let profile =
+        crate::import::profile::Profile::parse(&file.text).map_err(|e| Error::Usage(format!("{}: {e}", file.name)))?;
+    settings.sheet_from_profile = settings.sheet.is_none() && profile.sheet.is_some();
+    settings.sheet = settings.sheet.take().or(profile.sheet.clone());
+    settings.header_row = settings.header_row.or(profile.header_row);
+    let mut columns = profile.columns();
+    columns.retain(|(role, _)| !settings.columns.iter().any(|(r, _)| r == role));
+    columns.append(&mut settings.columns);
+    settings.columns = columns;
+    settings.profile = Some(file.name);
+    Ok(())
 }
 
 /// Plain text table with aligned columns (for `table` formats on a terminal).

@@ -3,6 +3,7 @@
 //! returns every finding as an [`Issue`] with its location instead of failing the run.
 
 pub mod layout;
+pub mod profile;
 pub mod values;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,10 @@ pub struct Settings {
     pub columns: Vec<(Role, String)>,
     /// `None` detects the framework.
     pub from: Option<Framework>,
+    /// The saved profile these settings came from (`--profile FILE`): then only its columns are read.
+    pub profile: Option<String>,
+    /// Whether `sheet` came from the profile rather than `--sheet`.
+    pub sheet_from_profile: bool,
 }
 
 /// How a row was placed on the reference catalog.
@@ -127,10 +132,10 @@ pub struct Imported {
 /// Why the input's controls could not be found.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{file}: no sheet named '{wanted}'; the sheets are {}{}", list(.available), nearest(.suggestion))]
-    SheetNotFound { file: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
-    #[error("{at}: no column with header `{wanted}` for --column {role}={wanted}; the headers are {}{}", list(.available), nearest(.suggestion))]
-    ColumnNotFound { at: Location, role: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
+    #[error("{file}: no sheet named '{wanted}'{by}; the sheets are {}{}", list(.available), nearest(.suggestion))]
+    SheetNotFound { file: String, wanted: String, by: String, available: Vec<String>, suggestion: Option<String> },
+    #[error("{at}: no column with header `{wanted}` for {by}; the headers are {}{}", list(.available), nearest(.suggestion))]
+    ColumnNotFound { at: Location, by: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
     #[error("{at}: --header-row {row} is past the last row ({last})")]
     HeaderRowOutOfRange { at: Location, row: usize, last: usize },
     #[error("{file}: no controls found: {why}")]
@@ -188,14 +193,17 @@ pub fn import(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Resu
         }
         return Err(ImportError::NoControls { file: source.file.clone(), why: "the sheet is empty".into() });
     }
-    let mut columns = layout::roles_from_header(header);
+    // A profile names every column it wants; guessing more would read the next file differently.
+    let mut columns = if settings.profile.is_some() { Vec::new() } else { layout::roles_from_header(header) };
     apply_overrides(&mut columns, header, settings, &at)?;
     let matrix = matrix_columns(header, catalogs);
     if matrix.len() >= 10 {
         columns.retain(|c| !matrix.iter().any(|m| m.0 == c.index));
         return import_matrix(source, table, header, &data, columns, &matrix, settings);
     }
-    detect_by_content(&mut columns, header, &data);
+    if settings.profile.is_none() {
+        detect_by_content(&mut columns, header, &data);
+    }
     if !columns.iter().any(|c| matches!(c.role, Role::Id | Role::Title | Role::Text)) {
         // Without a recognised header, show the first row: it is what the user will look at.
         let shown = if header.cells.is_empty() { data[0] } else { header };
@@ -266,6 +274,10 @@ fn choose_sheet<'a>(source: &'a Source, settings: &Settings) -> Result<&'a RawTa
         return Err(ImportError::SheetNotFound {
             file: source.file.clone(),
             wanted: wanted.clone(),
+            by: match (&settings.profile, settings.sheet_from_profile) {
+                (Some(profile), true) => format!(" (the sheet of profile {profile})"),
+                _ => String::new(),
+            },
             suggestion: closest(wanted, names.iter().map(String::as_str)),
             available: names,
         });
@@ -302,7 +314,10 @@ fn apply_overrides(
             let available: Vec<String> = headers.iter().filter(|h| !h.is_empty()).cloned().collect();
             return Err(ImportError::ColumnNotFound {
                 at: at().row(header.number),
-                role: role.key().into(),
+                by: match &settings.profile {
+                    Some(file) => format!("role `{}` in profile {file}", role.key()),
+                    None => format!("--column {}={wanted}", role.key()),
+                },
                 wanted: wanted.clone(),
                 suggestion: closest(wanted, available.iter().map(String::as_str)),
                 available,
@@ -313,7 +328,10 @@ fn apply_overrides(
             role: *role,
             index,
             header: headers.get(index).cloned().unwrap_or_default(),
-            reason: format!("--column {}={wanted}", role.key()),
+            reason: match &settings.profile {
+                Some(file) => format!("profile {file}"),
+                None => format!("--column {}={wanted}", role.key()),
+            },
         });
     }
     columns.sort_by_key(|c| c.index);
@@ -606,10 +624,13 @@ fn read_rows(
         let mut row_error = false;
         if let (Some(c), Some(raw)) = (id_col, &raw_id) {
             let split = split_cell(raw);
+            // `4` (a chapter), `A.5` (a theme), `P1.0` (a group): the row heads the controls below it.
             let all_headings = !split.tokens.is_empty()
                 && split.rejected.is_empty()
-                && split.tokens.iter().all(|t| is_group_id(&t.raw, catalogs, has_2013));
-            if is_theme_heading(raw) || all_headings || is_group_row(row, &title, &text) {
+                && split.tokens.iter().all(|t| !crate::ids::is_strong(t) || is_group_id(&t.raw, catalogs, has_2013));
+            // `core | Clauses` in a list where (nearly) every row has an id: a label, not a control.
+            let label_row = split.tokens.is_empty() && text.is_none() && id_rows_share >= 0.7;
+            if is_theme_heading(raw) || all_headings || label_row || is_group_row(row, &title, &text) {
                 headings += 1;
                 continue;
             }
@@ -688,9 +709,9 @@ fn read_rows(
         } else if title.is_none() && text.is_none() {
             continue;
         }
-        // In a list where (nearly) every row has an id, a row without one and without a description is a heading
+        // In a list where most rows (70 %) have an id, a row without one and without a description is a heading
         // (`Control Environment`), and so is a lone category letter (`A`, `PI`).
-        if raw_id.is_none() && text.is_none() && id_rows_share >= 0.8 {
+        if raw_id.is_none() && text.is_none() && id_rows_share >= 0.7 {
             headings += 1;
             continue;
         }
@@ -756,9 +777,7 @@ fn read_rows(
     if headings > 0 {
         issues.push(Issue::info(
             at(),
-            format!(
-                "{headings} heading rows (themes such as `A.5`, groups such as `P1.0`) skipped: they are not controls"
-            ),
+            format!("{headings} heading rows skipped (themes, groups and footers: rows that are not controls)"),
         ));
     }
     roll_up_points_of_focus(&mut out, at, issues);

@@ -120,12 +120,14 @@ pub enum ReadError {
     Corrupt { file: String, kind: String, detail: String },
     #[error("{file}: part `{part}` declares {size} bytes when inflated, over the limit of {} MiB; refused as a possible decompression bomb (raise the limit with --max-inflated-mb if the file is trusted)", .limit / MIB)]
     TooLarge { file: String, part: String, size: u64, limit: u64 },
-    #[error("{file}: part `{part}` inflates to more than {} MiB although it declares {declared} bytes; refused as a decompression bomb (raise the limit with --max-inflated-mb if the file is trusted)", .limit / MIB)]
-    InflatesTooMuch { file: String, part: String, declared: u64, limit: u64 },
+    #[error("{file}: part `{part}` inflates to more than the {declared} bytes it declares; refused as a decompression bomb or a damaged file")]
+    InflatesTooMuch { file: String, part: String, declared: u64 },
     #[error("{file}: the workbook's parts together inflate to more than {} MiB (four times the per-part limit); refused as a decompression bomb (raise the limit with --max-inflated-mb if the file is trusted)", .limit / MIB)]
     TotalTooLarge { file: String, limit: u64 },
     #[error("{file}: {detail}")]
     Text { file: String, detail: String },
+    #[error("{file}: sheet '{sheet}' holds more than {cells} cells or {text_mib} MiB of text; a control list never does, so it is refused (raise the text limit with --max-inflated-mb if the file is trusted)")]
+    TooManyCells { file: String, sheet: String, cells: usize, text_mib: u64 },
 }
 
 /// Reads a file from disk. `name` is the path as the user wrote it (used in messages).

@@ -34,20 +34,129 @@ pub fn read(file: &str, ext: &str, bytes: Vec<u8>, limits: Limits) -> Result<Vec
     let names = workbook.sheet_names().to_vec();
     let mut tables = Vec::with_capacity(names.len());
     for name in names {
-        let range = match workbook.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => {
-                let detail = e.to_string();
-                if detail.to_ascii_lowercase().contains("password") {
-                    return Err(ReadError::Encrypted { file: file.to_string() });
+        let sheet_error = |detail: String| {
+            if detail.to_ascii_lowercase().contains("password") {
+                ReadError::Encrypted { file: file.to_string() }
+            } else {
+                corrupt(format!("sheet '{name}': {detail}"))
+            }
+        };
+        // xlsx and xlsb stream their cells, so a far-away cell (`XFD1048576`) cannot ask for a huge grid.
+        let grid = match &mut workbook {
+            Sheets::Xlsx(x) => {
+                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| sheet_error(e.to_string()))?;
+                let mut grid = Grid::new(file, &name, limits);
+                while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(e.to_string()))? {
+                    grid.put(cell.get_position(), to_cell_ref(cell.get_value()))?;
                 }
-                return Err(corrupt(format!("sheet '{name}': {detail}")));
+                Some(grid)
+            }
+            Sheets::Xlsb(x) => {
+                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| sheet_error(e.to_string()))?;
+                let mut grid = Grid::new(file, &name, limits);
+                while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(e.to_string()))? {
+                    grid.put(cell.get_position(), to_cell_ref(cell.get_value()))?;
+                }
+                Some(grid)
+            }
+            _ => None,
+        };
+        let grid = match grid {
+            Some(g) => g,
+            None => {
+                let range = workbook.worksheet_range(&name).map_err(|e| sheet_error(e.to_string()))?;
+                let mut grid = Grid::new(file, &name, limits);
+                for (r, c, value) in range.used_cells() {
+                    let (r0, c0) = range.start().unwrap_or((0, 0));
+                    grid.put((r0 + r as u32, c0 + c as u32), to_cell(value))?;
+                }
+                grid
             }
         };
         let merged = merged_ranges(&mut workbook, &name);
-        tables.push(to_table(&name, &range, merged));
+        tables.push(grid.into_table(merged));
     }
     Ok(tables)
+}
+
+/// Widest column read: controls live in the first few dozen columns, a wide matrix in about a hundred.
+pub const MAX_COLUMNS: u32 = 1024;
+/// Most cells read from one sheet; a control list has a few thousand.
+pub const MAX_CELLS: usize = 2_000_000;
+
+/// The cells of one sheet, kept sparse (only rows that hold something), with the caps that bound memory.
+struct Grid<'a> {
+    file: &'a str,
+    sheet: &'a str,
+    rows: std::collections::BTreeMap<u32, Vec<Cell>>,
+    cells: usize,
+    text_bytes: u64,
+    max_text: u64,
+}
+
+impl<'a> Grid<'a> {
+    fn new(file: &'a str, sheet: &'a str, limits: Limits) -> Grid<'a> {
+        Grid { file, sheet, rows: Default::default(), cells: 0, text_bytes: 0, max_text: limits.max_inflated }
+    }
+
+    /// Adds a cell at a 0-based (row, column); columns past [`MAX_COLUMNS`] are ignored.
+    fn put(&mut self, (row, col): (u32, u32), value: Cell) -> Result<(), ReadError> {
+        if value.is_empty() || col >= MAX_COLUMNS {
+            return Ok(());
+        }
+        self.cells += 1;
+        if let Cell::Text(t) = &value {
+            self.text_bytes += t.len() as u64;
+        }
+        if self.cells > MAX_CELLS || self.text_bytes > self.max_text {
+            return Err(ReadError::TooManyCells {
+                file: self.file.to_string(),
+                sheet: self.sheet.to_string(),
+                cells: MAX_CELLS,
+                text_mib: self.max_text / (1024 * 1024),
+            });
+        }
+        let cells = self.rows.entry(row).or_default();
+        let col = col as usize;
+        if cells.len() <= col {
+            cells.resize(col + 1, Cell::Empty);
+        }
+        cells[col] = value;
+        Ok(())
+    }
+
+    /// Rows numbered as the spreadsheet shows them; merged ranges filled with their top-left value in the rows
+    /// that exist.
+    fn into_table(mut self, merged: Vec<(usize, usize, usize, usize)>) -> RawTable {
+        for &(r0, c0, r1, c1) in &merged {
+            let Some(value) = self.rows.get(&(r0 as u32 - 1)).and_then(|r| r.get(c0)).cloned() else { continue };
+            if value.is_empty() {
+                continue;
+            }
+            let c1 = c1.min(MAX_COLUMNS as usize - 1);
+            for (_, cells) in self.rows.range_mut(r0 as u32 - 1..=r1 as u32 - 1) {
+                if cells.len() <= c1 {
+                    cells.resize(c1 + 1, Cell::Empty);
+                }
+                for cell in &mut cells[c0..=c1] {
+                    if cell.is_empty() {
+                        *cell = value.clone();
+                    }
+                }
+            }
+        }
+        let rows = self
+            .rows
+            .into_iter()
+            .map(|(r, mut cells)| {
+                while cells.last().is_some_and(Cell::is_empty) {
+                    cells.pop();
+                }
+                RawRow { number: r as usize + 1, cells }
+            })
+            .collect();
+        RawTable { sheet: Some(self.sheet.to_string()), rows, merged }
+    }
 }
 
 fn merged_ranges<RS: Read + std::io::Seek>(workbook: &mut Sheets<RS>, name: &str) -> Vec<(usize, usize, usize, usize)> {
@@ -59,36 +168,26 @@ fn merged_ranges<RS: Read + std::io::Seek>(workbook: &mut Sheets<RS>, name: &str
     dims.iter().map(|d| (d.start.0 as usize + 1, d.start.1 as usize, d.end.0 as usize + 1, d.end.1 as usize)).collect()
 }
 
-fn to_table(name: &str, range: &calamine::Range<Data>, merged: Vec<(usize, usize, usize, usize)>) -> RawTable {
-    let (start_row, start_col) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    let mut rows: Vec<RawRow> = Vec::with_capacity(range.height());
-    for (i, row) in range.rows().enumerate() {
-        let mut cells = vec![Cell::Empty; start_col];
-        cells.extend(row.iter().map(to_cell));
-        while cells.last().is_some_and(Cell::is_empty) {
-            cells.pop();
-        }
-        rows.push(RawRow { number: start_row + i + 1, cells });
+fn to_cell_ref(d: &calamine::DataRef<'_>) -> Cell {
+    use calamine::DataRef;
+    match d {
+        DataRef::SharedString(s) => text_cell(s),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text_cell(s),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => Cell::Text(dt.to_string()),
+        DataRef::Error(e) => Cell::Text(format!("#{e:?}")),
+        DataRef::Empty => Cell::Empty,
     }
-    let first = start_row + 1;
-    for &(r0, c0, r1, c1) in &merged {
-        let Some(value) = rows.get(r0.wrapping_sub(first)).map(|r| r.cell(c0).clone()) else { continue };
-        if value.is_empty() {
-            continue;
-        }
-        for r in r0..=r1.min(first + rows.len() - 1) {
-            let row = &mut rows[r - first];
-            if row.cells.len() <= c1 {
-                row.cells.resize(c1 + 1, Cell::Empty);
-            }
-            for c in c0..=c1 {
-                if row.cells[c].is_empty() {
-                    row.cells[c] = value.clone();
-                }
-            }
-        }
+}
+
+fn text_cell(s: &str) -> Cell {
+    if s.trim().is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(s.to_string())
     }
-    RawTable { sheet: Some(name.to_string()), rows, merged }
 }
 
 fn to_cell(d: &Data) -> Cell {
@@ -139,15 +238,17 @@ fn check_zip(file: &str, kind: &str, bytes: &[u8], limits: Limits) -> Result<(),
             });
         }
         // The declared size may lie: inflate into nothing, counting, and stop one byte past the limit.
-        let actual = std::io::copy(&mut (&mut entry).take(limits.max_inflated + 1), &mut std::io::sink())
-            .map_err(|e| corrupt(format!("damaged zip part `{part}`: {e}")))?;
-        if actual > limits.max_inflated {
-            return Err(ReadError::InflatesTooMuch {
-                file: file.to_string(),
-                part,
-                declared,
-                limit: limits.max_inflated,
-            });
+        let lying = || ReadError::InflatesTooMuch { file: file.to_string(), part: part.clone(), declared };
+        let actual =
+            std::io::copy(&mut (&mut entry).take(limits.max_inflated + 1), &mut std::io::sink()).map_err(|e| {
+                if e.to_string().contains("declared uncompressed size") {
+                    lying()
+                } else {
+                    corrupt(format!("damaged zip part `{part}`: {e}"))
+                }
+            })?;
+        if actual > limits.max_inflated || actual > declared {
+            return Err(lying());
         }
         total += actual;
         if total > limits.max_inflated.saturating_mul(4) {
