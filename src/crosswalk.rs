@@ -298,6 +298,8 @@ mod tests {
             frequency: None,
             notes: vec![],
             candidates: vec![],
+            reference: None,
+            locked: false,
         }
     }
 

@@ -20,9 +20,11 @@ pub enum Role {
     Owner,
     Evidence,
     Frequency,
+    /// The client's own control number (`C-21`) when the id column holds framework ids (a SOC 2 matrix).
+    Reference,
 }
 
-pub const ROLES: [Role; 9] = [
+pub const ROLES: [Role; 10] = [
     Role::Id,
     Role::Title,
     Role::Text,
@@ -32,6 +34,7 @@ pub const ROLES: [Role; 9] = [
     Role::Owner,
     Role::Evidence,
     Role::Frequency,
+    Role::Reference,
 ];
 
 impl Role {
@@ -46,6 +49,7 @@ impl Role {
             Role::Owner => "owner",
             Role::Evidence => "evidence",
             Role::Frequency => "frequency",
+            Role::Reference => "reference",
         }
     }
 
@@ -285,6 +289,8 @@ impl Role {
                 "how often",
                 "turnus",
             ],
+            // Only assigned when a header-named id column turns out to hold the client's own numbers.
+            Role::Reference => &[],
         }
     }
 }

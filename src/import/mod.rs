@@ -101,6 +101,13 @@ pub struct ImportedRow {
     pub notes: Vec<String>,
     /// Runner-up candidates when matched by text.
     pub candidates: Vec<Candidate>,
+    /// The client's own control number (`C-21`) beside the framework ids, when the sheet has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The row's ids are what its own cells say (a wrong id reported as an error, or a wide-matrix row with no
+    /// marks): never guessed by title or text.
+    #[serde(skip)]
+    pub locked: bool,
 }
 
 impl ImportedRow {
@@ -236,7 +243,7 @@ pub fn import(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Resu
             ));
         }
     }
-    let rows = read_rows(&data, header, &columns, settings, catalogs, &at, &mut issues);
+    let rows = read_rows(&data, header, &columns, catalogs, &at, &mut issues);
     if rows.is_empty() {
         return Err(ImportError::NoControls {
             file: source.file.clone(),
@@ -369,6 +376,22 @@ fn detect_by_content(columns: &mut Vec<ColumnRole>, header: &RawRow, data: &[&Ra
         if existing.as_ref().is_none_or(|c| c.index != chosen) {
             let count = id_count(chosen);
             columns.retain(|c| c.role != Role::Id && c.index != chosen);
+            // The column a header named as the id, holding no framework ids, is the client's own control number.
+            if let Some(named) = existing.as_ref().filter(|c| id_count(c.index) * 5 < sample.len()) {
+                let filled = sample.iter().filter(|r| !r.cell(named.index).is_empty()).count();
+                if filled * 2 >= sample.len() && !columns.iter().any(|c| c.index == named.index) {
+                    columns.push(ColumnRole {
+                        role: Role::Reference,
+                        index: named.index,
+                        header: named.header.clone(),
+                        reason: format!(
+                            "header \"{}\" holds the client's own numbers; the framework ids are in column {}",
+                            named.header,
+                            crate::issue::column_letter(chosen)
+                        ),
+                    });
+                }
+            }
             columns.push(ColumnRole {
                 role: Role::Id,
                 index: chosen,
@@ -540,6 +563,8 @@ fn import_matrix(
             frequency: text_of(row, Role::Frequency),
             notes: if marks.is_empty() { Vec::new() } else { vec![format!("marked {}", marks.join(", "))] },
             candidates: Vec::new(),
+            reference: None,
+            locked: true,
         });
     }
     if rows.iter().all(|r| r.ids.is_empty()) {
@@ -584,7 +609,6 @@ fn read_rows(
     data: &[&RawRow],
     header: &RawRow,
     columns: &[ColumnRole],
-    settings: &Settings,
     catalogs: &Catalogs,
     at: &dyn Fn() -> Location,
     issues: &mut Vec<Issue>,
@@ -752,7 +776,6 @@ fn read_rows(
             MatchedBy::Id | MatchedBy::Transition => (1.0, Review::Auto),
             _ => (0.0, Review::NeedsReview),
         };
-        let _ = settings;
         out.push(ImportedRow {
             row: row.number,
             raw_id,
@@ -772,6 +795,8 @@ fn read_rows(
             frequency: text_of(row, Role::Frequency),
             notes,
             candidates: Vec::new(),
+            reference: text_of(row, Role::Reference),
+            locked: row_error,
         });
     }
     if headings > 0 {

@@ -64,7 +64,7 @@ pub fn match_rows(rows: &mut [ImportedRow], catalogs: &Catalogs, framework: Fram
         Framework::Tsc2017 => &catalogs.tsc,
         _ => &catalogs.iso2022,
     };
-    for row in rows.iter_mut().filter(|r| r.ids.is_empty()) {
+    for row in rows.iter_mut().filter(|r| r.ids.is_empty() && !r.locked) {
         if let Some(title) = row.title.clone() {
             if let Some((entry, score)) = match_title(catalog, &title) {
                 if score >= TITLE_AUTO {

@@ -786,8 +786,13 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
         if cw.to == Framework::Iso2022 {
             for r in cw.rows.iter().filter(|r| r.effect != Effect::Nothing) {
                 // A matrix names its controls (`C-01`) in the title column, or by their criteria cell.
-                let label =
-                    r.row.title.clone().or_else(|| r.row.raw_id.clone()).unwrap_or_else(|| ids_text(&r.row.ids));
+                let label = r
+                    .row
+                    .reference
+                    .clone()
+                    .or_else(|| r.row.title.clone())
+                    .or_else(|| r.row.raw_id.clone())
+                    .unwrap_or_else(|| ids_text(&r.row.ids));
                 for id in &r.row.ids {
                     pairs.push((id.to_string(), label.clone(), r));
                 }
@@ -915,6 +920,8 @@ mod tests {
             frequency: Some(frequency.into()),
             notes: vec![],
             candidates: vec![],
+            reference: None,
+            locked: false,
         }
     }
 
