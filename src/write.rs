@@ -47,8 +47,21 @@ pub fn write_output(dest: &Destination, bytes: &[u8]) -> Result<(), WriteError> 
                 .and_then(|_| out.flush())
                 .map_err(|e| WriteError::Io { path: "-".into(), detail: e.to_string() })
         }
+        Destination::File(path) if is_special(path) => write_special(path, bytes),
         Destination::File(path) => write_atomic(path, bytes),
     }
+}
+
+/// A path that exists and is neither a regular file nor a folder: `/dev/null`, a named pipe, a terminal. Renaming
+/// a temporary file over it would replace the device, so it is written in place.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+fn write_special(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let err = |e: std::io::Error| WriteError::Io { path: path.display().to_string(), detail: e.to_string() };
+    let mut file = std::fs::OpenOptions::new().write(true).open(path).map_err(err)?;
+    file.write_all(bytes).and_then(|_| file.flush()).map_err(err)
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
@@ -63,7 +76,12 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
             detail: format!("folder `{}` does not exist", dir.display()),
         });
     }
-    let mut tmp = tempfile::Builder::new().prefix(".crosswalk-").suffix(".tmp").tempfile_in(&dir).map_err(err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".crosswalk-").suffix(".tmp");
+    // Outputs are ordinary documents: readable by others like any file the user saves (tempfile defaults to 0600).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(&dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.flush().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
@@ -85,6 +103,19 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["out.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_devices_in_place_and_files_readable() {
+        use std::os::unix::fs::PermissionsExt;
+        write_output(&Destination::File(PathBuf::from("/dev/null")), b"x").unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(!meta.is_file(), "/dev/null must stay a device");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_output(&Destination::File(path.clone()), b"x").unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644);
     }
 
     #[test]
