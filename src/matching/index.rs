@@ -36,6 +36,8 @@ pub struct Params {
     pub weights: [f32; 3],
     /// Weight of a word pair relative to a single word.
     pub pair_weight: f32,
+    /// Exponent on the inverse document frequency: above 1 quietens words most profiles share.
+    pub idf_power: f32,
     /// SOC 2 only: weight of what the best ISO controls carry over through the curated mapping.
     pub bridge_weight: f32,
     /// SOC 2 only: how many of the best ISO controls carry over.
@@ -44,7 +46,15 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Params {
-        Params { k1: 1.2, b: 0.5, weights: [3.0, 1.0, 2.5], pair_weight: 1.0, bridge_weight: 1.6, bridge_depth: 1 }
+        Params {
+            k1: 1.2,
+            b: 0.5,
+            weights: [3.0, 1.0, 2.5],
+            pair_weight: 1.0,
+            idf_power: 1.5,
+            bridge_weight: 1.6,
+            bridge_depth: 1,
+        }
     }
 }
 
@@ -159,7 +169,7 @@ impl Index {
             sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
             for (term, &(tf, fields)) in sorted {
                 let d = df[term.as_str()] as f32;
-                let idf = (1.0 + (n as f32 - d + 0.5) / (d + 0.5)).ln();
+                let idf = (1.0 + (n as f32 - d + 0.5) / (d + 0.5)).ln().powf(params.idf_power);
                 let impact = idf * tf * (params.k1 + 1.0) / (tf + params.k1 * norm_len);
                 postings[terms[term] as usize].push(Posting { doc: doc as u32, impact, fields });
             }

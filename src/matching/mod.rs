@@ -304,8 +304,8 @@ pub fn confidence(value: f32, rival: f32, evidence: f32, hits: usize, to: Framew
 }
 
 /// Logistic curves (intercept, margin, ln evidence, ln(1 + terms matched by the best)), fitted on the dev split.
-const CURVE_ISO: (f64, f64, f64, f64) = (-5.557, 0.422, 0.982, 2.296);
-const CURVE_TSC: (f64, f64, f64, f64) = (-2.225, 1.0, 0.0, 2.371);
+const CURVE_ISO: (f64, f64, f64, f64) = (-5.893, 0.43, 1.236, 1.687);
+const CURVE_TSC: (f64, f64, f64, f64) = (-2.163, 1.0, 0.0, 2.31);
 
 impl Target {
     fn build<'a>(
