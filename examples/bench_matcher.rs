@@ -50,20 +50,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
     }
     let catalogs = Catalogs::builtin();
-    // BENCH_PARAMS=k1,b,title,description,keywords,pair,bridge_weight,bridge_depth tries other ranking parameters.
+    // BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,bridge_weight,bridge_depth tries other ranking parameters.
     let mut params = Params::default();
     if let Ok(p) = std::env::var("BENCH_PARAMS") {
         let v: Vec<f32> = p.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
-        if v.len() != 8 {
-            return Err("BENCH_PARAMS needs 8 numbers".into());
+        if v.len() != 9 {
+            return Err("BENCH_PARAMS needs 9 numbers".into());
         }
         params = Params {
             k1: v[0],
             b: v[1],
             weights: [v[2], v[3], v[4]],
             pair_weight: v[5],
-            bridge_weight: v[6],
-            bridge_depth: v[7] as usize,
+            idf_power: v[6],
+            bridge_weight: v[7],
+            bridge_depth: v[8] as usize,
         };
     }
     // The profiles and synonyms as they are in `mappings/` now (no rebuild needed while editing them).
@@ -130,6 +131,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
+    // BENCH_REFERENCE=DIR also scores DIR/devset-*.csv (control_id,domain,name,description,iso2022_ids,
+    // soc2_criteria): third-party control sets with noisy labels, a second opinion while tuning. Not shipped.
+    if let Ok(dir) = std::env::var("BENCH_REFERENCE") {
+        for name in ["devset-adobe-ccf-labeled.csv", "devset-cisco-ccf-labeled.csv"] {
+            let mut reader = csv::Reader::from_path(format!("{dir}/{name}"))?;
+            let records: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
+            for (framework, target) in targets {
+                let column = if framework == Framework::Iso2022 { 4 } else { 5 };
+                let (mut n, mut top1, mut top3) = (0, 0, 0);
+                for r in &records {
+                    let labels: Vec<&str> = r[column].split(';').map(str::trim).filter(|x| !x.is_empty()).collect();
+                    if labels.is_empty() || r[3].trim().is_empty() {
+                        continue;
+                    }
+                    n += 1;
+                    let found = matcher.suggest(&format!("{}. {}", &r[2], &r[3]), framework, 3);
+                    let rank = found.iter().position(|c| labels.contains(&c.id.as_str()));
+                    if misses && rank != Some(0) {
+                        let got: Vec<&str> = found.iter().map(|c| c.id.as_str()).collect();
+                        eprintln!(
+                            "REF {target} want {} got {} | {}. {}",
+                            labels.join(";"),
+                            got.join(","),
+                            &r[2],
+                            &r[3]
+                        );
+                    }
+                    top1 += usize::from(rank == Some(0));
+                    top3 += usize::from(rank.is_some());
+                }
+                println!(
+                    "| reference {name} (noisy) | {target} | {n} | {:.1}% | {:.1}% |",
+                    100.0 * top1 as f64 / n.max(1) as f64,
+                    100.0 * top3 as f64 / n.max(1) as f64
+                );
+            }
+        }
+    }
+
     println!("\nBy style (test split, top-1 ISO / SOC 2):\n");
     for style in ["policy", "soa", "matrix", "sloppy"] {
         let mut cells = Vec::new();
@@ -192,9 +232,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut checksum = 0usize;
     for t in &texts {
-        for (framework, _) in targets {
-            checksum += matcher.suggest(t, framework, 3).len();
-        }
+        checksum += matcher.suggest_both(t, 3).iter().map(Vec::len).sum::<usize>();
     }
     let elapsed = start.elapsed();
     println!(

@@ -36,6 +36,8 @@ pub struct Params {
     pub weights: [f32; 3],
     /// Weight of a word pair relative to a single word.
     pub pair_weight: f32,
+    /// Exponent on the inverse document frequency: above 1 quietens words most profiles share.
+    pub idf_power: f32,
     /// SOC 2 only: weight of what the best ISO controls carry over through the curated mapping.
     pub bridge_weight: f32,
     /// SOC 2 only: how many of the best ISO controls carry over.
@@ -44,7 +46,15 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Params {
-        Params { k1: 1.2, b: 0.5, weights: [3.0, 1.0, 2.5], pair_weight: 1.0, bridge_weight: 1.6, bridge_depth: 1 }
+        Params {
+            k1: 1.2,
+            b: 0.5,
+            weights: [3.0, 1.0, 2.5],
+            pair_weight: 1.0,
+            idf_power: 1.5,
+            bridge_weight: 1.6,
+            bridge_depth: 1,
+        }
     }
 }
 
@@ -75,13 +85,26 @@ pub struct QueryTerm {
     weight: f32,
 }
 
+/// A profile word kept for typo correction, with what makes most candidates cheap to rule out.
+struct VocabularyWord {
+    word: String,
+    chars: usize,
+    /// Bit per letter `a`..`z` present.
+    letters: u32,
+}
+
+/// Bit per letter `a`..`z` present in `word`.
+fn letter_mask(word: &str) -> u32 {
+    word.bytes().filter(u8::is_ascii_lowercase).fold(0, |m, b| m | 1 << (b - b'a'))
+}
+
 /// An index over the profiles of one catalog. Documents keep the order given (catalog id order), which breaks ties.
 pub struct Index {
     docs: usize,
     terms: HashMap<String, u32>,
     postings: Vec<Vec<Posting>>,
     /// Words of the profiles (before stemming), grouped by first letter, for typo correction.
-    vocabulary: HashMap<char, Vec<String>>,
+    vocabulary: HashMap<char, Vec<VocabularyWord>>,
     known_words: HashSet<String>,
 }
 
@@ -159,17 +182,21 @@ impl Index {
             sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
             for (term, &(tf, fields)) in sorted {
                 let d = df[term.as_str()] as f32;
-                let idf = (1.0 + (n as f32 - d + 0.5) / (d + 0.5)).ln();
+                let idf = (1.0 + (n as f32 - d + 0.5) / (d + 0.5)).ln().powf(params.idf_power);
                 let impact = idf * tf * (params.k1 + 1.0) / (tf + params.k1 * norm_len);
                 postings[terms[term] as usize].push(Posting { doc: doc as u32, impact, fields });
             }
         }
-        let mut vocabulary: HashMap<char, Vec<String>> = HashMap::new();
+        let mut vocabulary: HashMap<char, Vec<VocabularyWord>> = HashMap::new();
         let sorted: BTreeSet<&String> = known_words.iter().collect();
         for w in sorted {
             if w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) {
                 if let Some(c) = w.chars().next() {
-                    vocabulary.entry(c).or_default().push(w.clone());
+                    vocabulary.entry(c).or_default().push(VocabularyWord {
+                        word: w.clone(),
+                        chars: w.chars().count(),
+                        letters: letter_mask(w),
+                    });
                 }
             }
         }
@@ -193,39 +220,39 @@ impl Index {
         }
         let limit = if len >= 8 { 2 } else { 1 };
         let first = word.chars().next()?;
+        let letters = letter_mask(word);
         let mut best: Option<(usize, &str)> = None;
         for cand in self.vocabulary.get(&first)? {
-            let cl = cand.chars().count();
-            if cl.abs_diff(len) > limit {
+            // Each edit changes at most two letters of the set, so a larger difference rules the word out.
+            if cand.chars.abs_diff(len) > limit || (cand.letters ^ letters).count_ones() as usize > 2 * limit {
                 continue;
             }
-            let d = strsim::damerau_levenshtein(word, cand);
+            let d = strsim::osa_distance(word, &cand.word);
             // A one-letter substitution in a short word is as often another word (`consent`, `content`).
-            if d == 1 && cl == len && len < 9 && !is_transposition(word, cand) {
+            if d == 1 && cand.chars == len && len < 9 && !is_transposition(word, &cand.word) {
                 continue;
             }
             if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, cand));
+                best = Some((d, &cand.word));
             }
         }
         best.map(|(_, w)| w)
     }
 
-    /// Tokens of `text` with unknown words corrected to the nearest profile word; each with its display label.
-    fn tokens(&self, text: &str, norm: &Normaliser) -> Vec<(Token, String)> {
-        norm.words(text)
-            .into_iter()
-            .map(|(word, phrase)| {
-                let stem = norm.stem(&word);
-                if self.known_words.contains(&word) || self.terms.contains_key(&stem) {
-                    return (Token { stem, word: word.clone(), phrase }, word);
+    /// `tokens` with unknown words corrected to the nearest profile word; each with its display label.
+    fn corrected(&self, tokens: &[Token], norm: &Normaliser) -> Vec<(Token, String)> {
+        tokens
+            .iter()
+            .map(|t| {
+                if self.known_words.contains(&t.word) || self.terms.contains_key(&t.stem) {
+                    return (t.clone(), t.word.clone());
                 }
-                match self.correct(&word) {
+                match self.correct(&t.word) {
                     Some(fixed) => {
-                        let label = format!("{word} -> {fixed}");
-                        (Token { stem: norm.stem(fixed), word: fixed.to_string(), phrase }, label)
+                        let label = format!("{} -> {fixed}", t.word);
+                        (Token { stem: norm.stem(fixed), word: fixed.to_string(), phrase: t.phrase }, label)
                     }
-                    None => (Token { stem, word: word.clone(), phrase }, word),
+                    None => (t.clone(), t.word.clone()),
                 }
             })
             .collect()
@@ -233,7 +260,12 @@ impl Index {
 
     /// The query terms of `text` that the index knows (single words and word pairs, each once).
     pub fn prepare(&self, text: &str, norm: &Normaliser) -> Vec<QueryTerm> {
-        let tokens = self.tokens(text, norm);
+        self.prepare_tokens(&norm.tokens(text), norm)
+    }
+
+    /// As [`Index::prepare`] for text already split into tokens.
+    pub fn prepare_tokens(&self, tokens: &[Token], norm: &Normaliser) -> Vec<QueryTerm> {
+        let tokens = self.corrected(tokens, norm);
         let mut out: Vec<QueryTerm> = Vec::new();
         let mut seen = HashSet::new();
         for (t, label) in &tokens {

@@ -16,7 +16,7 @@ use crate::catalog::{read_rows, Catalog, CatalogError, Catalogs, DataFiles, Entr
 use crate::ids::{ControlId, Framework};
 use crate::import::{Candidate, ImportedRow, MatchedBy, Review};
 use crate::issue::Location;
-use index::{Index, Params, Profile};
+use index::{Index, Params, Profile, QueryTerm};
 use normalise::Normaliser;
 
 /// Title similarity at or above which a title match is trusted without review.
@@ -183,9 +183,18 @@ impl Matcher {
     /// Every control of `to` with a positive score for `text`, best first (ties by id), with the rank value and
     /// the ISO control whose mapping carried a SOC 2 criterion, if any.
     pub fn rank(&self, text: &str, to: Framework) -> Vec<Ranked> {
+        let tokens = self.norm.tokens(text);
+        let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
+        let query = match to {
+            Framework::Tsc2017 => self.tsc.index.prepare_tokens(&tokens, &self.norm),
+            _ => iso_query.clone(),
+        };
+        self.rank_query(&query, &iso_query, to)
+    }
+
+    fn rank_query(&self, query: &[QueryTerm], iso_query: &[QueryTerm], to: Framework) -> Vec<Ranked> {
         let target = self.target(to);
-        let query = target.index.prepare(text, &self.norm);
-        let mut values = target.index.scores(&query);
+        let mut values = target.index.scores(query);
         let mut via: Vec<Option<(usize, f32)>> = vec![None; values.len()];
         let top = values.iter().copied().fold(0.0f32, f32::max);
         if top > 0.0 {
@@ -193,8 +202,7 @@ impl Matcher {
         }
         if to == Framework::Tsc2017 {
             // SOC 2 criteria are broad; the finer ISO profiles, carried over by the curated mapping, sharpen them.
-            let iso_query = self.iso.index.prepare(text, &self.norm);
-            let iso = self.iso.index.scores(&iso_query);
+            let iso = self.iso.index.scores(iso_query);
             let iso_top = iso.iter().copied().fold(0.0f32, f32::max);
             if iso_top > 0.0 {
                 let mut order: Vec<usize> = (0..iso.len()).filter(|&d| iso[d] > 0.0).collect();
@@ -221,6 +229,29 @@ impl Matcher {
 
     /// The `top` best controls of `to` for `text`, best first, each with a 0..1 score and the reason.
     pub fn suggest(&self, text: &str, to: Framework, top: usize) -> Vec<Candidate> {
+        let tokens = self.norm.tokens(text);
+        let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
+        self.suggest_prepared(text, &tokens, &iso_query, to, top)
+    }
+
+    /// [`Matcher::suggest`] for both catalogs at once (ISO 27001:2022, SOC 2), normalising the text once.
+    pub fn suggest_both(&self, text: &str, top: usize) -> [Vec<Candidate>; 2] {
+        let tokens = self.norm.tokens(text);
+        let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
+        [
+            self.suggest_prepared(text, &tokens, &iso_query, Framework::Iso2022, top),
+            self.suggest_prepared(text, &tokens, &iso_query, Framework::Tsc2017, top),
+        ]
+    }
+
+    fn suggest_prepared(
+        &self,
+        text: &str,
+        tokens: &[normalise::Token],
+        iso_query: &[QueryTerm],
+        to: Framework,
+        top: usize,
+    ) -> Vec<Candidate> {
         let target = self.target(to);
         let mut out: Vec<Candidate> = Vec::with_capacity(top);
         if top == 0 {
@@ -234,10 +265,13 @@ impl Matcher {
                 why: vec![format!("title match ({similarity:.2})")],
             });
         }
-        let ranked = self.rank(text, to);
+        let query = match to {
+            Framework::Tsc2017 => self.tsc.index.prepare_tokens(tokens, &self.norm),
+            _ => iso_query.to_vec(),
+        };
+        let ranked = self.rank_query(&query, iso_query, to);
         let best = ranked.first().map_or(0.0, |r| r.value);
         let second = ranked.get(1).map_or(0.0, |r| r.value);
-        let query = target.index.prepare(text, &self.norm);
         let hits = ranked.first().map_or(0, |r| target.index.hits(&query, r.doc));
         for r in ranked.iter().take(top + 1) {
             if out.len() >= top {
@@ -304,8 +338,8 @@ pub fn confidence(value: f32, rival: f32, evidence: f32, hits: usize, to: Framew
 }
 
 /// Logistic curves (intercept, margin, ln evidence, ln(1 + terms matched by the best)), fitted on the dev split.
-const CURVE_ISO: (f64, f64, f64, f64) = (-5.557, 0.422, 0.982, 2.296);
-const CURVE_TSC: (f64, f64, f64, f64) = (-2.225, 1.0, 0.0, 2.371);
+const CURVE_ISO: (f64, f64, f64, f64) = (-5.893, 0.43, 1.236, 1.687);
+const CURVE_TSC: (f64, f64, f64, f64) = (-2.163, 1.0, 0.0, 2.31);
 
 impl Target {
     fn build<'a>(
@@ -341,16 +375,22 @@ impl Target {
 
     /// The control whose title the (short) text is, if any.
     fn title_match(&self, text: &str) -> Option<(usize, f64)> {
-        if text.len() > 120 {
+        if text.len() > 100 {
             return None;
         }
         let wanted = normalise_title(text);
         if wanted.len() < 4 {
             return None;
         }
+        // A similarity of TITLE_AUTO needs lengths within (1 - TITLE_AUTO) of each other: skip the rest unmeasured.
+        let len = wanted.chars().count() as f64;
         self.normalised_titles
             .iter()
             .enumerate()
+            .filter(|(_, t)| {
+                let tl = t.chars().count() as f64;
+                (tl - len).abs() <= (1.0 - TITLE_AUTO) * tl.max(len) + 1e-9
+            })
             .map(|(d, t)| (d, strsim::normalized_levenshtein(&wanted, t)))
             .filter(|&(_, s)| s >= TITLE_AUTO)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
