@@ -32,7 +32,9 @@ pub enum Command {
   crosswalk map soa.xlsx                         writes soa.crosswalk.xlsx here
   crosswalk map soa.xlsx --format json -o -      the JSON document on stdout
   crosswalk map soc2-matrix.csv --to iso27001-2022 -o matrix.xlsx
-  crosswalk map clients/ --out-dir out --format json --summary summary.json")]
+  crosswalk map clients/ --out-dir out --format json --summary summary.json
+  crosswalk map clients/ --out-dir out --jobs 2 --fail-under 60 -q   exit 1 when an input covers too little
+  cat soa.csv | crosswalk map - --format csv > crosswalk.csv           stdin (csv or a workbook) to stdout")]
     Map(MapArgs),
     /// Show how a spreadsheet was understood: sheet, header row, column roles, and each control row.
     #[command(after_help = "Examples:
@@ -62,7 +64,12 @@ pub enum Command {
   crosswalk explain A.9.2.3")]
     Explain(ExplainArgs),
     /// Check or export the curated mapping.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  crosswalk mapping validate my-overrides.csv
+  crosswalk mapping export --format csv > mapping.csv"
+    )]
     Mapping(MappingCommand),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  crosswalk completions bash > /etc/bash_completion.d/crosswalk")]

@@ -320,10 +320,7 @@ fn detect_by_content(columns: &mut Vec<ColumnRole>, header: &RawRow, data: &[&Ra
         .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     if let Some((count, index)) = best {
         let existing_count = existing_id.map_or(0, id_count);
-        if count * 2 >= sample.len().min(20)
-            && count > existing_count.saturating_mul(2)
-            && Some(index) != existing_id
-        {
+        if count * 2 >= sample.len().min(20) && count > existing_count.saturating_mul(2) && Some(index) != existing_id {
             columns.retain(|c| c.role != Role::Id);
             columns.push(ColumnRole {
                 role: Role::Id,

@@ -27,23 +27,73 @@ pub fn match_title<'a>(catalog: &'a Catalog, title: &str) -> Option<(&'a crate::
         .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.id.cmp(&a.0.id)))
 }
 
+/// Catalog titles normalised once, for placing many rows: exact titles by lookup, others by edit distance.
+struct TitleIndex<'a> {
+    entries: Vec<(&'a crate::catalog::Entry, String, usize)>,
+    exact: std::collections::HashMap<String, usize>,
+}
+
+impl<'a> TitleIndex<'a> {
+    fn new(catalog: &'a Catalog) -> TitleIndex<'a> {
+        let entries: Vec<_> = catalog
+            .entries
+            .iter()
+            .filter(|e| matches!(e.kind, EntryKind::Annex | EntryKind::Criterion))
+            .map(|e| {
+                let t = normalise_title(&e.title);
+                let n = t.chars().count();
+                (e, t, n)
+            })
+            .collect();
+        let mut exact = std::collections::HashMap::new();
+        for (i, (_, t, _)) in entries.iter().enumerate() {
+            // Entries are in id order: the first of equal titles wins, as in `match_title`.
+            exact.entry(t.clone()).or_insert(i);
+        }
+        TitleIndex { entries, exact }
+    }
+
+    /// What `match_title` finds, when its score is at least `min`; skips titles whose length alone rules that out.
+    fn best(&self, title: &str, min: f64) -> Option<(&'a crate::catalog::Entry, f64)> {
+        let wanted = normalise_title(title);
+        if wanted.len() < 4 {
+            return None;
+        }
+        if let Some(&i) = self.exact.get(&wanted) {
+            return Some((self.entries[i].0, 1.0));
+        }
+        let n = wanted.chars().count();
+        let mut best: Option<(&crate::catalog::Entry, f64)> = None;
+        for (e, t, len) in &self.entries {
+            let longest = n.max(*len) as f64;
+            if 1.0 - n.abs_diff(*len) as f64 / longest < min {
+                continue;
+            }
+            let score = strsim::normalized_levenshtein(&wanted, t);
+            if score >= min && best.is_none_or(|(_, b)| score > b) {
+                best = Some((e, score));
+            }
+        }
+        best
+    }
+}
+
 /// Fills ids for rows that have none: title match against the catalog of `framework`.
 pub fn match_rows(rows: &mut [ImportedRow], catalogs: &Catalogs, framework: Framework) {
     let catalog = match framework {
         Framework::Tsc2017 => &catalogs.tsc,
         _ => &catalogs.iso2022,
     };
+    let index = TitleIndex::new(catalog);
     for row in rows.iter_mut().filter(|r| r.ids.is_empty()) {
-        let Some(title) = row.title.clone() else { continue };
-        if let Some((entry, score)) = match_title(catalog, &title) {
-            if score >= TITLE_AUTO {
-                row.ids = vec![entry.id.clone()];
-                row.framework = Some(catalog.framework);
-                row.matched_by = MatchedBy::Title;
-                row.score = score;
-                row.review = Review::Auto;
-                row.notes.push(format!("matched by title to `{}` {}", entry.id, entry.title));
-            }
+        let Some(title) = row.title.as_deref() else { continue };
+        if let Some((entry, score)) = index.best(title, TITLE_AUTO) {
+            row.ids = vec![entry.id.clone()];
+            row.framework = Some(catalog.framework);
+            row.matched_by = MatchedBy::Title;
+            row.score = score;
+            row.review = Review::Auto;
+            row.notes.push(format!("matched by title to `{}` {}", entry.id, entry.title));
         }
     }
 }
@@ -60,5 +110,17 @@ mod tests {
         assert!(s > 0.99);
         let (e, _) = match_title(&c.iso2022, "Information backup").unwrap();
         assert_eq!(e.id.as_str(), "A.8.13");
+    }
+
+    #[test]
+    fn the_index_finds_what_match_title_finds_above_the_threshold() {
+        let c = Catalogs::builtin();
+        let index = TitleIndex::new(&c.iso2022);
+        for title in ["ACCESS CONTROL.", "Information backups", "Acces control", "Our approach to access control", "x"]
+        {
+            let slow = match_title(&c.iso2022, title).filter(|(_, s)| *s >= TITLE_AUTO).map(|(e, s)| (e.id.clone(), s));
+            let fast = index.best(title, TITLE_AUTO).map(|(e, s)| (e.id.clone(), s));
+            assert_eq!(fast, slow, "{title}");
+        }
     }
 }
