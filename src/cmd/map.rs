@@ -248,11 +248,18 @@ pub fn run(ctx: &Context, ui: &Ui, args: MapArgs) -> Result<Exit, Error> {
     finish(ui, &settings, outcomes)
 }
 
-/// Refuses, before any work, a run that would write over one of its inputs.
+/// Refuses, before any work, a run that would write over one of its inputs. Each path is resolved once (also
+/// through `./`, `..` and links), so a folder of many inputs costs no more than a list.
 fn ensure_no_input_overwritten(settings: &MapSettings) -> Result<(), Error> {
-    let inputs: Vec<PathBuf> = settings.jobs.iter().map(|j| j.input.clone()).filter(|p| !is_stdin(p)).collect();
+    let resolve = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let inputs: std::collections::HashSet<PathBuf> =
+        settings.jobs.iter().filter(|j| !is_stdin(&j.input)).map(|j| resolve(&j.input)).collect();
     for dest in settings.jobs.iter().map(|j| &j.dest).chain(settings.summary.as_ref()) {
-        write::ensure_not_input(dest, &inputs)?;
+        if let Destination::File(path) = dest {
+            if inputs.contains(&resolve(path)) {
+                return Err(write::WriteError::WouldOverwriteInput { path: path.display().to_string() }.into());
+            }
+        }
     }
     Ok(())
 }
@@ -385,6 +392,8 @@ pub fn map_job(
 ) -> Result<Mapped, Error> {
     let source = read::read_path(&job.input, settings.limits)?;
     let imported = crate::understand(&source, &settings.read, &ctx.catalogs)?;
+    // The raw cells are not needed past this point: free them before the outputs are built.
+    drop(source);
     let to = settings.to.unwrap_or_else(|| crate::default_target(imported.framework));
     let crosswalk = crate::crosswalk::build(&imported, mapping, &ctx.catalogs, &settings.scope, to);
     let output = Output::new(run, &imported, &crosswalk);
