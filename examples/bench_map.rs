@@ -73,7 +73,14 @@ fn run(args: &[String]) -> Result<(), String> {
     let sizes: &[usize] = if quick { &[1_000, 10_000] } else { &[1_000, 10_000, 100_000] };
     let soas = if quick { 100 } else { 500 };
 
-    println!("crosswalk map benchmark: {} ({} cores)", bin.display(), cores());
+    // Other work on the machine shows in wall times (not in CPU times): say how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg").map(|l| l.split(' ').next().unwrap_or("?").to_string());
+    println!(
+        "crosswalk map benchmark: {} ({} cores, load average {} at start)",
+        bin.display(),
+        cores(),
+        load.unwrap_or_else(|_| "unknown".into())
+    );
     println!("{:<34} {:>9} {:>9} {:>10}  exit", "run", "wall s", "cpu s", "peak MiB");
     let mut results: Vec<(String, Measure)> = Vec::new();
     for &n in sizes {

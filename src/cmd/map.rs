@@ -318,7 +318,7 @@ fn progress_bar(ui: &Ui, jobs: &[Job]) -> Option<indicatif::ProgressBar> {
     }
     // No colours in either template, so NO_COLOR has nothing to turn off.
     if jobs.len() > 1 {
-        let style = ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} inputs, {per_sec}, eta {eta}")
+        let style = ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} inputs, {eta} left")
             .ok()?
             .progress_chars("=> ");
         let bar = ProgressBar::with_draw_target(Some(jobs.len() as u64), ProgressDrawTarget::stderr());
