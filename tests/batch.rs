@@ -176,7 +176,7 @@ fn outputs_are_byte_identical_whatever_the_thread_count_or_input_order() {
     write_2013_workbook(&d.join("in/legacy.xlsx"));
     std::fs::write(
         d.join("in/mixed.csv"),
-        "Ref;Title;Status\nA5.15;Access control;Implemented\nCC6.1;x;\n5.1;Policies;Planned\nX-1;Information backup;\n",
+        "Ref;Title;Status\nA5.15;Access control;Implemented\nCC6.1;x;\n5.1;Policies;Planned\nX-1;Information backup;\nA.5.15;Again;\n",
     )
     .unwrap();
     let forward = ["in/good.csv", "in/legacy.xlsx", "in/mixed.csv"];
@@ -200,6 +200,25 @@ fn outputs_are_byte_identical_whatever_the_thread_count_or_input_order() {
             assert!(run == &runs[0], "{format}: outputs differ between runs");
         }
     }
+    // The workbook reads back: every sheet there, the constant-memory ones included.
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(d.join("out-xlsx-2-true/mixed.crosswalk.xlsx")).unwrap();
+    use calamine::Reader;
+    assert_eq!(wb.sheet_names(), ["Crosswalk", "By criterion", "Coverage", "Issues", "About"]);
+    let text = |r: &calamine::Range<calamine::Data>, row: usize, col: usize| {
+        r.get((row, col)).map(|c| c.to_string()).unwrap_or_default()
+    };
+    let main = wb.worksheet_range("Crosswalk").unwrap();
+    assert_eq!(main.height(), 6);
+    assert_eq!((text(&main, 1, 1), text(&main, 1, 2)), ("A5.15".to_string(), "A.5.15".to_string()));
+    let by = wb.worksheet_range("By criterion").unwrap();
+    assert_eq!(by.height(), 62);
+    assert_eq!(text(&by, 0, 0), "Criterion");
+    let issues = wb.worksheet_range("Issues").unwrap();
+    assert_eq!(text(&issues, 0, 2), "Message");
+    assert_eq!(issues.height(), 2);
+    assert_eq!(text(&issues, 1, 1), "in/mixed.csv, row 6, column A (Ref)");
+    assert_eq!(text(&issues, 1, 2), "`A.5.15` appears again (first on row 2); both rows are kept");
+
     // The summary follows the input order, and does not depend on the thread count.
     for jobs in ["1", "2"] {
         let s = format!("s{jobs}.json");

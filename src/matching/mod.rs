@@ -29,7 +29,8 @@ pub fn match_title<'a>(catalog: &'a Catalog, title: &str) -> Option<(&'a crate::
 
 /// Catalog titles normalised once, for placing many rows: exact titles by lookup, others by edit distance.
 struct TitleIndex<'a> {
-    entries: Vec<(&'a crate::catalog::Entry, String, usize)>,
+    /// Entry, normalised title, its length in characters, its letter counts.
+    entries: Vec<(&'a crate::catalog::Entry, String, usize, Letters)>,
     exact: std::collections::HashMap<String, usize>,
 }
 
@@ -42,11 +43,12 @@ impl<'a> TitleIndex<'a> {
             .map(|e| {
                 let t = normalise_title(&e.title);
                 let n = t.chars().count();
-                (e, t, n)
+                let letters = letters(&t);
+                (e, t, n, letters)
             })
             .collect();
         let mut exact = std::collections::HashMap::new();
-        for (i, (_, t, _)) in entries.iter().enumerate() {
+        for (i, (_, t, _, _)) in entries.iter().enumerate() {
             // Entries are in id order: the first of equal titles wins, as in `match_title`.
             exact.entry(t.clone()).or_insert(i);
         }
@@ -63,10 +65,23 @@ impl<'a> TitleIndex<'a> {
             return Some((self.entries[i].0, 1.0));
         }
         let n = wanted.chars().count();
+        let counts = letters(&wanted);
         let mut best: Option<(&crate::catalog::Entry, f64)> = None;
-        for (e, t, len) in &self.entries {
+        for (e, t, len, their) in &self.entries {
+            // Edit distance is at least the length difference, and at least the letters one has more of.
             let longest = n.max(*len) as f64;
             if 1.0 - n.abs_diff(*len) as f64 / longest < min {
+                continue;
+            }
+            let (mut more, mut fewer) = (0usize, 0usize);
+            for (a, b) in counts.iter().zip(their) {
+                if a > b {
+                    more += (a - b) as usize;
+                } else {
+                    fewer += (b - a) as usize;
+                }
+            }
+            if 1.0 - more.max(fewer) as f64 / longest < min {
                 continue;
             }
             let score = strsim::normalized_levenshtein(&wanted, t);
@@ -76,6 +91,22 @@ impl<'a> TitleIndex<'a> {
         }
         best
     }
+}
+
+/// How often each of a-z, 0-9 and anything else occurs in a normalised title.
+type Letters = [u16; 37];
+
+fn letters(t: &str) -> Letters {
+    let mut counts = [0u16; 37];
+    for c in t.chars() {
+        let i = match c {
+            'a'..='z' => c as usize - 'a' as usize,
+            '0'..='9' => 26 + c as usize - '0' as usize,
+            _ => 36,
+        };
+        counts[i] = counts[i].saturating_add(1);
+    }
+    counts
 }
 
 /// Fills ids for rows that have none: title match against the catalog of `framework`.

@@ -57,9 +57,10 @@ pub fn render(out: &Output, catalogs: &Catalogs) -> Result<Vec<u8>, XlsxError> {
     );
     let st = Styles::new();
     crosswalk_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st)?;
-    by_target_sheet(wb.add_worksheet(), out, &st)?;
+    // Sheets that grow with the input are written row by row in constant-memory mode (strings inline, no table).
+    by_target_sheet(wb.add_worksheet_with_constant_memory()?, out, &st)?;
     coverage_sheet(wb.add_worksheet(), out, &st)?;
-    issues_sheet(wb.add_worksheet(), out, &st)?;
+    issues_sheet(wb.add_worksheet_with_constant_memory()?, out, &st)?;
     about_sheet(wb.add_worksheet(), out, &st)?;
     wb.save_to_buffer()
 }
