@@ -32,7 +32,9 @@ pub enum Command {
   crosswalk map soa.xlsx                         writes soa.crosswalk.xlsx here
   crosswalk map soa.xlsx --format json -o -      the JSON document on stdout
   crosswalk map soc2-matrix.csv --to iso27001-2022 -o matrix.xlsx
-  crosswalk map clients/ --out-dir out --format json --summary summary.json")]
+  crosswalk map clients/ --out-dir out --format json --summary summary.json
+  crosswalk map clients/ --out-dir out --fail-under 60   exit 1 under 60% security coverage
+  crosswalk map - --format csv < soa.csv > out.csv       stdin (csv or workbook) to stdout")]
     Map(MapArgs),
     /// Show how a spreadsheet was understood: sheet, header row, column roles, and each control row.
     #[command(after_help = "Examples:
@@ -62,7 +64,12 @@ pub enum Command {
   crosswalk explain A.9.2.3")]
     Explain(ExplainArgs),
     /// Check or export the curated mapping.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  crosswalk mapping validate my-overrides.csv
+  crosswalk mapping export --format csv > mapping.csv"
+    )]
     Mapping(MappingCommand),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  crosswalk completions bash > /etc/bash_completion.d/crosswalk")]
@@ -101,7 +108,7 @@ pub struct ReadArgs {
 
 #[derive(Debug, Args)]
 pub struct MapArgs {
-    /// Spreadsheets (xlsx, xlsm, xlsb, xls, ods, csv, tsv) or folders of them.
+    /// Spreadsheets (xlsx, xlsm, xlsb, xls, ods, csv, tsv) or folders of them; `-` reads stdin (csv, or a workbook).
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
@@ -140,11 +147,12 @@ pub struct MapArgs {
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 
-    /// Write a JSON summary of the run, one entry per input.
+    /// Write a JSON summary of the run, one entry per input in input order (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
-    /// Exit 1 when security coverage (covered criteria, percent) is below PCT for any input.
+    /// Exit 1 when security coverage is below PCT for any input: covered / in-scope security criteria × 100
+    /// (mapping to iso27001-2022: covered / all Annex A controls and ISMS clauses × 100).
     #[arg(long, value_name = "PCT")]
     pub fail_under: Option<f64>,
 }

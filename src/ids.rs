@@ -80,8 +80,43 @@ impl PartialOrd for ControlId {
 }
 
 impl Ord for ControlId {
+    /// The order of [`ControlId::sort_key`], compared without allocating (ids are compared often: maps, sorts).
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.sort_key().cmp(&other.sort_key())
+        if self.0 == other.0 {
+            return std::cmp::Ordering::Equal;
+        }
+        let (a, b) = (&self.0, &other.0);
+        natural_group(a)
+            .cmp(&natural_group(b))
+            .then_with(|| natural_letters(a).cmp(natural_letters(b)))
+            .then_with(|| natural_numbers(a).cmp(natural_numbers(b)))
+    }
+}
+
+fn natural_numbers(id: &str) -> impl Iterator<Item = u32> + '_ {
+    id.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok())
+}
+
+fn natural_letters(id: &str) -> &str {
+    &id[..id.bytes().take_while(u8::is_ascii_alphabetic).count()]
+}
+
+fn natural_group(id: &str) -> u8 {
+    match natural_letters(id) {
+        "A" if id.starts_with("A.") => {
+            if natural_numbers(id).count() >= 3 {
+                1
+            } else {
+                0
+            }
+        }
+        "" => 2,
+        "CC" => 3,
+        "A" => 4,
+        "C" => 5,
+        "PI" => 6,
+        "P" => 7,
+        _ => 8,
     }
 }
 
@@ -576,6 +611,20 @@ fn join(parts: &[u32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn id_order_matches_the_sort_key() {
+        let ids = [
+            "A.5.2", "A.5.10", "A.9.2.3", "6.1.2", "CC6.1", "CC10.1", "A1.2", "C1.1", "PI1.3", "P6.1", "P6.10", "X.1",
+            "A.8.1", "4.1", "A.5.1", "CC1.1",
+        ];
+        for a in ids {
+            for b in ids {
+                let (x, y) = (ControlId::new(a), ControlId::new(b));
+                assert_eq!(x.cmp(&y), x.sort_key().cmp(&y.sort_key()), "{a} {b}");
+            }
+        }
+    }
 
     struct Known;
     impl KnownIds for Known {

@@ -26,6 +26,7 @@ pub mod mapping;
 pub mod matching;
 pub mod read;
 pub mod report;
+pub mod summary;
 pub mod write;
 
 use catalog::Catalogs;
@@ -33,15 +34,8 @@ use ids::Framework;
 use import::{ImportError, Imported, Settings};
 use read::Source;
 
-/// Read stage done; understand the rows and place those without ids (by title, then by text).
-pub fn understand(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Result<Imported, ImportError> {
-    let matcher = matching::Matcher::builtin(catalogs).ok();
-    let text = matcher.as_ref().map(|matcher| matching::TextMatch { matcher, min_score: matching::TEXT_AUTO });
-    understand_with(source, settings, catalogs, text.as_ref())
-}
-
-/// [`understand`] with the text matcher given (profiles from a data directory, `--min-score`); `None` skips text.
-pub fn understand_with(
+/// Read stage done: understand the rows, then place those without ids by title and, with a matcher, by text.
+pub fn understand(
     source: &Source,
     settings: &Settings,
     catalogs: &Catalogs,

@@ -43,9 +43,11 @@ pub fn write_output(dest: &Destination, bytes: &[u8]) -> Result<(), WriteError> 
     match dest {
         Destination::Stdout => {
             let mut out = std::io::stdout().lock();
-            out.write_all(bytes)
-                .and_then(|_| out.flush())
-                .map_err(|e| WriteError::Io { path: "-".into(), detail: e.to_string() })
+            match out.write_all(bytes).and_then(|_| out.flush()) {
+                // The reader went away (`| head`): like any filter, stop quietly.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|e| WriteError::Io { path: "-".into(), detail: e.to_string() }),
+            }
         }
         Destination::File(path) if is_special(path) => write_special(path, bytes),
         Destination::File(path) => write_atomic(path, bytes),

@@ -22,7 +22,7 @@ pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
         write::ensure_not_input(&Destination::File(path.clone()), std::slice::from_ref(&args.input))?;
     }
     let source = read::read_path(&args.input, limits)?;
-    let imported = crate::understand(&source, &settings, &ctx.catalogs)?;
+    let imported = ctx.understand(&source, &settings, None)?;
     let bytes = match args.format.as_str() {
         "json" => json(&imported),
         _ => csv(&imported),

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::{read_settings, Context, Ui};
 use crate::cli::MapArgs;
 use crate::crosswalk::{counts_by_category, Crosswalk, Scope};
@@ -14,6 +16,7 @@ use crate::read::{self, Limits};
 use crate::report::context::{ReportData, DEFAULT_WINDOW_MONTHS};
 use crate::report::template::{self, Kind};
 use crate::report::{self, Output, RunInfo};
+use crate::summary::{InputSummary, Summary};
 use crate::write::{self, Destination};
 
 /// Output formats of `map`.
@@ -67,6 +70,25 @@ pub struct MapSettings {
     pub scope: Scope,
     pub mappings: Vec<PathBuf>,
     pub min_score: Option<f64>,
+    /// Worker threads: `--jobs`, else rayon's default (`RAYON_NUM_THREADS`, else one per core).
+    pub threads: Option<usize>,
+    /// Where `--summary` goes.
+    pub summary: Option<Destination>,
+    pub fail_under: Option<f64>,
+}
+
+/// Whether an input names standard input (`-`).
+pub fn is_stdin(input: &Path) -> bool {
+    input.as_os_str() == "-"
+}
+
+/// An input as messages name it: the path as given, `stdin` for `-`.
+pub fn input_name(input: &Path) -> String {
+    if is_stdin(input) {
+        "stdin".to_string()
+    } else {
+        input.display().to_string()
+    }
 }
 
 impl MapSettings {
@@ -79,7 +101,15 @@ impl MapSettings {
                 args.inputs.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ")
             )));
         }
-        let stdout = args.output.as_deref() == Some("-");
+        if inputs.iter().filter(|p| is_stdin(p)).count() > 1 {
+            return Err(Error::Usage("`-` (stdin) can be given only once".into()));
+        }
+        if args.output.is_some() && args.out_dir.is_some() {
+            return Err(Error::Usage("use either -o or --out-dir, not both".into()));
+        }
+        // A lone `-` without -o or --out-dir reads stdin and writes stdout, as a filter does.
+        let stdout = args.output.as_deref() == Some("-")
+            || (args.output.is_none() && args.out_dir.is_none() && inputs.len() == 1 && is_stdin(&inputs[0]));
         let format = match (&args.format, &args.output) {
             (Some(f), _) => Format::parse(f).ok_or_else(|| Error::Usage(format!("unknown format `{f}`")))?,
             (None, Some(o)) if o != "-" => {
@@ -89,12 +119,9 @@ impl MapSettings {
                     ))
                 })?
             }
-            (None, Some(_)) => Format::Json,
-            (None, None) => Format::Xlsx,
+            _ if stdout => Format::Json,
+            _ => Format::Xlsx,
         };
-        if args.output.is_some() && args.out_dir.is_some() {
-            return Err(Error::Usage("use either -o or --out-dir, not both".into()));
-        }
         if args.output.is_some() && inputs.len() > 1 {
             return Err(Error::Usage(format!(
                 "-o names one output but there are {} inputs: use --out-dir DIR to write one output per input",
@@ -110,10 +137,14 @@ impl MapSettings {
             .iter()
             .map(|input| {
                 let dest = match (&args.output, &args.out_dir) {
-                    (Some(o), _) if stdout || o == "-" => Destination::Stdout,
+                    _ if stdout => Destination::Stdout,
                     (Some(o), _) => Destination::File(PathBuf::from(o)),
                     (None, dir) => {
-                        let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
+                        let stem = if is_stdin(input) {
+                            "stdin"
+                        } else {
+                            input.file_stem().and_then(|s| s.to_str()).unwrap_or("output")
+                        };
                         let name = format!("{stem}.crosswalk.{}", format.extension());
                         Destination::File(dir.as_ref().map_or_else(|| PathBuf::from(&name), |d| d.join(&name)))
                     }
@@ -141,6 +172,42 @@ impl MapSettings {
                 return Err(Error::Usage(format!("--min-score {m}: expected a number from 0 to 1")));
             }
         }
+        if args.jobs == Some(0) {
+            return Err(Error::Usage("--jobs 0: expected 1 or more worker threads".into()));
+        }
+        if let Some(pct) = args.fail_under {
+            if !(0.0..=100.0).contains(&pct) {
+                return Err(Error::Usage(format!("--fail-under {pct}: expected a percentage from 0 to 100")));
+            }
+        }
+        let summary = match args.summary.as_deref() {
+            None => None,
+            Some(p) if is_stdin(p) => {
+                if stdout {
+                    return Err(Error::Usage(
+                        "--summary - and the output both go to stdout: send one of them to a file".into(),
+                    ));
+                }
+                Some(Destination::Stdout)
+            }
+            Some(p) => {
+                if seen.iter().any(|o| write::same_file(o, p)) {
+                    return Err(Error::Usage(format!(
+                        "--summary `{}` is also an output of this run: name another file",
+                        p.display()
+                    )));
+                }
+                let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                if !dir.is_dir() {
+                    return Err(Error::Usage(format!(
+                        "--summary `{}`: folder `{}` does not exist",
+                        p.display(),
+                        dir.display()
+                    )));
+                }
+                Some(Destination::File(p.to_path_buf()))
+            }
+        };
         Ok(MapSettings {
             jobs,
             format,
@@ -150,6 +217,9 @@ impl MapSettings {
             scope,
             mappings: args.mappings.clone(),
             min_score: args.min_score,
+            threads: args.jobs,
+            summary,
+            fail_under: args.fail_under,
         })
     }
 }
@@ -160,35 +230,158 @@ pub struct Mapped {
     pub crosswalk: Crosswalk,
 }
 
+/// What one input left for the end of the run: its summary entry, the lines to print, and its error.
+struct Outcome {
+    summary: InputSummary,
+    lines: Vec<String>,
+    error: Option<Error>,
+}
+
 pub fn run(ctx: &Context, ui: &Ui, args: MapArgs) -> Result<Exit, Error> {
     let settings = MapSettings::from_args(&args)?;
     let mapping = ctx.mapping(&settings.mappings)?;
     let run_info = RunInfo::new(&mapping.version, &settings.scope);
-    let inputs: Vec<PathBuf> = settings.jobs.iter().map(|j| j.input.clone()).collect();
-    for job in &settings.jobs {
-        write::ensure_not_input(&job.dest, &inputs)?;
-    }
-    let single = settings.jobs.len() == 1;
-    let mut exit = Exit::Success;
-    for job in &settings.jobs {
-        match map_job(ctx, &mapping, &run_info, &settings, job) {
-            Ok(mapped) => {
-                let errors = mapped.imported.issues.iter().filter(|i| i.severity == Severity::Error).count();
-                if errors > 0 {
-                    exit = exit.max(Exit::DataProblems);
-                }
-                if !ui.quiet {
-                    print_outcome(ui, job, &mapped);
-                }
-            }
-            Err(e) if single => return Err(e),
-            Err(e) => {
-                eprintln!("crosswalk: error: {e}");
-                exit = exit.max(Exit::DataProblems);
+    ensure_no_input_overwritten(&settings)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the worker threads: {e}")))?;
+    let outcomes = map_all(ctx, ui, &mapping, &run_info, &settings, &pool);
+    finish(ui, &settings, outcomes)
+}
+
+/// Refuses, before any work, a run that would write over one of its inputs. Each path is resolved once (also
+/// through `./`, `..` and links), so a folder of many inputs costs no more than a list.
+fn ensure_no_input_overwritten(settings: &MapSettings) -> Result<(), Error> {
+    let resolve = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let inputs: std::collections::HashSet<PathBuf> =
+        settings.jobs.iter().filter(|j| !is_stdin(&j.input)).map(|j| resolve(&j.input)).collect();
+    for dest in settings.jobs.iter().map(|j| &j.dest).chain(settings.summary.as_ref()) {
+        if let Destination::File(path) = dest {
+            if inputs.contains(&resolve(path)) {
+                return Err(write::WriteError::WouldOverwriteInput { path: path.display().to_string() }.into());
             }
         }
     }
-    Ok(exit)
+    Ok(())
+}
+
+/// Maps every input on the pool; messages are printed in input order as soon as the inputs before are done.
+fn map_all(
+    ctx: &Context,
+    ui: &Ui,
+    mapping: &Mapping,
+    run: &RunInfo,
+    settings: &MapSettings,
+    pool: &rayon::ThreadPool,
+) -> Vec<Outcome> {
+    let n = settings.jobs.len();
+    let progress = progress_bar(ui, &settings.jobs);
+    let mut done: Vec<Option<Outcome>> = (0..n).map(|_| None).collect();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Outcome)>();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            pool.install(|| {
+                settings.jobs.par_iter().enumerate().for_each_with(tx, |tx, (i, job)| {
+                    // The receiver lives until every sender is gone.
+                    let _ = tx.send((i, map_one(ctx, ui, mapping, run, settings, job)));
+                })
+            })
+        });
+        let mut next = 0;
+        for (i, outcome) in rx {
+            done[i] = Some(outcome);
+            while let Some(Some(o)) = done.get(next) {
+                let print = || o.lines.iter().for_each(|l| eprintln!("{l}"));
+                match &progress {
+                    Some(bar) => {
+                        bar.suspend(print);
+                        bar.inc(1);
+                    }
+                    None => print(),
+                }
+                next += 1;
+            }
+        }
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    done.into_iter().flatten().collect()
+}
+
+/// A progress bar on stderr when it is a terminal and there are several inputs (or one large one); else none.
+fn progress_bar(ui: &Ui, jobs: &[Job]) -> Option<indicatif::ProgressBar> {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    const LARGE: u64 = 4 * 1024 * 1024;
+    if ui.quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    // No colours in either template, so NO_COLOR has nothing to turn off.
+    if jobs.len() > 1 {
+        let style = ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} inputs, {eta} left")
+            .ok()?
+            .progress_chars("=> ");
+        let bar = ProgressBar::with_draw_target(Some(jobs.len() as u64), ProgressDrawTarget::stderr());
+        return Some(bar.with_style(style));
+    }
+    let job = jobs.first()?;
+    let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
+    if size < LARGE {
+        return None;
+    }
+    let style = ProgressStyle::with_template("{spinner} mapping {msg} ({elapsed})").ok()?;
+    let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr())
+        .with_style(style)
+        .with_message(input_name(&job.input));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
+fn map_one(ctx: &Context, ui: &Ui, mapping: &Mapping, run: &RunInfo, settings: &MapSettings, job: &Job) -> Outcome {
+    match map_job(ctx, mapping, run, settings, job) {
+        Ok(mapped) => Outcome {
+            summary: InputSummary::ok(&mapped.imported, &mapped.crosswalk, dest_name(&job.dest), settings.fail_under),
+            lines: if ui.quiet { Vec::new() } else { describe(ui, job, &mapped) },
+            error: None,
+        },
+        Err(e) => Outcome {
+            summary: InputSummary::failed(input_name(&job.input), e.to_string()),
+            lines: if settings.jobs.len() > 1 { vec![format!("crosswalk: error: {e}")] } else { Vec::new() },
+            error: Some(e),
+        },
+    }
+}
+
+/// The summary (table and file) and the exit code: 1 when an input failed, had errors, or is under --fail-under.
+fn finish(ui: &Ui, settings: &MapSettings, outcomes: Vec<Outcome>) -> Result<Exit, Error> {
+    let mut exit = Exit::Success;
+    let mut entries = Vec::with_capacity(outcomes.len());
+    let mut single_error = None;
+    for o in outcomes {
+        if o.error.is_some() || o.summary.issues.error > 0 || o.summary.below_threshold {
+            exit = Exit::DataProblems;
+        }
+        if let Some(min) = settings.fail_under.filter(|_| o.summary.below_threshold) {
+            let pct = o.summary.security_coverage_pct.map_or("not measurable".to_string(), |p| format!("{p:.1}%"));
+            eprintln!("crosswalk: {}: security coverage {pct} is under --fail-under {min}", o.summary.input);
+        }
+        single_error = o.error;
+        entries.push(o.summary);
+    }
+    let summary = Summary::new(entries, settings.fail_under);
+    if settings.jobs.len() > 1 && !ui.quiet {
+        eprint!("{}", summary.table());
+    }
+    if let Some(dest) = &settings.summary {
+        write::write_output(dest, &summary.to_json())?;
+    }
+    // One input that could not be mapped: the run could not be done (exit 2), as for any single file.
+    match single_error {
+        Some(e) if settings.jobs.len() == 1 => Err(e),
+        _ => Ok(exit),
+    }
 }
 
 /// One input through the whole pipeline, written to its destination.
@@ -200,10 +393,9 @@ pub fn map_job(
     job: &Job,
 ) -> Result<Mapped, Error> {
     let source = read::read_path(&job.input, settings.limits)?;
-    let matcher = crate::matching::Matcher::new(&ctx.files, &ctx.catalogs)?;
-    let min_score = settings.min_score.unwrap_or(crate::matching::TEXT_AUTO);
-    let text = crate::matching::TextMatch { matcher: &matcher, min_score };
-    let imported = crate::understand_with(&source, &settings.read, &ctx.catalogs, Some(&text))?;
+    let imported = ctx.understand(&source, &settings.read, settings.min_score)?;
+    // The raw cells are not needed past this point: free them before the outputs are built.
+    drop(source);
     let to = settings.to.unwrap_or_else(|| crate::default_target(imported.framework));
     let crosswalk = crate::crosswalk::build(&imported, mapping, &ctx.catalogs, &settings.scope, to);
     let output = Output::new(run, &imported, &crosswalk);
@@ -227,15 +419,20 @@ pub fn render(format: Format, output: &Output, ctx: &Context, report: &ReportDat
     })
 }
 
-fn print_outcome(ui: &Ui, job: &Job, m: &Mapped) {
+fn dest_name(dest: &Destination) -> String {
+    match dest {
+        Destination::Stdout => "stdout".to_string(),
+        Destination::File(p) => p.display().to_string(),
+    }
+}
+
+/// What `map` says about one input on stderr.
+fn describe(ui: &Ui, job: &Job, m: &Mapped) -> Vec<String> {
     let i = &m.imported;
     let by = |how: crate::import::MatchedBy| i.rows.iter().filter(|r| r.matched_by == how).count();
     let review = i.rows.iter().filter(|r| r.review == crate::import::Review::NeedsReview).count();
     let sheet = i.sheet.as_ref().map(|s| format!(", sheet '{s}'")).unwrap_or_default();
-    let dest = match &job.dest {
-        Destination::Stdout => "stdout".to_string(),
-        Destination::File(p) => p.display().to_string(),
-    };
+    let dest = dest_name(&job.dest);
     let security = counts_by_category(&m.crosswalk.coverage)
         .into_iter()
         .find(|(c, _)| c == "security")
@@ -243,7 +440,7 @@ fn print_outcome(ui: &Ui, job: &Job, m: &Mapped) {
             format!("; security criteria: {covered} covered, {partial} partial, {gap} gap")
         })
         .unwrap_or_default();
-    eprintln!(
+    let mut lines = vec![format!(
         "{}{sheet}, header row {}: {} rows ({} by id, {} via 2013, {} by title, {} by text, {review} to review), {} -> {}{security}; wrote {dest}",
         i.file,
         i.header_row,
@@ -254,15 +451,16 @@ fn print_outcome(ui: &Ui, job: &Job, m: &Mapped) {
         by(crate::import::MatchedBy::Text),
         i.framework,
         m.crosswalk.to,
-    );
+    )];
     let errors = i.issues.iter().filter(|x| x.severity == Severity::Error).count();
     let warnings = i.issues.iter().filter(|x| x.severity == Severity::Warning).count();
     for issue in &i.issues {
         if issue.severity == Severity::Error || ui.verbose > 0 {
-            eprintln!("  {issue}");
+            lines.push(format!("  {issue}"));
         }
     }
     if warnings > 0 && ui.verbose == 0 {
-        eprintln!("  {warnings} warning(s), {errors} error(s): see the Issues sheet, or run with -v");
+        lines.push(format!("  {warnings} warning(s), {errors} error(s): see the Issues sheet, or run with -v"));
     }
+    lines
 }

@@ -47,6 +47,8 @@ pub struct Ui {
 pub struct Context {
     pub files: DataFiles,
     pub catalogs: Catalogs,
+    /// Built on first use and shared by every input of a batch.
+    matcher: std::sync::OnceLock<crate::matching::Matcher>,
 }
 
 impl Context {
@@ -58,7 +60,31 @@ impl Context {
             }
         }
         let catalogs = Catalogs::load(&files)?;
-        Ok(Context { files, catalogs })
+        Ok(Context { files, catalogs, matcher: std::sync::OnceLock::new() })
+    }
+
+    /// The text matcher over this run's profiles, synonyms and catalogs.
+    pub fn matcher(&self) -> Result<&crate::matching::Matcher, Error> {
+        if let Some(m) = self.matcher.get() {
+            return Ok(m);
+        }
+        let built = crate::matching::Matcher::new(&self.files, &self.catalogs)?;
+        Ok(self.matcher.get_or_init(|| built))
+    }
+
+    /// Understands a read input, placing rows without ids by title and then by text (`min_score`: the
+    /// needs-review threshold, default the calibrated one).
+    pub fn understand(
+        &self,
+        source: &crate::read::Source,
+        settings: &Settings,
+        min_score: Option<f64>,
+    ) -> Result<crate::import::Imported, Error> {
+        let text = crate::matching::TextMatch {
+            matcher: self.matcher()?,
+            min_score: min_score.unwrap_or(crate::matching::TEXT_AUTO),
+        };
+        Ok(crate::understand(source, settings, &self.catalogs, Some(&text))?)
     }
 
     /// The built-in mapping with `--mapping` overlays applied.

@@ -102,7 +102,7 @@ pub fn run(ctx: &Context, ui: &Ui, args: ReportArgs) -> Result<Exit, Error> {
     let user = settings.template.as_deref().map(read_template).transpose()?;
     let mapping = ctx.mapping(&settings.mappings)?;
     let source = read::read_path(&settings.input, settings.limits)?;
-    let imported = crate::understand(&source, &settings.read, &ctx.catalogs)?;
+    let imported = ctx.understand(&source, &settings.read, None)?;
     let to = crate::default_target(imported.framework);
     let crosswalk = crate::crosswalk::build(&imported, &mapping, &ctx.catalogs, &settings.scope, to);
     let run_info = RunInfo::new(&mapping.version, &settings.scope);

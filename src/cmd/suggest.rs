@@ -9,7 +9,6 @@ use crate::cli::SuggestArgs;
 use crate::error::{Error, Exit};
 use crate::ids::Framework;
 use crate::import::Candidate;
-use crate::matching::Matcher;
 use crate::read::{self, Limits};
 use crate::report::csv_safe;
 use crate::write::{write_output, Destination};
@@ -61,7 +60,7 @@ struct JsonCandidate<'a> {
 pub fn run(ctx: &Context, args: SuggestArgs) -> Result<Exit, Error> {
     let settings = validate(args)?;
     let statements = read_statements(&settings.statements)?;
-    let matcher = Matcher::new(&ctx.files, &ctx.catalogs)?;
+    let matcher = ctx.matcher()?;
     let found: Vec<(Statement, Vec<Candidate>)> = statements
         .into_iter()
         .map(|s| {

@@ -335,27 +335,56 @@ pub fn normalise_header(text: &str) -> String {
 
 /// How well a header names a role: 3 exact, 2 all words of a keyword present, 0 none.
 pub fn header_score(role: Role, header: &str) -> u8 {
-    let h = normalise_header(header);
+    score_normalised(role, &normalise_header(header))
+}
+
+fn header_words(h: &str) -> Vec<&str> {
+    h.split(|c: char| !c.is_alphanumeric() && c != '#' && c != '°').filter(|w| !w.is_empty()).collect()
+}
+
+/// A header keyword, normalised, and its words.
+type Keyword = (String, Vec<String>);
+
+/// Each role's keywords, normalised once.
+fn keywords(role: Role) -> &'static [Keyword] {
+    static KEYWORDS: std::sync::OnceLock<Vec<Vec<Keyword>>> = std::sync::OnceLock::new();
+    let all = KEYWORDS.get_or_init(|| {
+        ROLES
+            .iter()
+            .map(|r| {
+                r.words()
+                    .iter()
+                    .map(|k| {
+                        let k = normalise_header(k);
+                        let words = header_words(&k).into_iter().map(str::to_string).collect();
+                        (k, words)
+                    })
+                    .collect()
+            })
+            .collect()
+    });
+    &all[ROLES.iter().position(|r| *r == role).unwrap_or(0)]
+}
+
+/// [`header_score`] of a header already normalised.
+fn score_normalised(role: Role, h: &str) -> u8 {
     if h.is_empty() {
         return 0;
     }
-    let words: Vec<&str> =
-        h.split(|c: char| !c.is_alphanumeric() && c != '#' && c != '°').filter(|w| !w.is_empty()).collect();
+    let words = header_words(h);
     let mut best = 0;
-    for k in role.words() {
-        let k = normalise_header(k);
+    for (k, kw) in keywords(role) {
         if h == k {
             return 3;
         }
-        let kw: Vec<&str> =
-            k.split(|c: char| !c.is_alphanumeric() && c != '#' && c != '°').filter(|w| !w.is_empty()).collect();
         // Single short words ("no", "n", "id") only count as exact matches or as the header's first word.
         // `ref_id`, `control_id`: a short word last also names the column.
         let ok = if kw.len() == 1 && kw[0].len() <= 3 {
-            (words.first() == Some(&kw[0]) || (words.last() == Some(&kw[0]) && (kw[0].len() >= 2 || kw[0] == "#")))
+            (words.first() == Some(&kw[0].as_str())
+                || (words.last() == Some(&kw[0].as_str()) && (kw[0].len() >= 2 || kw[0] == "#")))
                 && words.len() <= 3
         } else {
-            !kw.is_empty() && kw.iter().all(|w| words.contains(w))
+            !kw.is_empty() && kw.iter().all(|w| words.contains(&w.as_str()))
         };
         if ok {
             best = 2;
@@ -447,9 +476,10 @@ pub fn id_rows(table: &RawTable) -> usize {
 
 /// Distinct roles a row's cells name, weighted (exact 3, words 2); a header row scores high.
 pub fn row_header_score(row: &RawRow) -> usize {
+    let cells: Vec<String> = row.cells.iter().filter(|c| !c.is_empty()).map(|c| normalise_header(&c.text())).collect();
     let mut found = 0;
     for role in ROLES {
-        let best = row.cells.iter().map(|c| header_score(role, &c.text())).max().unwrap_or(0);
+        let best = cells.iter().map(|c| score_normalised(role, c)).max().unwrap_or(0);
         found += best as usize;
     }
     // Headers are short labels, not sentences or numbers.

@@ -653,7 +653,11 @@ fn read_rows(
                 && split.rejected.is_empty()
                 && split.tokens.iter().all(|t| !crate::ids::is_strong(t) || is_group_id(&t.raw, catalogs, has_2013));
             // `core | Clauses` in a list where (nearly) every row has an id: a label, not a control.
-            let label_row = split.tokens.is_empty() && text.is_none() && id_rows_share >= 0.7;
+            // A custom id (`ORG-7`, `ACME-AC-01`) has a digit: such a row is a control, matched later by title or text.
+            let label_row = split.tokens.is_empty()
+                && text.is_none()
+                && id_rows_share >= 0.7
+                && !raw.chars().any(|c| c.is_ascii_digit());
             if is_theme_heading(raw) || all_headings || label_row || is_group_row(row, &title, &text) {
                 headings += 1;
                 continue;

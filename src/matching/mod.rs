@@ -58,25 +58,104 @@ pub struct TextMatch<'a> {
     pub min_score: f64,
 }
 
+/// Catalog titles normalised once, for placing many rows: exact titles by lookup, others by edit distance.
+struct TitleIndex<'a> {
+    /// Entry, normalised title, its length in characters, its letter counts.
+    entries: Vec<(&'a crate::catalog::Entry, String, usize, Letters)>,
+    exact: std::collections::HashMap<String, usize>,
+}
+
+impl<'a> TitleIndex<'a> {
+    fn new(catalog: &'a Catalog) -> TitleIndex<'a> {
+        let entries: Vec<_> = catalog
+            .entries
+            .iter()
+            .filter(|e| matches!(e.kind, EntryKind::Annex | EntryKind::Criterion))
+            .map(|e| {
+                let t = normalise_title(&e.title);
+                let n = t.chars().count();
+                let letters = letters(&t);
+                (e, t, n, letters)
+            })
+            .collect();
+        let mut exact = std::collections::HashMap::new();
+        for (i, (_, t, _, _)) in entries.iter().enumerate() {
+            // Entries are in id order: the first of equal titles wins, as in `match_title`.
+            exact.entry(t.clone()).or_insert(i);
+        }
+        TitleIndex { entries, exact }
+    }
+
+    /// What `match_title` finds, when its score is at least `min`; skips titles whose length alone rules that out.
+    fn best(&self, title: &str, min: f64) -> Option<(&'a crate::catalog::Entry, f64)> {
+        let wanted = normalise_title(title);
+        if wanted.len() < 4 {
+            return None;
+        }
+        if let Some(&i) = self.exact.get(&wanted) {
+            return Some((self.entries[i].0, 1.0));
+        }
+        let n = wanted.chars().count();
+        let counts = letters(&wanted);
+        let mut best: Option<(&crate::catalog::Entry, f64)> = None;
+        for (e, t, len, their) in &self.entries {
+            // Edit distance is at least the length difference, and at least the letters one has more of.
+            let longest = n.max(*len) as f64;
+            if 1.0 - n.abs_diff(*len) as f64 / longest < min {
+                continue;
+            }
+            let (mut more, mut fewer) = (0usize, 0usize);
+            for (a, b) in counts.iter().zip(their) {
+                if a > b {
+                    more += (a - b) as usize;
+                } else {
+                    fewer += (b - a) as usize;
+                }
+            }
+            if 1.0 - more.max(fewer) as f64 / longest < min {
+                continue;
+            }
+            let score = strsim::normalized_levenshtein(&wanted, t);
+            if score >= min && best.is_none_or(|(_, b)| score > b) {
+                best = Some((e, score));
+            }
+        }
+        best
+    }
+}
+
+/// How often each of a-z, 0-9 and anything else occurs in a normalised title.
+type Letters = [u16; 37];
+
+fn letters(t: &str) -> Letters {
+    let mut counts = [0u16; 37];
+    for c in t.chars() {
+        let i = match c {
+            'a'..='z' => c as usize - 'a' as usize,
+            '0'..='9' => 26 + c as usize - '0' as usize,
+            _ => 36,
+        };
+        counts[i] = counts[i].saturating_add(1);
+    }
+    counts
+}
+
 /// Fills ids for rows that have none: title match against the catalog of `framework`, then text match.
 pub fn match_rows(rows: &mut [ImportedRow], catalogs: &Catalogs, framework: Framework, text: Option<&TextMatch>) {
     let catalog = match framework {
         Framework::Tsc2017 => &catalogs.tsc,
         _ => &catalogs.iso2022,
     };
+    let index = TitleIndex::new(catalog);
     for row in rows.iter_mut().filter(|r| r.ids.is_empty() && !r.locked) {
-        if let Some(title) = row.title.clone() {
-            if let Some((entry, score)) = match_title(catalog, &title) {
-                if score >= TITLE_AUTO {
-                    row.ids = vec![entry.id.clone()];
-                    row.framework = Some(catalog.framework);
-                    row.matched_by = MatchedBy::Title;
-                    row.score = score;
-                    row.review = Review::Auto;
-                    row.notes.push(format!("matched by title to `{}` {}", entry.id, entry.title));
-                    continue;
-                }
-            }
+        if let Some((entry, score)) = row.title.as_deref().and_then(|t| index.best(t, TITLE_AUTO)) {
+            row.ids = vec![entry.id.clone()];
+            row.framework = Some(catalog.framework);
+            row.matched_by = MatchedBy::Title;
+            row.score = score;
+            row.review = Review::Auto;
+            row.notes.push(format!("matched by title to `{}` {}", entry.id, entry.title));
+            continue;
         }
         let Some(text) = text else { continue };
         let label = row.label();
@@ -451,5 +530,17 @@ mod tests {
         let m = Matcher::builtin(&c).unwrap();
         assert!(m.suggest("zzz qqq", Framework::Tsc2017, 3).is_empty());
         assert!(m.suggest("", Framework::Iso2022, 3).is_empty());
+    }
+
+    #[test]
+    fn the_index_finds_what_match_title_finds_above_the_threshold() {
+        let c = Catalogs::builtin();
+        let index = TitleIndex::new(&c.iso2022);
+        for title in ["ACCESS CONTROL.", "Information backups", "Acces control", "Our approach to access control", "x"]
+        {
+            let slow = match_title(&c.iso2022, title).filter(|(_, s)| *s >= TITLE_AUTO).map(|(e, s)| (e.id.clone(), s));
+            let fast = index.best(title, TITLE_AUTO).map(|(e, s)| (e.id.clone(), s));
+            assert_eq!(fast, slow, "{title}");
+        }
     }
 }

@@ -131,7 +131,11 @@ pub enum ReadError {
 }
 
 /// Reads a file from disk. `name` is the path as the user wrote it (used in messages).
+/// `-` reads standard input, named `stdin` in messages: a workbook when it starts like one, else delimited text.
 pub fn read_path(path: &Path, limits: Limits) -> Result<Source, ReadError> {
+    if path.as_os_str() == "-" {
+        return read_stdin(limits);
+    }
     let file = path.display().to_string();
     if path.is_dir() {
         return Err(ReadError::IsDirectory { file });
@@ -142,6 +146,24 @@ pub fn read_path(path: &Path, limits: Limits) -> Result<Source, ReadError> {
     })?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     read_bytes(&file, &ext, bytes, limits)
+}
+
+fn read_stdin(limits: Limits) -> Result<Source, ReadError> {
+    use std::io::Read;
+    let file = "stdin";
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Io { file: file.into(), detail: e.to_string() })?;
+    let ext = if bytes.starts_with(b"PK") {
+        "xlsx"
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        "xls"
+    } else {
+        "csv"
+    };
+    read_bytes(file, ext, bytes, limits)
 }
 
 /// Reads a file already in memory; `ext` chooses the reader (`csv`, `xlsx`, …).

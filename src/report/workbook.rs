@@ -58,11 +58,12 @@ pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<
     );
     let st = Styles::new();
     crosswalk_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st)?;
-    by_target_sheet(wb.add_worksheet(), out, &st)?;
+    // Sheets that grow with the input are written row by row in constant-memory mode (strings inline, no table).
+    by_target_sheet(wb.add_worksheet_with_constant_memory()?, out, &st)?;
     coverage_sheet(wb.add_worksheet(), out, &st)?;
     reuse_sheet(wb.add_worksheet(), report, &st)?;
     gaps_sheet(wb.add_worksheet(), report, &st)?;
-    issues_sheet(wb.add_worksheet(), out, &st)?;
+    issues_sheet(wb.add_worksheet_with_constant_memory()?, out, &st)?;
     about_sheet(wb.add_worksheet(), out, &st)?;
     wb.save_to_buffer()
 }
@@ -111,7 +112,7 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
         ws.write_number_with_format(r, 0, x.row as f64, &st.plain)?;
         ws.write_string_with_format(r, 1, x.raw_id.as_deref().unwrap_or(""), &st.plain)?;
         ws.write_string_with_format(r, 2, ids(&x.ids), &st.plain)?;
-        ws.write_string_with_format(r, 3, &title, &st.wrap)?;
+        ws.write_string_with_format(r, 3, fit(&title), &st.wrap)?;
         let applicable = match x.applicable {
             Some(true) => "yes",
             Some(false) => "no",
@@ -136,7 +137,7 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
         if row.effect == Effect::Nothing && !row.targets.is_empty() {
             notes.push("excluded or not implemented: counts for no coverage".into());
         }
-        ws.write_string_with_format(r, 12, notes.join("\n"), &st.wrap)?;
+        ws.write_string_with_format(r, 12, fit(&notes.join("\n")), &st.wrap)?;
     }
     finish(ws, r, headers.len() as u16)
 }
@@ -163,7 +164,7 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), 
         ws.write_string_with_format(r, 1, &c.category, &st.plain)?;
         ws.write_string_with_format(r, 2, &c.title, &st.wrap)?;
         ws.write_string_with_format(r, 3, c.status.as_str(), st.status(c.status))?;
-        ws.write_string_with_format(r, 4, ids(&c.by), &st.wrap)?;
+        ws.write_string_with_format(r, 4, fit(&ids(&c.by)), &st.wrap)?;
         let how: Vec<String> = c
             .contributions
             .iter()
@@ -173,15 +174,15 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), 
                 format!("{}: {}, strength {} ({extent})", x.id, x.relationship, x.strength)
             })
             .collect();
-        ws.write_string_with_format(r, 5, how.join("\n"), &st.wrap)?;
+        ws.write_string_with_format(r, 5, fit(&how.join("\n")), &st.wrap)?;
         let excluded: Vec<String> =
             c.contributions.iter().filter(|x| x.effect == Effect::Nothing).map(|x| x.id.to_string()).collect();
-        ws.write_string_with_format(r, 6, excluded.join("\n"), &st.wrap)?;
+        ws.write_string_with_format(r, 6, fit(&excluded.join("\n")), &st.wrap)?;
         let mut rows: Vec<usize> = c.contributions.iter().flat_map(|x| x.rows.iter().copied()).collect();
         rows.sort_unstable();
         rows.dedup();
         let rows: Vec<String> = rows.iter().map(usize::to_string).collect();
-        ws.write_string_with_format(r, 7, rows.join(", "), &st.wrap)?;
+        ws.write_string_with_format(r, 7, fit(&rows.join(", ")), &st.wrap)?;
     }
     finish(ws, r, headers.len() as u16)
 }
@@ -228,7 +229,7 @@ fn issues_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), Xls
         r += 1;
         ws.write_string_with_format(r, 0, issue.severity.to_string(), &st.plain)?;
         ws.write_string_with_format(r, 1, issue.at.to_string(), &st.wrap)?;
-        ws.write_string_with_format(r, 2, &issue.message, &st.wrap)?;
+        ws.write_string_with_format(r, 2, fit(&issue.message), &st.wrap)?;
     }
     finish(ws, r, headers.len() as u16)
 }
@@ -263,6 +264,17 @@ fn about_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), Xlsx
         ws.write_string_with_format(r as u32, 1, v, &st.wrap)?;
     }
     Ok(())
+}
+
+/// Excel holds at most 32,767 characters in a cell: longer text is cut there, saying so.
+fn fit(s: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 32_767;
+    if s.len() <= MAX || s.chars().count() <= MAX {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let note = " … (cut at Excel's cell limit; the JSON output has it all)";
+    let kept: String = s.chars().take(MAX - note.chars().count()).collect();
+    std::borrow::Cow::Owned(kept + note)
 }
 
 fn ids(ids: &[crate::ids::ControlId]) -> String {
@@ -348,4 +360,18 @@ fn gaps_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<()
         ws.write_string_with_format(r, 6, g.excluded_by.join("\n"), &st.wrap)?;
     }
     finish(ws, r, headers.len() as u16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_longer_than_a_cell_is_cut_with_a_note() {
+        assert_eq!(fit("1, 2"), "1, 2");
+        let long = "1, ".repeat(20_000);
+        let cut = fit(&long);
+        assert_eq!(cut.chars().count(), 32_767);
+        assert!(cut.ends_with(" … (cut at Excel's cell limit; the JSON output has it all)"));
+    }
 }
