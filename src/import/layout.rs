@@ -335,7 +335,8 @@ pub fn normalise_header(text: &str) -> String {
 
 /// How well a header names a role: 3 exact, 2 all words of a keyword present, 0 none.
 pub fn header_score(role: Role, header: &str) -> u8 {
-    score_normalised(role, &normalise_header(header))
+    let h = normalise_header(header);
+    score_normalised(role, &h, &header_words(&h))
 }
 
 fn header_words(h: &str) -> Vec<&str> {
@@ -366,12 +367,11 @@ fn keywords(role: Role) -> &'static [Keyword] {
     &all[ROLES.iter().position(|r| *r == role).unwrap_or(0)]
 }
 
-/// [`header_score`] of a header already normalised.
-fn score_normalised(role: Role, h: &str) -> u8 {
+/// [`header_score`] of a header already normalised and split into words.
+fn score_normalised(role: Role, h: &str, words: &[&str]) -> u8 {
     if h.is_empty() {
         return 0;
     }
-    let words = header_words(h);
     let mut best = 0;
     for (k, kw) in keywords(role) {
         if h == k {
@@ -477,9 +477,10 @@ pub fn id_rows(table: &RawTable) -> usize {
 /// Distinct roles a row's cells name, weighted (exact 3, words 2); a header row scores high.
 pub fn row_header_score(row: &RawRow) -> usize {
     let cells: Vec<String> = row.cells.iter().filter(|c| !c.is_empty()).map(|c| normalise_header(&c.text())).collect();
+    let words: Vec<Vec<&str>> = cells.iter().map(|c| header_words(c)).collect();
     let mut found = 0;
     for role in ROLES {
-        let best = cells.iter().map(|c| score_normalised(role, c)).max().unwrap_or(0);
+        let best = cells.iter().zip(&words).map(|(c, w)| score_normalised(role, c, w)).max().unwrap_or(0);
         found += best as usize;
     }
     // Headers are short labels, not sentences or numbers.
