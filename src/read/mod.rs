@@ -136,16 +136,22 @@ pub fn read_path(path: &Path, limits: Limits) -> Result<Source, ReadError> {
     if path.as_os_str() == "-" {
         return read_stdin(limits);
     }
+    let (file, bytes) = read_file(path)?;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    read_bytes(&file, &ext, bytes, limits)
+}
+
+/// A file's bytes, with its name as the user wrote it; a folder or a missing file is named as such.
+fn read_file(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
     let file = path.display().to_string();
     if path.is_dir() {
         return Err(ReadError::IsDirectory { file });
     }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => ReadError::NotFound { file: file.clone() },
-        _ => ReadError::Io { file: file.clone(), detail: e.to_string() },
-    })?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    read_bytes(&file, &ext, bytes, limits)
+    match std::fs::read(path) {
+        Ok(bytes) => Ok((file, bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ReadError::NotFound { file }),
+        Err(e) => Err(ReadError::Io { detail: e.to_string(), file }),
+    }
 }
 
 fn read_stdin(limits: Limits) -> Result<Source, ReadError> {
@@ -191,14 +197,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Reads a small text file (a mapping, a profile, a template); errors name the file.
 pub fn read_text(path: &Path) -> Result<crate::catalog::data::DataFile, ReadError> {
-    let file = path.display().to_string();
-    if path.is_dir() {
-        return Err(ReadError::IsDirectory { file });
-    }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => ReadError::NotFound { file: file.clone() },
-        _ => ReadError::Io { file: file.clone(), detail: e.to_string() },
-    })?;
+    let (file, bytes) = read_file(path)?;
     Ok(crate::catalog::data::DataFile { name: file, text: delimited::decode(&bytes) })
 }
 
