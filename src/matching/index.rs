@@ -52,7 +52,7 @@ impl Default for Params {
             weights: [3.0, 1.0, 2.5],
             pair_weight: 1.0,
             idf_power: 1.5,
-            bridge_weight: 1.6,
+            bridge_weight: 1.3,
             bridge_depth: 1,
         }
     }

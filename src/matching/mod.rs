@@ -23,7 +23,7 @@ use normalise::Normaliser;
 pub const TITLE_AUTO: f64 = 0.92;
 
 /// Text-match score below which a match needs review (calibrated on the held-out split, see the README).
-pub const TEXT_AUTO: f64 = 0.97;
+pub const TEXT_AUTO: f64 = 0.96;
 
 /// Runner-up candidates kept on a row matched by text.
 pub const RUNNERS_UP: usize = 3;
@@ -189,12 +189,17 @@ impl Matcher {
             Framework::Tsc2017 => self.tsc.index.prepare_tokens(&tokens, &self.norm),
             _ => iso_query.clone(),
         };
-        self.rank_query(&query, &iso_query, to)
+        let iso_scores = self.iso.index.scores(&iso_query);
+        self.rank_query(&query, &iso_scores, to)
     }
 
-    fn rank_query(&self, query: &[QueryTerm], iso_query: &[QueryTerm], to: Framework) -> Vec<Ranked> {
-        let target = self.target(to);
-        let mut values = target.index.scores(query);
+    /// The ranking of `to` for a prepared `query`, given the raw ISO scores of the same text (computed once for
+    /// both catalogs: they are the ISO ranking and carry SOC 2 over the mapping).
+    fn rank_query(&self, query: &[QueryTerm], iso_scores: &[f32], to: Framework) -> Vec<Ranked> {
+        let mut values = match to {
+            Framework::Tsc2017 => self.tsc.index.scores(query),
+            _ => iso_scores.to_vec(),
+        };
         let mut via: Vec<Option<(usize, f32)>> = vec![None; values.len()];
         let top = values.iter().copied().fold(0.0f32, f32::max);
         if top > 0.0 {
@@ -202,7 +207,7 @@ impl Matcher {
         }
         if to == Framework::Tsc2017 {
             // SOC 2 criteria are broad; the finer ISO profiles, carried over by the curated mapping, sharpen them.
-            let iso = self.iso.index.scores(iso_query);
+            let iso = iso_scores;
             let iso_top = iso.iter().copied().fold(0.0f32, f32::max);
             if iso_top > 0.0 {
                 let mut order: Vec<usize> = (0..iso.len()).filter(|&d| iso[d] > 0.0).collect();
@@ -231,16 +236,18 @@ impl Matcher {
     pub fn suggest(&self, text: &str, to: Framework, top: usize) -> Vec<Candidate> {
         let tokens = self.norm.tokens(text);
         let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
-        self.suggest_prepared(text, &tokens, &iso_query, to, top)
+        let iso_scores = self.iso.index.scores(&iso_query);
+        self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, to, top)
     }
 
     /// [`Matcher::suggest`] for both catalogs at once (ISO 27001:2022, SOC 2), normalising the text once.
     pub fn suggest_both(&self, text: &str, top: usize) -> [Vec<Candidate>; 2] {
         let tokens = self.norm.tokens(text);
         let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
+        let iso_scores = self.iso.index.scores(&iso_query);
         [
-            self.suggest_prepared(text, &tokens, &iso_query, Framework::Iso2022, top),
-            self.suggest_prepared(text, &tokens, &iso_query, Framework::Tsc2017, top),
+            self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, Framework::Iso2022, top),
+            self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, Framework::Tsc2017, top),
         ]
     }
 
@@ -249,6 +256,7 @@ impl Matcher {
         text: &str,
         tokens: &[normalise::Token],
         iso_query: &[QueryTerm],
+        iso_scores: &[f32],
         to: Framework,
         top: usize,
     ) -> Vec<Candidate> {
@@ -269,7 +277,7 @@ impl Matcher {
             Framework::Tsc2017 => self.tsc.index.prepare_tokens(tokens, &self.norm),
             _ => iso_query.to_vec(),
         };
-        let ranked = self.rank_query(&query, iso_query, to);
+        let ranked = self.rank_query(&query, iso_scores, to);
         let best = ranked.first().map_or(0.0, |r| r.value);
         let second = ranked.get(1).map_or(0.0, |r| r.value);
         let hits = ranked.first().map_or(0, |r| target.index.hits(&query, r.doc));
