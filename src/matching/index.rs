@@ -48,7 +48,7 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             k1: 1.2,
-            b: 0.5,
+            b: 0.7,
             weights: [3.0, 1.0, 2.5],
             pair_weight: 1.0,
             idf_power: 1.5,
