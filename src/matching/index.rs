@@ -48,11 +48,11 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             k1: 1.2,
-            b: 0.5,
+            b: 0.7,
             weights: [3.0, 1.0, 2.5],
             pair_weight: 1.0,
             idf_power: 1.5,
-            bridge_weight: 1.6,
+            bridge_weight: 1.3,
             bridge_depth: 1,
         }
     }

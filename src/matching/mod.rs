@@ -188,7 +188,33 @@ struct Target {
     ids: Vec<ControlId>,
     titles: Vec<String>,
     normalised_titles: Vec<String>,
+    /// Letter counts of each normalised title (see [`letter_counts`]).
+    title_counts: Vec<[u16; 27]>,
     index: Index,
+}
+
+/// Counts of `a`..`z` and of every other character: half the sum of their differences between two texts is a lower
+/// bound of the edit distance, cheap enough to rule out most titles before measuring it.
+fn letter_counts(s: &str) -> [u16; 27] {
+    let mut counts = [0u16; 27];
+    for c in s.chars() {
+        let i = if c.is_ascii_lowercase() { usize::from(c as u8 - b'a') } else { 26 };
+        counts[i] = counts[i].saturating_add(1);
+    }
+    counts
+}
+
+/// A lower bound of the edit distance between texts with letter counts `a` and `b`.
+fn distance_bound(a: &[u16; 27], b: &[u16; 27]) -> u32 {
+    let (mut more, mut less) = (0u32, 0u32);
+    for (x, y) in a.iter().zip(b) {
+        if x > y {
+            more += u32::from(x - y);
+        } else {
+            less += u32::from(y - x);
+        }
+    }
+    more.max(less)
 }
 
 /// The text matcher over both target catalogs (ISO 27001:2022 Annex A and assessable clauses; SOC 2 criteria).
@@ -268,12 +294,17 @@ impl Matcher {
             Framework::Tsc2017 => self.tsc.index.prepare_tokens(&tokens, &self.norm),
             _ => iso_query.clone(),
         };
-        self.rank_query(&query, &iso_query, to)
+        let iso_scores = self.iso.index.scores(&iso_query);
+        self.rank_query(&query, &iso_scores, to)
     }
 
-    fn rank_query(&self, query: &[QueryTerm], iso_query: &[QueryTerm], to: Framework) -> Vec<Ranked> {
-        let target = self.target(to);
-        let mut values = target.index.scores(query);
+    /// The ranking of `to` for a prepared `query`, given the raw ISO scores of the same text (computed once for
+    /// both catalogs: they are the ISO ranking and carry SOC 2 over the mapping).
+    fn rank_query(&self, query: &[QueryTerm], iso_scores: &[f32], to: Framework) -> Vec<Ranked> {
+        let mut values = match to {
+            Framework::Tsc2017 => self.tsc.index.scores(query),
+            _ => iso_scores.to_vec(),
+        };
         let mut via: Vec<Option<(usize, f32)>> = vec![None; values.len()];
         let top = values.iter().copied().fold(0.0f32, f32::max);
         if top > 0.0 {
@@ -281,7 +312,7 @@ impl Matcher {
         }
         if to == Framework::Tsc2017 {
             // SOC 2 criteria are broad; the finer ISO profiles, carried over by the curated mapping, sharpen them.
-            let iso = self.iso.index.scores(iso_query);
+            let iso = iso_scores;
             let iso_top = iso.iter().copied().fold(0.0f32, f32::max);
             if iso_top > 0.0 {
                 let mut order: Vec<usize> = (0..iso.len()).filter(|&d| iso[d] > 0.0).collect();
@@ -310,16 +341,18 @@ impl Matcher {
     pub fn suggest(&self, text: &str, to: Framework, top: usize) -> Vec<Candidate> {
         let tokens = self.norm.tokens(text);
         let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
-        self.suggest_prepared(text, &tokens, &iso_query, to, top)
+        let iso_scores = self.iso.index.scores(&iso_query);
+        self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, to, top)
     }
 
     /// [`Matcher::suggest`] for both catalogs at once (ISO 27001:2022, SOC 2), normalising the text once.
     pub fn suggest_both(&self, text: &str, top: usize) -> [Vec<Candidate>; 2] {
         let tokens = self.norm.tokens(text);
         let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
+        let iso_scores = self.iso.index.scores(&iso_query);
         [
-            self.suggest_prepared(text, &tokens, &iso_query, Framework::Iso2022, top),
-            self.suggest_prepared(text, &tokens, &iso_query, Framework::Tsc2017, top),
+            self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, Framework::Iso2022, top),
+            self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, Framework::Tsc2017, top),
         ]
     }
 
@@ -328,6 +361,7 @@ impl Matcher {
         text: &str,
         tokens: &[normalise::Token],
         iso_query: &[QueryTerm],
+        iso_scores: &[f32],
         to: Framework,
         top: usize,
     ) -> Vec<Candidate> {
@@ -348,7 +382,7 @@ impl Matcher {
             Framework::Tsc2017 => self.tsc.index.prepare_tokens(tokens, &self.norm),
             _ => iso_query.to_vec(),
         };
-        let ranked = self.rank_query(&query, iso_query, to);
+        let ranked = self.rank_query(&query, iso_scores, to);
         let best = ranked.first().map_or(0.0, |r| r.value);
         let second = ranked.get(1).map_or(0.0, |r| r.value);
         let hits = ranked.first().map_or(0, |r| target.index.hits(&query, r.doc));
@@ -444,6 +478,7 @@ impl Target {
             ids: entries.iter().map(|e| e.id.clone()).collect(),
             titles: entries.iter().map(|e| e.title.clone()).collect(),
             normalised_titles: entries.iter().map(|e| normalise_title(&e.title)).collect(),
+            title_counts: entries.iter().map(|e| letter_counts(&normalise_title(&e.title))).collect(),
             index: Index::build(&profiles, norm, params),
         }
     }
@@ -463,12 +498,14 @@ impl Target {
         }
         // A similarity of TITLE_AUTO needs lengths within (1 - TITLE_AUTO) of each other: skip the rest unmeasured.
         let len = wanted.chars().count() as f64;
+        let counts = letter_counts(&wanted);
         self.normalised_titles
             .iter()
             .enumerate()
-            .filter(|(_, t)| {
+            .filter(|(d, t)| {
                 let tl = t.chars().count() as f64;
-                (tl - len).abs() <= (1.0 - TITLE_AUTO) * tl.max(len) + 1e-9
+                let slack = (1.0 - TITLE_AUTO) * tl.max(len) + 1e-9;
+                (tl - len).abs() <= slack && f64::from(distance_bound(&counts, &self.title_counts[*d])) <= slack
             })
             .map(|(d, t)| (d, strsim::normalized_levenshtein(&wanted, t)))
             .filter(|&(_, s)| s >= TITLE_AUTO)
