@@ -91,6 +91,32 @@ struct VocabularyWord {
     chars: usize,
     /// Bit per letter `a`..`z` present.
     letters: u32,
+    /// Count of each letter `a`..`z` and of other characters.
+    counts: [u8; 27],
+}
+
+/// Counts of `a`..`z` and of every other character in `word`.
+fn letter_counts(word: &str) -> [u8; 27] {
+    let mut counts = [0u8; 27];
+    for c in word.chars() {
+        let i = if c.is_ascii_lowercase() { usize::from(c as u8 - b'a') } else { 26 };
+        counts[i] = counts[i].saturating_add(1);
+    }
+    counts
+}
+
+/// A lower bound of the edit distance between words with letter counts `a` and `b` (each edit fixes at most one
+/// surplus and one shortfall).
+fn distance_bound(a: &[u8; 27], b: &[u8; 27]) -> usize {
+    let (mut more, mut less) = (0usize, 0usize);
+    for (x, y) in a.iter().zip(b) {
+        if x > y {
+            more += usize::from(x - y);
+        } else {
+            less += usize::from(y - x);
+        }
+    }
+    more.max(less)
 }
 
 /// Bit per letter `a`..`z` present in `word`.
@@ -196,6 +222,7 @@ impl Index {
                         word: w.clone(),
                         chars: w.chars().count(),
                         letters: letter_mask(w),
+                        counts: letter_counts(w),
                     });
                 }
             }
@@ -221,10 +248,14 @@ impl Index {
         let limit = if len >= 8 { 2 } else { 1 };
         let first = word.chars().next()?;
         let letters = letter_mask(word);
+        let counts = letter_counts(word);
         let mut best: Option<(usize, &str)> = None;
         for cand in self.vocabulary.get(&first)? {
             // Each edit changes at most two letters of the set, so a larger difference rules the word out.
-            if cand.chars.abs_diff(len) > limit || (cand.letters ^ letters).count_ones() as usize > 2 * limit {
+            if cand.chars.abs_diff(len) > limit
+                || (cand.letters ^ letters).count_ones() as usize > 2 * limit
+                || distance_bound(&cand.counts, &counts) > limit
+            {
                 continue;
             }
             let d = strsim::osa_distance(word, &cand.word);
