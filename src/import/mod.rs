@@ -639,6 +639,8 @@ fn read_rows(
     });
     let mut out: Vec<ImportedRow> = Vec::new();
     let mut previous: Option<ControlId> = None;
+    // A status column repeats a handful of values; each is read once.
+    let mut statuses: std::collections::HashMap<String, Option<Status>> = std::collections::HashMap::new();
     for (i, row) in data.iter().enumerate() {
         let raw_cell: &Cell = id_col.map_or(&Cell::Empty, |c| row.cell(c.index));
         let raw_id = (!raw_cell.is_empty()).then(|| raw_cell.as_text().trim().to_string());
@@ -778,7 +780,10 @@ fn read_rows(
             v
         });
         let status_text = text_of(row, Role::Status);
-        let status = status_text.as_deref().and_then(values::parse_status);
+        let status = status_text.as_ref().and_then(|t| match statuses.get(t) {
+            Some(known) => *known,
+            None => *statuses.entry(t.clone()).or_insert_with(|| values::parse_status(t)),
+        });
         let framework = frameworks.first().copied();
         let (score, review) = match matched_by {
             MatchedBy::Id | MatchedBy::Transition => (1.0, Review::Auto),
