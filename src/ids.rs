@@ -93,8 +93,22 @@ impl Ord for ControlId {
     }
 }
 
+/// The runs of digits in an id as numbers (`A.5.15`: 5, 15); a run too large for a `u32` is skipped.
 fn natural_numbers(id: &str) -> impl Iterator<Item = u32> + '_ {
-    id.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok())
+    // Byte by byte rather than `split` and `parse`: ids are compared very often (maps, sorts), and an ASCII digit
+    // byte is never part of a longer UTF-8 character.
+    let mut bytes = id.bytes().peekable();
+    std::iter::from_fn(move || loop {
+        while bytes.next_if(|b| !b.is_ascii_digit()).is_some() {}
+        bytes.peek()?;
+        let mut value: Option<u32> = Some(0);
+        while let Some(d) = bytes.next_if(u8::is_ascii_digit) {
+            value = value.and_then(|v| v.checked_mul(10)).and_then(|v| v.checked_add(u32::from(d - b'0')));
+        }
+        if value.is_some() {
+            return value;
+        }
+    })
 }
 
 fn natural_letters(id: &str) -> &str {
@@ -611,6 +625,17 @@ fn join(parts: &[u32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_numbers_are_the_digit_runs() {
+        let runs = |id: &str| natural_numbers(id).collect::<Vec<_>>();
+        assert_eq!(runs("A.5.15"), [5, 15]);
+        assert_eq!(runs("CC6.1"), [6, 1]);
+        assert_eq!(runs("5..01x"), [5, 1]);
+        assert_eq!(runs("A.99999999999.3"), [3]);
+        assert_eq!(runs("Ä7"), [7]);
+        assert!(runs("").is_empty() && runs("CC").is_empty());
+    }
 
     #[test]
     fn id_order_matches_the_sort_key() {

@@ -457,7 +457,7 @@ pub fn sheet_score(table: &RawTable) -> usize {
         .rows
         .iter()
         .take(40)
-        .map(|r| r.cells.iter().filter(|c| is_id_cell(&c.text())).count())
+        .map(|r| r.cells.iter().filter(|c| is_id_cell(&c.as_text())).count())
         .filter(|&n| n >= 10)
         .max()
         .unwrap_or(0);
@@ -470,13 +470,16 @@ pub fn id_rows(table: &RawTable) -> usize {
         .rows
         .iter()
         .take(2000)
-        .filter(|r| r.cells.iter().take(6).any(|c| is_id_cell(&c.text()) && parse_token(c.text().trim()).is_some()))
+        .filter(|r| {
+            r.cells.iter().take(6).any(|c| is_id_cell(&c.as_text()) && parse_token(c.as_text().trim()).is_some())
+        })
         .count()
 }
 
 /// Distinct roles a row's cells name, weighted (exact 3, words 2); a header row scores high.
 pub fn row_header_score(row: &RawRow) -> usize {
-    let cells: Vec<String> = row.cells.iter().filter(|c| !c.is_empty()).map(|c| normalise_header(&c.text())).collect();
+    let cells: Vec<String> =
+        row.cells.iter().filter(|c| !c.is_empty()).map(|c| normalise_header(&c.as_text())).collect();
     let words: Vec<Vec<&str>> = cells.iter().map(|c| header_words(c)).collect();
     let mut found = 0;
     for role in ROLES {
@@ -484,7 +487,7 @@ pub fn row_header_score(row: &RawRow) -> usize {
         found += best as usize;
     }
     // Headers are short labels, not sentences or numbers.
-    let long = row.cells.iter().filter(|c| c.text().len() > 60).count();
+    let long = row.cells.iter().filter(|c| c.as_text().len() > 60).count();
     found.saturating_sub(long * 2)
 }
 
@@ -503,7 +506,7 @@ pub fn find_header_row(table: &RawTable) -> Option<usize> {
     if let Some((i, _)) = best {
         return Some(i);
     }
-    let first_id = table.rows.iter().position(|r| r.cells.iter().take(6).any(|c| is_id_cell(&c.text())))?;
+    let first_id = table.rows.iter().position(|r| r.cells.iter().take(6).any(|c| is_id_cell(&c.as_text())))?;
     (first_id > 0).then_some(first_id - 1)
 }
 

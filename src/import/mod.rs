@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::Catalogs;
-use crate::ids::{resolve, split_cell, BareHint, ControlId, Framework, RawId};
+use crate::ids::{resolve, split_cell, BareHint, ControlId, Framework, RawId, SplitCell};
 use crate::issue::{Issue, Location};
 use crate::read::{Cell, RawRow, RawTable, Source};
 pub use layout::{ColumnRole, Role};
@@ -512,7 +512,7 @@ fn import_matrix(
     let at = || Location::file(&source.file).sheet(table.sheet.as_deref());
     let text_of = |row: &RawRow, role: Role| -> Option<String> {
         let c = column(&columns, role)?;
-        let t = crate::ids::clean_spaces(&row.cell(c.index).text()).trim().to_string();
+        let t = crate::ids::clean_spaces(&row.cell(c.index).as_text()).trim().to_string();
         (!t.is_empty()).then_some(t)
     };
     let mut rows = Vec::new();
@@ -616,7 +616,7 @@ fn read_rows(
     let id_col = column(columns, Role::Id);
     let text_of = |row: &RawRow, role: Role| -> Option<String> {
         let c = column(columns, role)?;
-        let t = crate::ids::clean_spaces(&row.cell(c.index).text()).trim().to_string();
+        let t = crate::ids::clean_spaces(&row.cell(c.index).as_text()).trim().to_string();
         (!t.is_empty()).then_some(t)
     };
     let cell_at = |row: &RawRow, c: &ColumnRole| {
@@ -628,17 +628,22 @@ fn read_rows(
                 .or(Some(header.cell(c.index).text().as_str()).filter(|h| !h.is_empty())),
         )
     };
-    let hint = id_col.map_or(BareHint::Annex, |c| column_hint(data, c.index));
-    let has_2013 = id_col.is_some_and(|c| column_has_2013(data, c.index));
+    // Each id cell split once, for the column-wide hints and for its own row.
+    let id_splits: Vec<SplitCell> =
+        id_col.map_or_else(Vec::new, |c| data.iter().map(|r| split_cell(&r.cell(c.index).as_text())).collect());
+    let hint = if id_col.is_some() { column_hint(&id_splits) } else { BareHint::Annex };
+    let has_2013 = column_has_2013(&id_splits);
     let mut headings = 0usize;
     let id_rows_share = id_col.map_or(0.0, |c| {
-        data.iter().filter(|r| layout::is_id_cell(&r.cell(c.index).text())).count() as f64 / data.len().max(1) as f64
+        data.iter().filter(|r| layout::is_id_cell(&r.cell(c.index).as_text())).count() as f64 / data.len().max(1) as f64
     });
     let mut out: Vec<ImportedRow> = Vec::new();
     let mut previous: Option<ControlId> = None;
-    for row in data {
-        let raw_cell = id_col.map(|c| row.cell(c.index).clone()).unwrap_or(Cell::Empty);
-        let raw_id = (!raw_cell.is_empty()).then(|| raw_cell.text().trim().to_string());
+    // A status column repeats a handful of values; each is read once.
+    let mut statuses: std::collections::HashMap<String, Option<Status>> = std::collections::HashMap::new();
+    for (i, row) in data.iter().enumerate() {
+        let raw_cell: &Cell = id_col.map_or(&Cell::Empty, |c| row.cell(c.index));
+        let raw_id = (!raw_cell.is_empty()).then(|| raw_cell.as_text().trim().to_string());
         let mut title = text_of(row, Role::Title);
         let text = text_of(row, Role::Text);
         let mut ids: Vec<ControlId> = Vec::new();
@@ -647,7 +652,8 @@ fn read_rows(
         let mut matched_by = MatchedBy::None;
         let mut row_error = false;
         if let (Some(c), Some(raw)) = (id_col, &raw_id) {
-            let split = split_cell(raw);
+            // Split from the untrimmed cell: the same as from `raw`, as each line is trimmed.
+            let split = &id_splits[i];
             // `4` (a chapter), `A.5` (a theme), `P1.0` (a group): the row heads the controls below it.
             let all_headings = !split.tokens.is_empty()
                 && split.rejected.is_empty()
@@ -666,7 +672,7 @@ fn read_rows(
                 title = Some(split.rest.clone());
             }
             for token in &split.tokens {
-                let raw_token = repair_number(&raw_cell, &token.raw, title.as_deref(), previous.as_ref(), catalogs);
+                let raw_token = repair_number(raw_cell, &token.raw, title.as_deref(), previous.as_ref(), catalogs);
                 if let Some((fixed, why)) = &raw_token {
                     issues.push(Issue::warning(cell_at(row, c), why.clone()));
                     notes.push(why.clone());
@@ -774,7 +780,10 @@ fn read_rows(
             v
         });
         let status_text = text_of(row, Role::Status);
-        let status = status_text.as_deref().and_then(values::parse_status);
+        let status = status_text.as_ref().and_then(|t| match statuses.get(t) {
+            Some(known) => *known,
+            None => *statuses.entry(t.clone()).or_insert_with(|| values::parse_status(t)),
+        });
         let framework = frameworks.first().copied();
         let (score, review) = match matched_by {
             MatchedBy::Id | MatchedBy::Transition => (1.0, Review::Auto),
@@ -843,11 +852,18 @@ fn roll_up_points_of_focus(rows: &mut Vec<ImportedRow>, at: &dyn Fn() -> Locatio
 
 /// A theme or group row: `5 Organizational controls` spread over merged cells, with nothing else.
 fn is_group_row(row: &RawRow, title: &Option<String>, text: &Option<String>) -> bool {
-    let distinct: std::collections::BTreeSet<String> =
-        row.cells.iter().filter(|c| !c.is_empty()).map(|c| c.text().trim().to_string()).collect();
-    distinct.len() <= 1 && (title.is_some() || text.is_some() || !distinct.is_empty()) && {
-        let t = distinct.iter().next().cloned().unwrap_or_default();
-        let split = split_cell(&t);
+    // The one distinct text the row's non-empty cells hold; a second distinct text ends the search (most rows).
+    let mut only: Option<std::borrow::Cow<'_, str>> = None;
+    for cell in row.cells.iter().filter(|c| !c.is_empty()) {
+        let t = cell.as_text();
+        match &only {
+            None => only = Some(t),
+            Some(o) if o.trim() == t.trim() => {}
+            Some(_) => return false,
+        }
+    }
+    (title.is_some() || text.is_some() || only.is_some()) && {
+        let split = split_cell(only.as_deref().map_or("", str::trim));
         split.tokens.len() <= 1
             && split.tokens.first().is_none_or(|tok| matches!(tok.raw, RawId::Bare(ref p) if p.len() == 1))
     }
@@ -856,13 +872,13 @@ fn is_group_row(row: &RawRow, title: &Option<String>, text: &Option<String>) -> 
 /// Bare ids in this column: Annex A when they include numbers no clause has (`5.15`), clauses when they include
 /// numbers no Annex A control has (`4.1`, `9.2`, `10.1`, `6.1.2`), or when the column writes its Annex A ids with
 /// the `A` (`A.5.9` beside `5.1`: the writer keeps the bare form for clauses).
-fn column_hint(data: &[&RawRow], index: usize) -> BareHint {
+fn column_hint(id_splits: &[SplitCell]) -> BareHint {
     let mut annex_only = 0;
     let mut clause_only = 0;
     let mut explicit_annex = 0;
     let mut bare_ambiguous = 0;
-    for row in data {
-        for token in split_cell(&row.cell(index).text()).tokens {
+    for split in id_splits {
+        for token in &split.tokens {
             match token.raw {
                 RawId::Bare(ref p) if p.len() == 2 && (5..=8).contains(&p[0]) && p[1] > 5 => annex_only += 1,
                 RawId::Bare(ref p) if p[0] == 4 || p[0] >= 9 || p.len() == 3 => clause_only += 1,
@@ -881,9 +897,8 @@ fn column_hint(data: &[&RawRow], index: usize) -> BareHint {
 }
 
 /// Whether a column writes ISO 27001:2013 ids (`A.9.2.3`): then `A.9.1` is a 2013 objective heading.
-fn column_has_2013(data: &[&RawRow], index: usize) -> bool {
-    data.iter()
-        .any(|row| split_cell(&row.cell(index).text()).tokens.iter().any(|t| matches!(t.raw, RawId::Annex2013(..))))
+fn column_has_2013(id_splits: &[SplitCell]) -> bool {
+    id_splits.iter().any(|split| split.tokens.iter().any(|t| matches!(t.raw, RawId::Annex2013(..))))
 }
 
 /// A heading in a catalogue's hierarchy rather than a control: `A.5` (a theme), `P1.0` (a TSC group), `A.9.1` in

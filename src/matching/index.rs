@@ -320,6 +320,11 @@ impl Index {
         out
     }
 
+    /// The words the indexed documents use.
+    pub fn known_words(&self) -> impl Iterator<Item = &String> {
+        self.known_words.iter()
+    }
+
     /// Raw BM25F score of every document for the query.
     pub fn scores(&self, query: &[QueryTerm]) -> Vec<f32> {
         let mut acc = vec![0.0f32; self.docs];

@@ -241,7 +241,7 @@ impl Matcher {
 
     /// As [`Matcher::new`] with explicit ranking parameters (for tuning).
     pub fn with_params(files: &DataFiles, catalogs: &Catalogs, params: Params) -> Result<Matcher, CatalogError> {
-        let norm = Normaliser::new(&files.synonyms)?;
+        let mut norm = Normaliser::new(&files.synonyms)?;
         let mut keywords: HashMap<String, Vec<String>> = HashMap::new();
         for (line, row) in read_rows::<ProfileRow>(&files.profiles)? {
             if !catalogs.iso2022.contains(&row.id) && !catalogs.tsc.contains(&row.id) {
@@ -260,6 +260,7 @@ impl Matcher {
             .filter(|e| e.kind == EntryKind::Annex || (e.kind == EntryKind::Clause && e.assessable));
         let iso = Target::build(iso, &keywords, &norm, params);
         let tsc = Target::build(catalogs.tsc.entries.iter(), &keywords, &norm, params);
+        norm.remember_stems(iso.index.known_words().chain(tsc.index.known_words()));
         let mut bridge = vec![Vec::new(); iso.ids.len()];
         let (pairs, _) = crate::mapping::parse(&files.mapping, catalogs);
         for pair in pairs {

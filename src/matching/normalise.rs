@@ -208,6 +208,9 @@ pub struct Normaliser {
     synonyms: HashMap<String, Vec<String>>,
     stop: HashSet<&'static str>,
     stemmer: Stemmer,
+    /// Stems of the words the profiles and catalogs use, worked out once: queries repeat them, and stemming a
+    /// word costs far more than looking it up.
+    known_stems: HashMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -228,6 +231,7 @@ impl Normaliser {
             synonyms: map,
             stop: STOP_WORDS.iter().copied().collect(),
             stemmer: Stemmer::create(Algorithm::English),
+            known_stems: HashMap::new(),
         })
     }
 
@@ -256,7 +260,20 @@ impl Normaliser {
 
     /// The stem of one word.
     pub fn stem(&self, word: &str) -> String {
-        self.stemmer.stem(word).into_owned()
+        match self.known_stems.get(word) {
+            Some(stem) => stem.clone(),
+            None => self.stemmer.stem(word).into_owned(),
+        }
+    }
+
+    /// Remembers the stems of these words (the same stems [`Normaliser::stem`] would give, only sooner).
+    pub fn remember_stems<'a>(&mut self, words: impl IntoIterator<Item = &'a String>) {
+        for word in words {
+            if !self.known_stems.contains_key(word) {
+                let stem = self.stemmer.stem(word).into_owned();
+                self.known_stems.insert(word.clone(), stem);
+            }
+        }
     }
 
     /// `words` with stems.
@@ -304,6 +321,17 @@ mod tests {
 
     fn stems(text: &str) -> Vec<String> {
         Normaliser::new(&DataFiles::builtin().synonyms).unwrap().tokens(text).into_iter().map(|t| t.stem).collect()
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stemmer_s() {
+        let mut norm = Normaliser::new(&DataFiles::builtin().synonyms).unwrap();
+        let words: Vec<String> = ["reviewing", "authentication", "policies"].iter().map(|w| w.to_string()).collect();
+        let before: Vec<String> = words.iter().map(|w| norm.stem(w)).collect();
+        norm.remember_stems(&words);
+        assert_eq!(norm.known_stems.len(), 3);
+        assert_eq!(words.iter().map(|w| norm.stem(w)).collect::<Vec<_>>(), before);
+        assert_eq!(before, ["review", "authent", "polici"]);
     }
 
     #[test]

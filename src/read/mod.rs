@@ -30,6 +30,14 @@ impl Cell {
         }
     }
 
+    /// [`Cell::text`] without copying a text cell (the importer reads every cell several times).
+    pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(s) => std::borrow::Cow::Borrowed(s),
+            other => std::borrow::Cow::Owned(other.text()),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,

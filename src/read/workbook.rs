@@ -13,8 +13,11 @@ pub fn read(file: &str, ext: &str, bytes: Vec<u8>, limits: Limits) -> Result<Vec
     if is_encrypted_package(&bytes) {
         return Err(ReadError::Encrypted { file: file.to_string() });
     }
+    // Whether a sheet may hold merged ranges: an xlsx sheet without the word `mergeCell` has none, and reading
+    // them costs a second pass over the sheet's XML.
+    let mut may_merge = true;
     if bytes.starts_with(b"PK") {
-        check_zip(file, &kind, &bytes, limits)?;
+        may_merge = check_zip(file, &kind, &bytes, limits)?;
     } else if ext != "xls" {
         return Err(corrupt("it is not a zip package, as a workbook of this type must be".to_string()));
     }
@@ -73,7 +76,7 @@ pub fn read(file: &str, ext: &str, bytes: Vec<u8>, limits: Limits) -> Result<Vec
                 grid
             }
         };
-        let merged = merged_ranges(&mut workbook, &name);
+        let merged = if may_merge { merged_ranges(&mut workbook, &name) } else { Vec::new() };
         tables.push(grid.into_table(merged));
     }
     Ok(tables)
@@ -220,11 +223,14 @@ fn is_encrypted_package(bytes: &[u8]) -> bool {
 }
 
 /// Refuses zip packages whose parts declare or actually inflate beyond the limit, before calamine reads them.
-fn check_zip(file: &str, kind: &str, bytes: &[u8], limits: Limits) -> Result<(), ReadError> {
+/// Checks every part's inflated size against the limits; returns whether a worksheet part mentions `mergeCell`
+/// (found while inflating, so the sheets are not inflated again to look).
+fn check_zip(file: &str, kind: &str, bytes: &[u8], limits: Limits) -> Result<bool, ReadError> {
     let corrupt = |detail: String| ReadError::Corrupt { file: file.to_string(), kind: kind.to_string(), detail };
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| corrupt(format!("the zip package is cut short or damaged: {e}")))?;
     let mut total: u64 = 0;
+    let mut mentions_merge = false;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| corrupt(format!("damaged zip: {e}")))?;
         let part = entry.name().map(|n| n.to_string()).unwrap_or_default();
@@ -239,17 +245,20 @@ fn check_zip(file: &str, kind: &str, bytes: &[u8], limits: Limits) -> Result<(),
         }
         // The declared size may lie: inflate into nothing, counting, and stop one byte past the limit.
         let lying = || ReadError::InflatesTooMuch { file: file.to_string(), part: part.clone(), declared };
-        let actual =
-            std::io::copy(&mut (&mut entry).take(limits.max_inflated + 1), &mut std::io::sink()).map_err(|e| {
-                if e.to_string().contains("declared uncompressed size") {
-                    lying()
-                } else {
-                    corrupt(format!("damaged zip part `{part}`: {e}"))
-                }
-            })?;
+        let mut sink = FindSink::new(b"mergeCell");
+        let actual = std::io::copy(&mut (&mut entry).take(limits.max_inflated + 1), &mut sink).map_err(|e| {
+            if e.to_string().contains("declared uncompressed size") {
+                lying()
+            } else {
+                corrupt(format!("damaged zip part `{part}`: {e}"))
+            }
+        })?;
         if actual > limits.max_inflated || actual > declared {
             return Err(lying());
         }
+        // xlsx sheets are `xl/worksheets/sheetN.xml` (any other part, or a package laid out otherwise, counts).
+        let is_other_part = part.starts_with("xl/") && !part.starts_with("xl/worksheets/");
+        mentions_merge |= sink.found && !is_other_part;
         total += actual;
         if total > limits.max_inflated.saturating_mul(4) {
             return Err(ReadError::TotalTooLarge {
@@ -258,5 +267,61 @@ fn check_zip(file: &str, kind: &str, bytes: &[u8], limits: Limits) -> Result<(),
             });
         }
     }
-    Ok(())
+    Ok(mentions_merge)
+}
+
+/// A sink that only notes whether the bytes written to it hold `needle`, also across two writes.
+struct FindSink {
+    needle: &'static [u8],
+    /// The last bytes of the previous write (fewer than the needle), to find a needle split between writes.
+    tail: Vec<u8>,
+    found: bool,
+}
+
+impl FindSink {
+    fn new(needle: &'static [u8]) -> FindSink {
+        FindSink { needle, tail: Vec::new(), found: false }
+    }
+}
+
+impl std::io::Write for FindSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.found || buf.is_empty() {
+            return Ok(buf.len());
+        }
+        let keep = self.needle.len() - 1;
+        self.tail.extend_from_slice(&buf[..buf.len().min(keep)]);
+        self.found =
+            memchr::memmem::find(&self.tail, self.needle).is_some() || memchr::memmem::find(buf, self.needle).is_some();
+        let joined_tail = if buf.len() >= keep {
+            buf[buf.len() - keep..].to_vec()
+        } else {
+            self.tail[self.tail.len().saturating_sub(keep)..].to_vec()
+        };
+        self.tail = joined_tail;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FindSink;
+    use std::io::Write;
+
+    #[test]
+    fn find_sink_sees_a_needle_split_between_writes() {
+        let mut sink = FindSink::new(b"mergeCell");
+        for part in [&b"<sheetData/><mer"[..], b"g", b"eCel", b"ls count=\"1\">"] {
+            sink.write_all(part).unwrap();
+        }
+        assert!(sink.found);
+        let mut sink = FindSink::new(b"mergeCell");
+        sink.write_all(b"<sheetData/><merge").unwrap();
+        sink.write_all(b"Cel").unwrap();
+        assert!(!sink.found);
+    }
 }

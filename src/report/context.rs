@@ -561,13 +561,15 @@ fn categories(out: &Output) -> Vec<Category> {
 
 /// Distinct non-empty values joined with `; `, in first-seen order.
 fn distinct<'a>(values: impl Iterator<Item = Option<&'a str>>) -> String {
-    let mut seen = Vec::<&str>::new();
+    // In first-seen order; the set keeps this linear when one control gathers thousands of rows.
+    let mut seen = std::collections::HashSet::new();
+    let mut kept = Vec::<&str>::new();
     for v in values.flatten().map(str::trim).filter(|v| !v.is_empty()) {
-        if !seen.contains(&v) {
-            seen.push(v);
+        if seen.insert(v) {
+            kept.push(v);
         }
     }
-    seen.join("; ")
+    kept.join("; ")
 }
 
 fn kind_of(id: &str, catalogs: &Catalogs) -> &'static str {

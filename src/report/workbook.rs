@@ -314,16 +314,16 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
             ws.write_string_with_format(r, 1, &c.category, &st.plain)?;
             ws.write_string_with_format(r, 2, &c.status, st.status(status))?;
             ws.write_string_with_format(r, 3, &x.label, &st.plain)?;
-            ws.write_string_with_format(r, 4, &x.title, &st.wrap)?;
+            ws.write_string_with_format(r, 4, fit(&x.title), &st.wrap)?;
             ws.write_string_with_format(r, 5, &x.relationship, &st.plain)?;
             ws.write_number_with_format(r, 6, f64::from(x.strength), &st.plain)?;
             ws.write_string_with_format(r, 7, &x.extent, &st.plain)?;
             ws.write_string_with_format(r, 8, &x.status, &st.plain)?;
-            ws.write_string_with_format(r, 9, &x.owner, &st.wrap)?;
-            ws.write_string_with_format(r, 10, &x.evidence, &st.wrap)?;
+            ws.write_string_with_format(r, 9, fit(&x.owner), &st.wrap)?;
+            ws.write_string_with_format(r, 10, fit(&x.evidence), &st.wrap)?;
             ws.write_string_with_format(r, 11, &x.frequency, &st.plain)?;
             let rows: Vec<String> = x.rows.iter().map(usize::to_string).collect();
-            ws.write_string_with_format(r, 12, rows.join(", "), &st.plain)?;
+            ws.write_string_with_format(r, 12, fit(&rows.join(", ")), &st.plain)?;
         }
     }
     finish(ws, r, headers.len() as u16)
@@ -356,8 +356,8 @@ fn gaps_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<()
         ws.write_string_with_format(r, 2, &g.title, &st.wrap)?;
         ws.write_string_with_format(r, 3, &g.status, st.status(status))?;
         ws.write_string_with_format(r, 4, what.trim(), &st.wrap)?;
-        ws.write_string_with_format(r, 5, g.partial_by.join("\n"), &st.wrap)?;
-        ws.write_string_with_format(r, 6, g.excluded_by.join("\n"), &st.wrap)?;
+        ws.write_string_with_format(r, 5, fit(&g.partial_by.join("\n")), &st.wrap)?;
+        ws.write_string_with_format(r, 6, fit(&g.excluded_by.join("\n")), &st.wrap)?;
     }
     finish(ws, r, headers.len() as u16)
 }
