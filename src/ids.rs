@@ -148,26 +148,7 @@ impl Serialize for ControlId {
 
 /// Sort key: group (Annex A, 2013, clauses, CC, A, C, PI, P), then the numbers.
 pub fn natural_key(id: &str) -> (u8, String, Vec<u32>) {
-    let numbers: Vec<u32> =
-        id.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
-    let letters: String = id.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    let group = match letters.as_str() {
-        "A" if id.starts_with("A.") => {
-            if numbers.len() >= 3 {
-                1
-            } else {
-                0
-            }
-        }
-        "" => 2,
-        "CC" => 3,
-        "A" => 4,
-        "C" => 5,
-        "PI" => 6,
-        "P" => 7,
-        _ => 8,
-    };
-    (group, letters, numbers)
+    (natural_group(id), natural_letters(id).to_string(), natural_numbers(id).collect())
 }
 
 /// The TSC category prefixes.

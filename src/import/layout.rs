@@ -309,21 +309,7 @@ impl Serialize for Role {
 
 /// Lower case, accents folded, spaces collapsed, `*` and `:` trimmed: `Begründung:` -> `begrundung`.
 pub fn normalise_header(text: &str) -> String {
-    let folded: String = crate::ids::clean_spaces(text)
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            'ñ' => 'n',
-            'ß' => 's',
-            other => other,
-        })
-        .collect();
+    let folded: String = crate::ids::clean_spaces(text).to_lowercase().chars().map(fold_accent).collect();
     let folded = folded.replace("œ", "oe").replace("ss", "s");
     folded
         .split_whitespace()
@@ -331,6 +317,21 @@ pub fn normalise_header(text: &str) -> String {
         .join(" ")
         .trim_matches(|c: char| c == '*' || c == ':' || c == ' ')
         .to_string()
+}
+
+/// A lower-case letter without its accent or umlaut (`é` -> `e`, `ß` -> `s`), for matching words in four languages.
+pub fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ß' => 's',
+        other => other,
+    }
 }
 
 /// How well a header names a role: 3 exact, 2 all words of a keyword present, 0 none.

@@ -242,18 +242,7 @@ fn contains_word(haystack: &str, word: &str) -> bool {
 fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().to_lowercase().chars() {
-        let c = match c {
-            'ä' | 'à' | 'á' | 'â' => 'a',
-            'ö' | 'ó' | 'ô' => 'o',
-            'ü' | 'ú' | 'û' | 'ù' => 'u',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'î' | 'ï' => 'i',
-            'ç' => 'c',
-            'ñ' => 'n',
-            'ß' => 's',
-            '_' => ' ',
-            c => c,
-        };
+        let c = if c == '_' { ' ' } else { crate::import::layout::fold_accent(c) };
         out.push(c);
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
