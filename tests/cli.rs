@@ -1,9 +1,12 @@
 //! The binary run the way a user runs it: a temp dir, fixtures copied in, status, stdout, stderr and files checked.
 
+mod common;
+use common::sheet;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, Reader};
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
@@ -36,23 +39,6 @@ fn files(dir: &Path) -> Vec<String> {
         std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     v.sort();
     v
-}
-
-/// A sheet as text rows.
-fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range(name).unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

@@ -1,10 +1,11 @@
 //! `crosswalk report` and `map --format md|html` run as a user runs them: a temp folder with fixtures copied in,
 //! then status, stderr and the files written are checked.
 
+mod common;
+use common::sheet;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-use calamine::{open_workbook_auto, Data, Reader};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/report");
 
@@ -279,22 +280,6 @@ fn map_writes_the_same_report_as_markdown_and_html() {
     ok(&d.run(&["map", "small-soa.csv", "-o", "map.html"]));
     ok(&d.run(&["report", "small-soa.csv", "-o", "report.html"]));
     assert_eq!(d.read("report.html"), d.read("map.html"));
-}
-
-fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range(name).unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Float(f) => f.to_string(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

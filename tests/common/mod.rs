@@ -181,3 +181,21 @@ pub fn zip_one_part(name: &str, data: &[u8], declared: u64, crc: u32) -> Vec<u8>
     out.extend_from_slice(&0u16.to_le_bytes());
     out
 }
+
+/// A sheet of a workbook as text rows, read back with calamine (whole numbers without a decimal point).
+pub fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("sheet {name}: {e}"));
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
