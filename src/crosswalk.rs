@@ -58,7 +58,7 @@ pub struct Target {
     #[serde(skip)]
     pub via: ControlId,
     #[serde(skip)]
-    pub rationale: String,
+    pub rationale: std::sync::Arc<str>,
 }
 
 /// How a row contributes to coverage.
@@ -105,7 +105,7 @@ pub struct Contribution {
     pub full: bool,
     /// Input rows that carry this control.
     pub rows: Vec<usize>,
-    pub rationale: String,
+    pub rationale: std::sync::Arc<str>,
 }
 
 /// Coverage of one target element.
@@ -153,11 +153,17 @@ pub fn effect(row: &ImportedRow) -> Effect {
 }
 
 /// Builds the crosswalk. ISO (2022, 2013 carried over, custom matched to ISO) maps to TSC; TSC maps to ISO.
-pub fn build(imported: &Imported, mapping: &Mapping, catalogs: &Catalogs, scope: &Scope, to: Framework) -> Crosswalk {
+/// The rows of `imported` move into the crosswalk (they are large; nothing is copied): read them there afterwards.
+pub fn build(
+    imported: &mut Imported,
+    mapping: &Mapping,
+    catalogs: &Catalogs,
+    scope: &Scope,
+    to: Framework,
+) -> Crosswalk {
     let to_iso = to == Framework::Iso2022;
-    let rows: Vec<CrosswalkRow> = imported
-        .rows
-        .iter()
+    let rows: Vec<CrosswalkRow> = std::mem::take(&mut imported.rows)
+        .into_iter()
         .map(|row| {
             let mut targets: BTreeMap<ControlId, Target> = BTreeMap::new();
             for id in &row.ids {
@@ -194,7 +200,7 @@ pub fn build(imported: &Imported, mapping: &Mapping, catalogs: &Catalogs, scope:
             }
             let mut targets: Vec<Target> = targets.into_values().collect();
             targets.sort_by(|a, b| b.strength.cmp(&a.strength).then_with(|| a.id.cmp(&b.id)));
-            CrosswalkRow { effect: effect(row), row: row.clone(), targets }
+            CrosswalkRow { effect: effect(&row), row, targets }
         })
         .collect();
     let coverage = coverage(&rows, catalogs, scope, to);
@@ -325,15 +331,15 @@ mod tests {
         let c = Catalogs::builtin();
         let m = Mapping::builtin(&c);
         let all = Scope::default();
-        let cw = build(&imported(vec![row(2, "A.5.15", Some(true), None)]), &m, &c, &all, Framework::Tsc2017);
+        let cw = build(&mut imported(vec![row(2, "A.5.15", Some(true), None)]), &m, &c, &all, Framework::Tsc2017);
         assert_eq!(cw.coverage.len(), 61);
         let cc61 = status_of(&cw, "CC6.1");
         assert_ne!(cc61.status, CoverageStatus::Gap);
         assert_eq!(cc61.by, [ControlId::new("A.5.15")]);
-        let cw = build(&imported(vec![row(2, "A.5.15", Some(false), None)]), &m, &c, &all, Framework::Tsc2017);
+        let cw = build(&mut imported(vec![row(2, "A.5.15", Some(false), None)]), &m, &c, &all, Framework::Tsc2017);
         assert_eq!(status_of(&cw, "CC6.1").status, CoverageStatus::Gap);
         let cw = build(
-            &imported(vec![row(2, "A.5.15", Some(true), Some(Status::Planned))]),
+            &mut imported(vec![row(2, "A.5.15", Some(true), Some(Status::Planned))]),
             &m,
             &c,
             &all,
@@ -347,7 +353,7 @@ mod tests {
         let c = Catalogs::builtin();
         let m = Mapping::builtin(&c);
         let scope = Scope::parse("availability").unwrap();
-        let cw = build(&imported(vec![]), &m, &c, &scope, Framework::Tsc2017);
+        let cw = build(&mut imported(vec![]), &m, &c, &scope, Framework::Tsc2017);
         assert_eq!(status_of(&cw, "P1.1").status, CoverageStatus::OutOfScope);
         assert_eq!(status_of(&cw, "A1.2").status, CoverageStatus::Gap);
         assert_eq!(

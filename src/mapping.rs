@@ -81,7 +81,8 @@ pub struct Pair {
     pub target: Option<ControlId>,
     pub relationship: Relationship,
     pub strength: u8,
-    pub rationale: String,
+    /// Shared by every row and coverage entry that cites the pair.
+    pub rationale: std::sync::Arc<str>,
     /// Public source families that list the same pair.
     pub agreeing_sources: Vec<String>,
     #[serde(skip)]
@@ -211,7 +212,7 @@ pub fn parse(file: &DataFile, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Issue>) {
             target: (!row.target.is_empty()).then(|| ControlId::new(row.target)),
             relationship: relationship.unwrap_or(Relationship::None),
             strength: strength.unwrap_or(1),
-            rationale: row.rationale,
+            rationale: row.rationale.into(),
             agreeing_sources: row
                 .agreeing_sources
                 .split(';')

@@ -101,7 +101,8 @@ impl InputSummary {
     /// The entry of an input that went through.
     pub fn ok(imported: &Imported, crosswalk: &Crosswalk, output: String, fail_under: Option<f64>) -> InputSummary {
         let mut matched = Matched::default();
-        for row in &imported.rows {
+        let rows = || crosswalk.rows.iter().map(|r| &r.row);
+        for row in rows() {
             match row.matched_by {
                 MatchedBy::Id => matched.id += 1,
                 MatchedBy::Title => matched.title += 1,
@@ -135,9 +136,9 @@ impl InputSummary {
             output: Some(output),
             from: Some(imported.framework),
             to: Some(crosswalk.to),
-            rows: imported.rows.len(),
+            rows: crosswalk.rows.len(),
             matched,
-            needs_review: imported.rows.iter().filter(|r| r.review == Review::NeedsReview).count(),
+            needs_review: rows().filter(|r| r.review == Review::NeedsReview).count(),
             coverage,
             security_coverage_pct,
             below_threshold: below(security_coverage_pct, fail_under),

@@ -393,11 +393,11 @@ pub fn map_job(
     job: &Job,
 ) -> Result<Mapped, Error> {
     let source = read::read_path(&job.input, settings.limits)?;
-    let imported = ctx.understand(&source, &settings.read, settings.min_score)?;
+    let mut imported = ctx.understand(&source, &settings.read, settings.min_score)?;
     // The raw cells are not needed past this point: free them before the outputs are built.
     drop(source);
     let to = settings.to.unwrap_or_else(|| crate::default_target(imported.framework));
-    let crosswalk = crate::crosswalk::build(&imported, mapping, &ctx.catalogs, &settings.scope, to);
+    let crosswalk = crate::crosswalk::build(&mut imported, mapping, &ctx.catalogs, &settings.scope, to);
     let output = Output::new(run, &imported, &crosswalk);
     let report = ReportData::build(&output, &ctx.catalogs, mapping, DEFAULT_WINDOW_MONTHS);
     let bytes = render(settings.format, &output, ctx, &report)?;
@@ -429,8 +429,9 @@ fn dest_name(dest: &Destination) -> String {
 /// What `map` says about one input on stderr.
 fn describe(ui: &Ui, job: &Job, m: &Mapped) -> Vec<String> {
     let i = &m.imported;
-    let by = |how: crate::import::MatchedBy| i.rows.iter().filter(|r| r.matched_by == how).count();
-    let review = i.rows.iter().filter(|r| r.review == crate::import::Review::NeedsReview).count();
+    let rows = || m.crosswalk.rows.iter().map(|r| &r.row);
+    let by = |how: crate::import::MatchedBy| rows().filter(|r| r.matched_by == how).count();
+    let review = rows().filter(|r| r.review == crate::import::Review::NeedsReview).count();
     let sheet = i.sheet.as_ref().map(|s| format!(", sheet '{s}'")).unwrap_or_default();
     let dest = dest_name(&job.dest);
     let security = counts_by_category(&m.crosswalk.coverage)
@@ -444,7 +445,7 @@ fn describe(ui: &Ui, job: &Job, m: &Mapped) -> Vec<String> {
         "{}{sheet}, header row {}: {} rows ({} by id, {} via 2013, {} by title, {} by text, {review} to review), {} -> {}{security}; wrote {dest}",
         i.file,
         i.header_row,
-        i.rows.len(),
+        m.crosswalk.rows.len(),
         by(crate::import::MatchedBy::Id),
         by(crate::import::MatchedBy::Transition),
         by(crate::import::MatchedBy::Title),

@@ -102,9 +102,9 @@ pub fn run(ctx: &Context, ui: &Ui, args: ReportArgs) -> Result<Exit, Error> {
     let user = settings.template.as_deref().map(read_template).transpose()?;
     let mapping = ctx.mapping(&settings.mappings)?;
     let source = read::read_path(&settings.input, settings.limits)?;
-    let imported = ctx.understand(&source, &settings.read, None)?;
+    let mut imported = ctx.understand(&source, &settings.read, None)?;
     let to = crate::default_target(imported.framework);
-    let crosswalk = crate::crosswalk::build(&imported, &mapping, &ctx.catalogs, &settings.scope, to);
+    let crosswalk = crate::crosswalk::build(&mut imported, &mapping, &ctx.catalogs, &settings.scope, to);
     let run_info = RunInfo::new(&mapping.version, &settings.scope);
     let output = Output::new(&run_info, &imported, &crosswalk);
     let data = ReportData::build(&output, &ctx.catalogs, &mapping, settings.window_months);

@@ -622,7 +622,7 @@ fn reuse(c: &Contribution, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Cat
         evidence: distinct(found.iter().map(|r| r.row.evidence.as_deref())),
         frequency: distinct(found.iter().map(|r| r.row.frequency.as_deref())),
         rows: numbers,
-        rationale: c.rationale.clone(),
+        rationale: c.rationale.to_string(),
     }
 }
 
@@ -930,7 +930,7 @@ mod tests {
     fn data() -> ReportData {
         let catalogs = Catalogs::builtin();
         let mapping = Mapping::builtin(&catalogs);
-        let imported = Imported {
+        let mut imported = Imported {
             file: "t.csv".into(),
             sha256: String::new(),
             sheet: None,
@@ -946,7 +946,7 @@ mod tests {
             issues: vec![],
         };
         let scope = Scope::default();
-        let cw = crate::crosswalk::build(&imported, &mapping, &catalogs, &scope, Framework::Tsc2017);
+        let cw = crate::crosswalk::build(&mut imported, &mapping, &catalogs, &scope, Framework::Tsc2017);
         let run = RunInfo::new(&mapping.version, &scope);
         let out = Output::new(&run, &imported, &cw);
         ReportData::build(&out, &catalogs, &mapping, 6)
