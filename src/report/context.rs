@@ -589,8 +589,8 @@ pub fn label(id: &str, catalogs: &Catalogs) -> String {
     }
 }
 
-fn status_word(row: &CrosswalkRow) -> String {
-    row.row.status.map(|s| s.as_str().to_string()).or_else(|| row.row.status_text.clone()).unwrap_or_default()
+fn status_str(row: &CrosswalkRow) -> &str {
+    row.row.status.map(|s| s.as_str()).or(row.row.status_text.as_deref()).unwrap_or_default()
 }
 
 fn reuse(c: &Contribution, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Catalogs) -> Reuse {
@@ -600,11 +600,12 @@ fn reuse(c: &Contribution, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Cat
     let found: Vec<&CrosswalkRow> = numbers.iter().filter_map(|n| rows.get(n).copied()).collect();
     let catalog_title = catalogs.find(c.id.as_str()).map(|e| e.title.clone()).unwrap_or_default();
     // A SOC 2 matrix row reads best as its number and text (`C-12: Access to production requires MFA`).
-    let labels: Vec<Option<String>> = found
+    let criterion = kind_of(c.id.as_str(), catalogs) == "criterion";
+    let labels: Vec<Option<std::borrow::Cow<str>>> = found
         .iter()
         .map(|r| match (&r.row.title, &r.row.text) {
-            (Some(t), Some(x)) if kind_of(c.id.as_str(), catalogs) == "criterion" => Some(format!("{t}: {x}")),
-            (t, x) => t.clone().or_else(|| x.clone()),
+            (Some(t), Some(x)) if criterion => Some(format!("{t}: {x}").into()),
+            (t, x) => t.as_deref().or(x.as_deref()).map(Into::into),
         })
         .collect();
     let client_title = distinct(labels.iter().map(|l| l.as_deref()));
@@ -617,7 +618,7 @@ fn reuse(c: &Contribution, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Cat
         strength: c.strength,
         extent: if c.full { "full" } else { "partial" }.to_string(),
         effect: effect_word(c.effect).to_string(),
-        status: distinct(found.iter().map(|r| Some(status_word(r))).collect::<Vec<_>>().iter().map(|s| s.as_deref())),
+        status: distinct(found.iter().map(|r| Some(status_str(r)))),
         owner: distinct(found.iter().map(|r| r.row.owner.as_deref())),
         evidence: distinct(found.iter().map(|r| r.row.evidence.as_deref())),
         frequency: distinct(found.iter().map(|r| r.row.frequency.as_deref())),
