@@ -207,11 +207,16 @@ pub struct SplitCell {
 }
 
 /// Replaces the many Unicode spaces clients paste with a plain space.
-pub fn clean_spaces(s: &str) -> String {
+pub fn clean_spaces(s: &str) -> std::borrow::Cow<'_, str> {
+    // Most cells are plain ASCII with ordinary spaces: nothing to replace, nothing to copy.
+    if s.bytes().all(|b| b == b' ' || (b.is_ascii() && !b.is_ascii_whitespace())) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     s.chars()
         .map(|c| if c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}' { ' ' } else { c })
         .filter(|c| *c != '\u{200b}')
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// Reads one token such as `A.05.15`, `cc 6.1.`, `Clause 6.1.2` or `5.1`. Returns `None` when it is not an id.

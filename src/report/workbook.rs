@@ -16,26 +16,23 @@ use crate::import::Review;
 /// Styles shared by all sheets.
 struct Styles {
     header: Format,
-    /// The workbook's default (every cell written without a format): Calibri 10, top-aligned.
+    /// The workbook's default (every cell written without a format): Calibri 10, top-aligned, wrapped.
     base: Format,
-    wrap: Format,
     number: Format,
     status: [Format; 4],
 }
 
 impl Styles {
     fn new() -> Styles {
-        let base = Format::new().set_font_name("Calibri").set_font_size(10).set_align(FormatAlign::Top);
-        let fill = |c: u32| base.clone().set_background_color(Color::RGB(c)).set_text_wrap();
+        let base = Format::new().set_font_name("Calibri").set_font_size(10).set_align(FormatAlign::Top).set_text_wrap();
+        let fill = |c: u32| base.clone().set_background_color(Color::RGB(c));
         Styles {
             header: base
                 .clone()
                 .set_bold()
                 .set_font_color(Color::White)
                 .set_background_color(Color::RGB(0x1F3864))
-                .set_text_wrap()
                 .set_border_bottom(FormatBorder::Thin),
-            wrap: base.clone().set_text_wrap(),
             number: base.clone().set_num_format("0.00"),
             status: [fill(0xC6EFCE), fill(0xFFEB9C), fill(0xFFC7CE), fill(0xEDEDED)],
             base,
@@ -117,7 +114,7 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
         ws.write_number(r, 0, x.row as f64)?;
         ws.write_string(r, 1, x.raw_id.as_deref().unwrap_or(""))?;
         ws.write_string(r, 2, ids(&x.ids))?;
-        ws.write_string_with_format(r, 3, fit(&title), &st.wrap)?;
+        ws.write_string(r, 3, fit(&title))?;
         let applicable = match x.applicable {
             Some(true) => "yes",
             Some(false) => "no",
@@ -131,18 +128,18 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
         let review = if x.review == Review::Auto { "auto" } else { "needs-review" };
         ws.write_string(r, 8, review)?;
         let targets: Vec<String> = row.targets.iter().map(|t| t.id.to_string()).collect();
-        ws.write_string_with_format(r, 9, targets.join("\n"), &st.wrap)?;
+        ws.write_string(r, 9, targets.join("\n"))?;
         let detail: Vec<String> =
             row.targets.iter().map(|t| format!("{}: {}, strength {}", t.id, t.relationship, t.strength)).collect();
-        ws.write_string_with_format(r, 10, detail.join("\n"), &st.wrap)?;
+        ws.write_string(r, 10, detail.join("\n"))?;
         let candidates: Vec<String> =
             x.candidates.iter().map(|c| format!("{} {} ({:.2})", c.id, c.title, c.score)).collect();
-        ws.write_string_with_format(r, 11, candidates.join("\n"), &st.wrap)?;
+        ws.write_string(r, 11, candidates.join("\n"))?;
         let mut notes = x.notes.clone();
         if row.effect == Effect::Nothing && !row.targets.is_empty() {
             notes.push("excluded or not implemented: counts for no coverage".into());
         }
-        ws.write_string_with_format(r, 12, fit(&notes.join("\n")), &st.wrap)?;
+        ws.write_string(r, 12, fit(&notes.join("\n")))?;
     }
     finish(ws, r, headers.len() as u16)
 }
@@ -167,9 +164,9 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), 
         r += 1;
         ws.write_string(r, 0, c.id.as_str())?;
         ws.write_string(r, 1, &c.category)?;
-        ws.write_string_with_format(r, 2, &c.title, &st.wrap)?;
+        ws.write_string(r, 2, &c.title)?;
         ws.write_string_with_format(r, 3, c.status.as_str(), st.status(c.status))?;
-        ws.write_string_with_format(r, 4, fit(&ids(&c.by)), &st.wrap)?;
+        ws.write_string(r, 4, fit(&ids(&c.by)))?;
         let how: Vec<String> = c
             .contributions
             .iter()
@@ -179,15 +176,15 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), 
                 format!("{}: {}, strength {} ({extent})", x.id, x.relationship, x.strength)
             })
             .collect();
-        ws.write_string_with_format(r, 5, fit(&how.join("\n")), &st.wrap)?;
+        ws.write_string(r, 5, fit(&how.join("\n")))?;
         let excluded: Vec<String> =
             c.contributions.iter().filter(|x| x.effect == Effect::Nothing).map(|x| x.id.to_string()).collect();
-        ws.write_string_with_format(r, 6, fit(&excluded.join("\n")), &st.wrap)?;
+        ws.write_string(r, 6, fit(&excluded.join("\n")))?;
         let mut rows: Vec<usize> = c.contributions.iter().flat_map(|x| x.rows.iter().copied()).collect();
         rows.sort_unstable();
         rows.dedup();
         let rows: Vec<String> = rows.iter().map(usize::to_string).collect();
-        ws.write_string_with_format(r, 7, fit(&rows.join(", ")), &st.wrap)?;
+        ws.write_string(r, 7, fit(&rows.join(", ")))?;
     }
     finish(ws, r, headers.len() as u16)
 }
@@ -233,8 +230,8 @@ fn issues_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), Xls
     for issue in out.issues {
         r += 1;
         ws.write_string(r, 0, issue.severity.to_string())?;
-        ws.write_string_with_format(r, 1, issue.at.to_string(), &st.wrap)?;
-        ws.write_string_with_format(r, 2, fit(&issue.message), &st.wrap)?;
+        ws.write_string(r, 1, issue.at.to_string())?;
+        ws.write_string(r, 2, fit(&issue.message))?;
     }
     finish(ws, r, headers.len() as u16)
 }
@@ -266,7 +263,7 @@ fn about_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), Xlsx
     ];
     for (r, (k, v)) in lines.iter().enumerate() {
         ws.write_string_with_format(r as u32, 0, *k, &st.header)?;
-        ws.write_string_with_format(r as u32, 1, v, &st.wrap)?;
+        ws.write_string(r as u32, 1, v)?;
     }
     Ok(())
 }
@@ -319,13 +316,13 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
             ws.write_string(r, 1, &c.category)?;
             ws.write_string_with_format(r, 2, &c.status, st.status(status))?;
             ws.write_string(r, 3, &x.label)?;
-            ws.write_string_with_format(r, 4, fit(&x.title), &st.wrap)?;
+            ws.write_string(r, 4, fit(&x.title))?;
             ws.write_string(r, 5, &x.relationship)?;
             ws.write_number(r, 6, f64::from(x.strength))?;
             ws.write_string(r, 7, &x.extent)?;
             ws.write_string(r, 8, &x.status)?;
-            ws.write_string_with_format(r, 9, fit(&x.owner), &st.wrap)?;
-            ws.write_string_with_format(r, 10, fit(&x.evidence), &st.wrap)?;
+            ws.write_string(r, 9, fit(&x.owner))?;
+            ws.write_string(r, 10, fit(&x.evidence))?;
             ws.write_string(r, 11, &x.frequency)?;
             let rows: Vec<String> = x.rows.iter().map(usize::to_string).collect();
             ws.write_string(r, 12, fit(&rows.join(", ")))?;
@@ -358,11 +355,11 @@ fn gaps_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<()
         }
         ws.write_string(r, 0, &g.id)?;
         ws.write_string(r, 1, &g.category)?;
-        ws.write_string_with_format(r, 2, &g.title, &st.wrap)?;
+        ws.write_string(r, 2, &g.title)?;
         ws.write_string_with_format(r, 3, &g.status, st.status(status))?;
-        ws.write_string_with_format(r, 4, what.trim(), &st.wrap)?;
-        ws.write_string_with_format(r, 5, fit(&g.partial_by.join("\n")), &st.wrap)?;
-        ws.write_string_with_format(r, 6, fit(&g.excluded_by.join("\n")), &st.wrap)?;
+        ws.write_string(r, 4, what.trim())?;
+        ws.write_string(r, 5, fit(&g.partial_by.join("\n")))?;
+        ws.write_string(r, 6, fit(&g.excluded_by.join("\n")))?;
     }
     finish(ws, r, headers.len() as u16)
 }
