@@ -42,12 +42,17 @@ pub fn understand(
     text: Option<&matching::TextMatch>,
 ) -> Result<Imported, ImportError> {
     let mut imported = import::import(source, settings, catalogs)?;
+    place(&mut imported, catalogs, text);
+    Ok(imported)
+}
+
+/// Places the rows of `imported` that have no id: by title, then (with a matcher) by text.
+pub fn place(imported: &mut Imported, catalogs: &Catalogs, text: Option<&matching::TextMatch>) {
     let catalog = match imported.framework {
         Framework::Tsc2017 => Framework::Tsc2017,
         _ => Framework::Iso2022,
     };
     matching::match_rows(&mut imported.rows, catalogs, catalog, text);
-    Ok(imported)
 }
 
 /// ISO input maps to SOC 2, SOC 2 input maps to ISO, free-text controls (placed on ISO) map to SOC 2.

@@ -80,11 +80,18 @@ impl Context {
         settings: &Settings,
         min_score: Option<f64>,
     ) -> Result<crate::import::Imported, Error> {
-        let text = crate::matching::TextMatch {
-            matcher: self.matcher()?,
-            min_score: min_score.unwrap_or(crate::matching::TEXT_AUTO),
+        let mut imported = crate::import::import(source, settings, &self.catalogs)?;
+        // The matcher costs tens of milliseconds to build: only an input with rows to place by text pays for it.
+        let text = if imported.rows.iter().any(|r| r.ids.is_empty() && !r.locked) {
+            Some(crate::matching::TextMatch {
+                matcher: self.matcher()?,
+                min_score: min_score.unwrap_or(crate::matching::TEXT_AUTO),
+            })
+        } else {
+            None
         };
-        Ok(crate::understand(source, settings, &self.catalogs, Some(&text))?)
+        crate::place(&mut imported, &self.catalogs, text.as_ref());
+        Ok(imported)
     }
 
     /// The built-in mapping with `--mapping` overlays applied.
