@@ -44,12 +44,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The extra statements were written later, independently of the profiles: all dev, reported on their own.
     statements.extend(read_statements(extra, Some("extra"))?);
     let catalogs = Catalogs::builtin();
-    // BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,bridge_weight,bridge_depth tries other ranking parameters.
+    // BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,bridge_weight,bridge_depth[,reverse_weight,
+    // reverse_depth,share_power] tries other ranking parameters.
     let mut params = Params::default();
     if let Ok(p) = std::env::var("BENCH_PARAMS") {
         let v: Vec<f32> = p.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
-        if v.len() != 9 {
-            return Err("BENCH_PARAMS needs 9 numbers".into());
+        if v.len() != 9 && v.len() != 12 {
+            return Err("BENCH_PARAMS needs 9 or 12 numbers".into());
         }
         params = Params {
             k1: v[0],
@@ -59,7 +60,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             idf_power: v[6],
             bridge_weight: v[7],
             bridge_depth: v[8] as usize,
+            ..params
         };
+        if let [reverse_weight, reverse_depth, share_power] = v[9..] {
+            params.reverse_weight = reverse_weight;
+            params.reverse_depth = reverse_depth as usize;
+            params.share_power = share_power;
+        }
     }
     // The profiles and synonyms as they are in `mappings/` now (no rebuild needed while editing them).
     let mut files = DataFiles::builtin();
@@ -67,7 +74,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let path = format!("{}/mappings/{name}", env!("CARGO_MANIFEST_DIR"));
         files.replace(name, DataFile { name: path.clone(), text: std::fs::read_to_string(&path)? });
     }
+    let started = Instant::now();
     let matcher = Matcher::with_params(&files, &catalogs, params)?;
+    let startup = started.elapsed();
     let targets = [(Framework::Iso2022, "ISO 27001:2022"), (Framework::Tsc2017, "SOC 2 TSC")];
 
     println!("Text matcher on {path} and {extra}\n");
@@ -226,6 +235,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!();
     }
 
+    println!("Startup: matcher built in {:.1} ms", startup.as_secs_f64() * 1000.0);
     if quick {
         return Ok(());
     }

@@ -42,6 +42,12 @@ pub struct Params {
     pub bridge_weight: f32,
     /// SOC 2 only: how many of the best ISO controls carry over.
     pub bridge_depth: usize,
+    /// ISO only: weight of what the best SOC 2 criteria carry back through the curated mapping.
+    pub reverse_weight: f32,
+    /// ISO only: how many of the best SOC 2 criteria carry back.
+    pub reverse_depth: usize,
+    /// Exponent on a query word's share (1/n for the n words of an expanded acronym): 0 counts every word fully.
+    pub share_power: f32,
 }
 
 impl Default for Params {
@@ -54,6 +60,9 @@ impl Default for Params {
             idf_power: 1.5,
             bridge_weight: 1.3,
             bridge_depth: 1,
+            reverse_weight: 0.0,
+            reverse_depth: 1,
+            share_power: 0.5,
         }
     }
 }
@@ -132,6 +141,7 @@ pub struct Index {
     /// Words of the profiles (before stemming), grouped by first letter, for typo correction.
     vocabulary: HashMap<char, Vec<VocabularyWord>>,
     known_words: HashSet<String>,
+    params: Params,
 }
 
 /// Whether `a` and `b` differ by two swapped neighbouring letters.
@@ -227,7 +237,7 @@ impl Index {
                 }
             }
         }
-        Index { docs: n, terms, postings, vocabulary, known_words }
+        Index { docs: n, terms, postings, vocabulary, known_words, params }
     }
 
     /// Number of documents.
@@ -260,7 +270,7 @@ impl Index {
             }
             let d = strsim::osa_distance(word, &cand.word);
             // A one-letter substitution in a short word is as often another word (`consent`, `content`).
-            if d == 1 && cand.chars == len && len < 9 && !is_transposition(word, &cand.word) {
+            if d == 1 && cand.chars == len && len < 8 && !is_transposition(word, &cand.word) {
                 continue;
             }
             if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
@@ -281,7 +291,8 @@ impl Index {
                 match self.correct(&t.word) {
                     Some(fixed) => {
                         let label = format!("{} -> {fixed}", t.word);
-                        (Token { stem: norm.stem(fixed), word: fixed.to_string(), phrase: t.phrase }, label)
+                        let stem = norm.stem(fixed);
+                        (Token { stem, word: fixed.to_string(), phrase: t.phrase, share: t.share }, label)
                     }
                     None => (t.clone(), t.word.clone()),
                 }
@@ -298,12 +309,19 @@ impl Index {
     pub fn prepare_tokens(&self, tokens: &[Token], norm: &Normaliser) -> Vec<QueryTerm> {
         let tokens = self.corrected(tokens, norm);
         let mut out: Vec<QueryTerm> = Vec::new();
-        let mut seen = HashSet::new();
+        // Query position of each term: a term met twice keeps its first label and its largest weight.
+        let mut seen: HashMap<u32, usize> = HashMap::new();
+        let mut add = |term: u32, label: String, weight: f32, out: &mut Vec<QueryTerm>| match seen.get(&term) {
+            Some(&i) => out[i].weight = out[i].weight.max(weight),
+            None => {
+                seen.insert(term, out.len());
+                out.push(QueryTerm { term, label, weight });
+            }
+        };
+        let power = self.params.share_power;
         for (t, label) in &tokens {
             if let Some(&term) = self.terms.get(&t.stem) {
-                if seen.insert(term) {
-                    out.push(QueryTerm { term, label: label.clone(), weight: 1.0 });
-                }
+                add(term, label.clone(), t.share.powf(power), &mut out);
             }
         }
         for w in tokens.windows(2) {
@@ -312,9 +330,7 @@ impl Index {
                 continue;
             }
             if let Some(&term) = self.terms.get(&pair_key(&a.stem, &b.stem)) {
-                if seen.insert(term) {
-                    out.push(QueryTerm { term, label: format!("{la} {lb}"), weight: 1.0 });
-                }
+                add(term, format!("{la} {lb}"), a.share.min(b.share).powf(power), &mut out);
             }
         }
         out

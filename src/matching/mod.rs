@@ -224,7 +224,17 @@ pub struct Matcher {
     tsc: Target,
     /// Per ISO document: the SOC 2 documents it maps to, with strength / 10.
     bridge: Vec<Vec<(usize, f32)>>,
+    /// Per SOC 2 document: the ISO documents that map to it, with strength / 10.
+    reverse: Vec<Vec<(usize, f32)>>,
     params: Params,
+}
+
+/// A text's queries and raw scores against the catalogs (SOC 2 left empty when no ranking needs it).
+struct Prepared {
+    iso_query: Vec<QueryTerm>,
+    iso_scores: Vec<f32>,
+    tsc_query: Vec<QueryTerm>,
+    tsc_scores: Vec<f32>,
 }
 
 #[derive(Deserialize)]
@@ -253,6 +263,20 @@ impl Matcher {
             let words = row.keywords.split(';').map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
             keywords.entry(row.id).or_default().extend(words);
         }
+        // Stem every distinct word once: the profiles repeat their words many times over.
+        let mut distinct: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let texts = keywords.values().flatten().map(String::as_str).chain(
+            catalogs
+                .iso2022
+                .entries
+                .iter()
+                .chain(&catalogs.tsc.entries)
+                .flat_map(|e| [e.title.as_str(), e.description.as_str(), e.series_title.as_str()]),
+        );
+        for text in texts {
+            distinct.extend(norm.words(text).into_iter().map(|(w, _, _)| w));
+        }
+        norm.remember_stems(&distinct);
         let iso = catalogs
             .iso2022
             .entries
@@ -260,8 +284,8 @@ impl Matcher {
             .filter(|e| e.kind == EntryKind::Annex || (e.kind == EntryKind::Clause && e.assessable));
         let iso = Target::build(iso, &keywords, &norm, params);
         let tsc = Target::build(catalogs.tsc.entries.iter(), &keywords, &norm, params);
-        norm.remember_stems(iso.index.known_words().chain(tsc.index.known_words()));
         let mut bridge = vec![Vec::new(); iso.ids.len()];
+        let mut reverse = vec![Vec::new(); tsc.ids.len()];
         let (pairs, _) = crate::mapping::parse(&files.mapping, catalogs);
         for pair in pairs {
             let (Some(source), Some(target)) = (&pair.source, &pair.target) else { continue };
@@ -270,8 +294,9 @@ impl Matcher {
             }
             let (Some(i), Some(t)) = (iso.position(source), tsc.position(target)) else { continue };
             bridge[i].push((t, f32::from(pair.strength) / 10.0));
+            reverse[t].push((i, f32::from(pair.strength) / 10.0));
         }
-        Ok(Matcher { norm, iso, tsc, bridge, params })
+        Ok(Matcher { norm, iso, tsc, bridge, reverse, params })
     }
 
     /// The built-in profiles over the given catalogs.
@@ -286,46 +311,59 @@ impl Matcher {
         }
     }
 
-    /// Every control of `to` with a positive score for `text`, best first (ties by id), with the rank value and
-    /// the ISO control whose mapping carried a SOC 2 criterion, if any.
-    pub fn rank(&self, text: &str, to: Framework) -> Vec<Ranked> {
+    /// The queries and raw scores of `text` for the catalogs a ranking of `to` needs.
+    fn prepare(&self, text: &str, to: Framework) -> Prepared {
         let tokens = self.norm.tokens(text);
         let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
-        let query = match to {
-            Framework::Tsc2017 => self.tsc.index.prepare_tokens(&tokens, &self.norm),
-            _ => iso_query.clone(),
-        };
         let iso_scores = self.iso.index.scores(&iso_query);
-        self.rank_query(&query, &iso_scores, to)
+        let (tsc_query, tsc_scores) = if to == Framework::Tsc2017 || self.params.reverse_weight > 0.0 {
+            let q = self.tsc.index.prepare_tokens(&tokens, &self.norm);
+            let s = self.tsc.index.scores(&q);
+            (q, s)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Prepared { iso_query, iso_scores, tsc_query, tsc_scores }
     }
 
-    /// The ranking of `to` for a prepared `query`, given the raw ISO scores of the same text (computed once for
-    /// both catalogs: they are the ISO ranking and carry SOC 2 over the mapping).
-    fn rank_query(&self, query: &[QueryTerm], iso_scores: &[f32], to: Framework) -> Vec<Ranked> {
-        let mut values = match to {
-            Framework::Tsc2017 => self.tsc.index.scores(query),
-            _ => iso_scores.to_vec(),
+    /// Every control of `to` with a positive score for `text`, best first (ties by id), with the rank value and
+    /// the control of the other catalog whose mapping carried most, if any.
+    pub fn rank(&self, text: &str, to: Framework) -> Vec<Ranked> {
+        self.rank_prepared(&self.prepare(text, to), to)
+    }
+
+    /// The ranking of `to`: text scores relative to the best, plus what the best controls of the other catalog
+    /// carry over the curated mapping (ISO to SOC 2: the finer ISO profiles sharpen the broad criteria; SOC 2 to
+    /// ISO, weighted by `reverse_weight`, only onto ISO controls the text already names).
+    fn rank_prepared(&self, p: &Prepared, to: Framework) -> Vec<Ranked> {
+        let (mut values, other, forward) = match to {
+            Framework::Tsc2017 => (p.tsc_scores.clone(), &p.iso_scores, true),
+            _ => (p.iso_scores.clone(), &p.tsc_scores, false),
         };
         let mut via: Vec<Option<(usize, f32)>> = vec![None; values.len()];
         let top = values.iter().copied().fold(0.0f32, f32::max);
         if top > 0.0 {
             values.iter_mut().for_each(|v| *v /= top);
         }
-        if to == Framework::Tsc2017 {
-            // SOC 2 criteria are broad; the finer ISO profiles, carried over by the curated mapping, sharpen them.
-            let iso = iso_scores;
-            let iso_top = iso.iter().copied().fold(0.0f32, f32::max);
-            if iso_top > 0.0 {
-                let mut order: Vec<usize> = (0..iso.len()).filter(|&d| iso[d] > 0.0).collect();
-                order.sort_by(|&a, &b| iso[b].total_cmp(&iso[a]).then(a.cmp(&b)));
-                for &i in order.iter().take(self.params.bridge_depth) {
-                    let w = iso[i] / iso_top;
-                    for &(t, strength) in &self.bridge[i] {
-                        let add = self.params.bridge_weight * w * strength;
-                        values[t] += add;
-                        if via[t].is_none_or(|(_, a)| add > a) {
-                            via[t] = Some((i, add));
-                        }
+        let (weight, depth, links) = if forward {
+            (self.params.bridge_weight, self.params.bridge_depth, &self.bridge)
+        } else {
+            (self.params.reverse_weight, self.params.reverse_depth, &self.reverse)
+        };
+        let other_top = other.iter().copied().fold(0.0f32, f32::max);
+        if weight > 0.0 && other_top > 0.0 {
+            let mut order: Vec<usize> = (0..other.len()).filter(|&d| other[d] > 0.0).collect();
+            order.sort_by(|&a, &b| other[b].total_cmp(&other[a]).then(a.cmp(&b)));
+            for &i in order.iter().take(depth) {
+                let w = other[i] / other_top;
+                for &(t, strength) in &links[i] {
+                    if !forward && values[t] <= 0.0 {
+                        continue;
+                    }
+                    let add = weight * w * strength;
+                    values[t] += add;
+                    if via[t].is_none_or(|(_, a)| add > a) {
+                        via[t] = Some((i, add));
                     }
                 }
             }
@@ -340,33 +378,24 @@ impl Matcher {
 
     /// The `top` best controls of `to` for `text`, best first, each with a 0..1 score and the reason.
     pub fn suggest(&self, text: &str, to: Framework, top: usize) -> Vec<Candidate> {
-        let tokens = self.norm.tokens(text);
-        let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
-        let iso_scores = self.iso.index.scores(&iso_query);
-        self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, to, top)
+        self.suggest_prepared(text, &self.prepare(text, to), to, top)
     }
 
     /// [`Matcher::suggest`] for both catalogs at once (ISO 27001:2022, SOC 2), normalising the text once.
     pub fn suggest_both(&self, text: &str, top: usize) -> [Vec<Candidate>; 2] {
-        let tokens = self.norm.tokens(text);
-        let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
-        let iso_scores = self.iso.index.scores(&iso_query);
+        let p = self.prepare(text, Framework::Tsc2017);
         [
-            self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, Framework::Iso2022, top),
-            self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, Framework::Tsc2017, top),
+            self.suggest_prepared(text, &p, Framework::Iso2022, top),
+            self.suggest_prepared(text, &p, Framework::Tsc2017, top),
         ]
     }
 
-    fn suggest_prepared(
-        &self,
-        text: &str,
-        tokens: &[normalise::Token],
-        iso_query: &[QueryTerm],
-        iso_scores: &[f32],
-        to: Framework,
-        top: usize,
-    ) -> Vec<Candidate> {
+    fn suggest_prepared(&self, text: &str, p: &Prepared, to: Framework, top: usize) -> Vec<Candidate> {
         let target = self.target(to);
+        let other = match to {
+            Framework::Tsc2017 => &self.iso,
+            _ => &self.tsc,
+        };
         let mut out: Vec<Candidate> = Vec::with_capacity(top);
         if top == 0 {
             return out;
@@ -380,13 +409,13 @@ impl Matcher {
             });
         }
         let query = match to {
-            Framework::Tsc2017 => self.tsc.index.prepare_tokens(tokens, &self.norm),
-            _ => iso_query.to_vec(),
+            Framework::Tsc2017 => &p.tsc_query,
+            _ => &p.iso_query,
         };
-        let ranked = self.rank_query(&query, iso_scores, to);
+        let ranked = self.rank_prepared(p, to);
         let best = ranked.first().map_or(0.0, |r| r.value);
         let second = ranked.get(1).map_or(0.0, |r| r.value);
-        let hits = ranked.first().map_or(0, |r| target.index.hits(&query, r.doc));
+        let hits = ranked.first().map_or(0, |r| target.index.hits(query, r.doc));
         for r in ranked.iter().take(top + 1) {
             if out.len() >= top {
                 break;
@@ -395,9 +424,9 @@ impl Matcher {
                 continue;
             }
             let rival = if r.doc == ranked[0].doc { second } else { best };
-            let mut why = target.index.explain(&query, r.doc, WHY_TERMS);
+            let mut why = target.index.explain(query, r.doc, WHY_TERMS);
             if let Some(i) = r.via {
-                why.push(format!("via {} {} (mapping)", self.iso.ids[i], self.iso.titles[i]));
+                why.push(format!("via {} {} (mapping)", other.ids[i], other.titles[i]));
             }
             out.push(Candidate {
                 id: target.ids[r.doc].clone(),
@@ -429,7 +458,7 @@ pub struct Ranked {
     pub doc: usize,
     /// Rank value: text score relative to the best (1.0), plus what the mapping carried over for SOC 2.
     pub value: f32,
-    /// The ISO control (document of the ISO index) that carried most over the mapping.
+    /// The control of the other catalog (its document number) that carried most over the mapping.
     pub via: Option<usize>,
     /// Raw text score of the best control: how much the statement said that the profiles know.
     pub evidence: f32,

@@ -193,7 +193,7 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// One word of a text after normalisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Token {
     /// The Snowball stem that is looked up in the index.
     pub stem: String,
@@ -201,6 +201,8 @@ pub struct Token {
     pub word: String,
     /// Phrase number: words of different phrases (split at `;`, `.`, `,` …) never form a pair.
     pub phrase: u32,
+    /// 1 for a word as written; 1/n for each of the n words an acronym expands to (one acronym, one word's say).
+    pub share: f32,
 }
 
 /// Turns text into index terms.
@@ -235,27 +237,29 @@ impl Normaliser {
         })
     }
 
-    /// The words of `text`, lower case, acronyms expanded, stop words and bare numbers dropped, not yet stemmed.
-    pub fn words(&self, text: &str) -> Vec<(String, u32)> {
+    /// The words of `text`, lower case, acronyms expanded, stop words and bare numbers dropped, not yet stemmed;
+    /// each with its phrase number and its share (see [`Token::share`]).
+    pub fn words(&self, text: &str) -> Vec<(String, u32, f32)> {
         let mut out = Vec::new();
         for (word, phrase) in split_words(&text.to_lowercase()) {
             match self.synonyms.get(&word) {
                 Some(expansion) => {
+                    let share = 1.0 / expansion.len().max(1) as f32;
                     for w in expansion {
-                        self.push_word(&mut out, w.clone(), phrase);
+                        self.push_word(&mut out, w.clone(), phrase, share);
                     }
                 }
-                None => self.push_word(&mut out, word, phrase),
+                None => self.push_word(&mut out, word, phrase, 1.0),
             }
         }
         out
     }
 
-    fn push_word(&self, out: &mut Vec<(String, u32)>, word: String, phrase: u32) {
+    fn push_word(&self, out: &mut Vec<(String, u32, f32)>, word: String, phrase: u32, share: f32) {
         if word.len() < 2 || self.stop.contains(word.as_str()) || word.chars().all(|c| c.is_ascii_digit()) {
             return;
         }
-        out.push((word, phrase));
+        out.push((word, phrase, share));
     }
 
     /// The stem of one word.
@@ -278,7 +282,10 @@ impl Normaliser {
 
     /// `words` with stems.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        self.words(text).into_iter().map(|(word, phrase)| Token { stem: self.stem(&word), word, phrase }).collect()
+        self.words(text)
+            .into_iter()
+            .map(|(word, phrase, share)| Token { stem: self.stem(&word), word, phrase, share })
+            .collect()
     }
 
     /// Whether `word` (lower case) is a stop word.
