@@ -4,6 +4,7 @@
 //! cargo run --release --example bench_matcher              # accuracy on dev, extra and test, calibration, throughput
 //! cargo run --release --example bench_matcher -- --misses   # also list the dev and extra statements it misses
 //! cargo run --release --example bench_matcher -- --no-test  # leave out every held-out figure (while tuning)
+//! cargo run --release --example bench_matcher -- --write-prior # rewrite mappings/bridge-prior.csv from dev labels
 //! ```
 //!
 //! A correct answer is any of the statement's labelled ids. Profiles and ranking are tuned on `split=dev` only
@@ -43,14 +44,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut statements = read_statements(path, None)?;
     // The extra statements were written later, independently of the profiles: all dev, reported on their own.
     statements.extend(read_statements(extra, Some("extra"))?);
+    if std::env::args().any(|a| a == "--write-prior") {
+        return write_prior(&statements);
+    }
     let catalogs = Catalogs::builtin();
     // BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,bridge_weight,bridge_depth[,reverse_weight,
-    // reverse_depth,share_power] tries other ranking parameters.
+    // reverse_depth,share_power,skip_weight,coord_power,prior_mix] tries other ranking parameters.
     let mut params = Params::default();
     if let Ok(p) = std::env::var("BENCH_PARAMS") {
         let v: Vec<f32> = p.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
-        if v.len() != 9 && v.len() != 12 {
-            return Err("BENCH_PARAMS needs 9 or 12 numbers".into());
+        if v.len() != 9 && v.len() != 15 {
+            return Err("BENCH_PARAMS needs 9 or 15 numbers".into());
         }
         params = Params {
             k1: v[0],
@@ -62,7 +66,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             bridge_depth: v[8] as usize,
             ..params
         };
-        if let [reverse_weight, reverse_depth, share_power] = v[9..] {
+        if let [reverse_weight, reverse_depth, share_power, skip_weight, coord_power, prior_mix] = v[9..] {
+            params.prior_mix = prior_mix;
+            params.coord_power = coord_power;
+            params.skip_weight = skip_weight;
             params.reverse_weight = reverse_weight;
             params.reverse_depth = reverse_depth as usize;
             params.share_power = share_power;
@@ -273,4 +280,24 @@ fn read_statements(path: &str, split: Option<&str>) -> Result<Vec<Statement>, Bo
         });
     }
     Ok(statements)
+}
+
+/// Writes `mappings/bridge-prior.csv`: for every dev statement (never a held-out one), its first ISO id paired with
+/// each of its SOC 2 ids, counted. The matcher uses it to choose among the criteria an ISO control maps to.
+fn write_prior(statements: &[Statement]) -> Result<(), Box<dyn std::error::Error>> {
+    let mut counts: std::collections::BTreeMap<(&str, &str), u32> = std::collections::BTreeMap::new();
+    for s in statements.iter().filter(|s| s.split != "test") {
+        let Some(iso) = s.iso.first() else { continue };
+        for tsc in &s.tsc {
+            *counts.entry((iso.as_str(), tsc.as_str())).or_default() += 1;
+        }
+    }
+    let mut text = String::from("iso,tsc,count\n");
+    for ((iso, tsc), n) in &counts {
+        text.push_str(&format!("{iso},{tsc},{n}\n"));
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/mappings/bridge-prior.csv");
+    std::fs::write(path, text)?;
+    println!("wrote {} pairs to {path}", counts.len());
+    Ok(())
 }

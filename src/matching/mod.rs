@@ -229,6 +229,28 @@ pub struct Matcher {
     params: Params,
 }
 
+/// How often the dev statements that name an ISO control name each SOC 2 criterion: `iso,tsc,count`, written by
+/// `cargo run --example bench_matcher -- --write-prior` from the dev splits only.
+const BRIDGE_PRIOR: &str = include_str!("../../mappings/bridge-prior.csv");
+
+/// The counts of [`BRIDGE_PRIOR`] by (ISO document, SOC 2 document); rows naming unknown ids are skipped.
+fn prior_counts(iso: &Target, tsc: &Target) -> HashMap<(usize, usize), u32> {
+    let mut out = HashMap::new();
+    for line in BRIDGE_PRIOR.lines().skip(1) {
+        let mut cells = line.split(',');
+        let (Some(a), Some(b), Some(n)) = (cells.next(), cells.next(), cells.next()) else { continue };
+        let (Some(i), Some(t), Ok(n)) = (
+            iso.ids.iter().position(|x| x.as_str() == a),
+            tsc.ids.iter().position(|x| x.as_str() == b),
+            n.trim().parse::<u32>(),
+        ) else {
+            continue;
+        };
+        out.insert((i, t), n);
+    }
+    out
+}
+
 /// A text's queries and raw scores against the catalogs (SOC 2 left empty when no ranking needs it).
 struct Prepared {
     iso_query: Vec<QueryTerm>,
@@ -295,6 +317,19 @@ impl Matcher {
             let (Some(i), Some(t)) = (iso.position(source), tsc.position(target)) else { continue };
             bridge[i].push((t, f32::from(pair.strength) / 10.0));
             reverse[t].push((i, f32::from(pair.strength) / 10.0));
+        }
+        if params.prior_mix > 0.0 {
+            let counts = prior_counts(&iso, &tsc);
+            for (i, links) in bridge.iter_mut().enumerate() {
+                let total: u32 = links.iter().map(|&(t, _)| counts.get(&(i, t)).copied().unwrap_or(0)).sum();
+                if total == 0 {
+                    continue;
+                }
+                for (t, strength) in links.iter_mut() {
+                    let share = counts.get(&(i, *t)).copied().unwrap_or(0) as f32 / total as f32;
+                    *strength = (1.0 - params.prior_mix) * *strength + params.prior_mix * share;
+                }
+            }
         }
         Ok(Matcher { norm, iso, tsc, bridge, reverse, params })
     }
