@@ -500,12 +500,15 @@ pub struct Ranked {
 }
 
 /// A 0..1 score from the rank value of a candidate, its strongest rival and the evidence behind the ranking: a
-/// logistic curve fitted on the dev split, so that the score reads roughly as the chance the candidate is right.
+/// logistic curve fitted on the dev statements (both files), so that the score reads roughly as the chance the
+/// candidate is right.
 pub fn confidence(value: f32, rival: f32, evidence: f32, hits: usize, to: Framework) -> f64 {
     if value <= 0.0 {
         return 0.0;
     }
-    let margin = f64::from((value - rival) / value);
+    // A lead over the rivals counts fully only when it rests on three or more terms: one rare word alone makes a
+    // clear but unreliable winner.
+    let margin = f64::from((value - rival) / value) * hits.min(3) as f64 / 3.0;
     let evidence = f64::from(evidence.max(1e-3)).ln();
     let hits = (1.0 + hits as f64).ln();
     let (a, b, c, d) = match to {
@@ -515,9 +518,10 @@ pub fn confidence(value: f32, rival: f32, evidence: f32, hits: usize, to: Framew
     1.0 / (1.0 + (-(a + b * margin + c * evidence + d * hits)).exp())
 }
 
-/// Logistic curves (intercept, margin, ln evidence, ln(1 + terms matched by the best)), fitted on the dev split.
-const CURVE_ISO: (f64, f64, f64, f64) = (-5.893, 0.43, 1.236, 1.687);
-const CURVE_TSC: (f64, f64, f64, f64) = (-2.163, 1.0, 0.0, 2.31);
+/// Logistic curves (intercept, margin × min(terms matched by the best, 3) / 3, ln evidence, ln(1 + terms matched by
+/// the best)), fitted on the dev statements.
+const CURVE_ISO: (f64, f64, f64, f64) = (-4.610, 6.633, 1.560, -0.628);
+const CURVE_TSC: (f64, f64, f64, f64) = (0.036, 5.496, 0.200, -0.111);
 
 impl Target {
     fn build<'a>(
