@@ -1,7 +1,9 @@
 //! The ranked-retrieval index over per-control profiles: BM25F over weighted fields (title, description, keywords),
 //! with word pairs as extra terms, typo correction against the index vocabulary, and explanations.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::normalise::{Normaliser, Token};
 
@@ -188,9 +190,9 @@ impl Index {
         // Per document: term -> (weighted tf, field bits); and the weighted length.
         let mut doc_terms: Vec<HashMap<String, (f32, u8)>> = Vec::with_capacity(n);
         let mut lengths = Vec::with_capacity(n);
-        let mut known_words = HashSet::new();
+        let mut known_words = HashSet::default();
         for p in profiles {
-            let mut terms: HashMap<String, (f32, u8)> = HashMap::new();
+            let mut terms: HashMap<String, (f32, u8)> = HashMap::default();
             let mut length = 0.0f32;
             let texts: [Vec<&str>; 3] =
                 [vec![p.title.as_str()], vec![p.description.as_str()], p.keywords.iter().map(String::as_str).collect()];
@@ -212,7 +214,7 @@ impl Index {
             lengths.push(length);
         }
         let average = (lengths.iter().sum::<f32>() / n.max(1) as f32).max(1.0);
-        let mut df: HashMap<&str, usize> = HashMap::new();
+        let mut df: HashMap<&str, usize> = HashMap::default();
         for terms in &doc_terms {
             for t in terms.keys() {
                 *df.entry(t.as_str()).or_default() += 1;
@@ -224,16 +226,15 @@ impl Index {
         let mut postings = vec![Vec::new(); names.len()];
         for (doc, dt) in doc_terms.iter().enumerate() {
             let norm_len = 1.0 - params.b + params.b * lengths[doc] / average;
-            let mut sorted: Vec<(&String, &(f32, u8))> = dt.iter().collect();
-            sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            for (term, &(tf, fields)) in sorted {
+            // Each term's postings come out in document order whatever order a document's terms are visited in.
+            for (term, &(tf, fields)) in dt {
                 let d = df[term.as_str()] as f32;
                 let idf = (1.0 + (n as f32 - d + 0.5) / (d + 0.5)).ln().powf(params.idf_power);
                 let impact = idf * tf * (params.k1 + 1.0) / (tf + params.k1 * norm_len);
                 postings[terms[term] as usize].push(Posting { doc: doc as u32, impact, fields });
             }
         }
-        let mut vocabulary: HashMap<char, Vec<VocabularyWord>> = HashMap::new();
+        let mut vocabulary: HashMap<char, Vec<VocabularyWord>> = HashMap::default();
         let sorted: BTreeSet<&String> = known_words.iter().collect();
         for w in sorted {
             if w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) {
@@ -320,7 +321,7 @@ impl Index {
         let tokens = self.corrected(tokens, norm);
         let mut out: Vec<QueryTerm> = Vec::new();
         // Query position of each term: a term met twice keeps its first label and its largest weight.
-        let mut seen: HashMap<u32, usize> = HashMap::new();
+        let mut seen: HashMap<u32, usize> = HashMap::default();
         let mut add = |term: u32, label: String, weight: f32, out: &mut Vec<QueryTerm>| match seen.get(&term) {
             Some(&i) => out[i].weight = out[i].weight.max(weight),
             None => {

@@ -8,7 +8,7 @@
 pub mod index;
 pub mod normalise;
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Deserialize;
 
@@ -62,7 +62,7 @@ pub struct TextMatch<'a> {
 struct TitleIndex<'a> {
     /// Entry, normalised title, its length in characters, its letter counts.
     entries: Vec<(&'a crate::catalog::Entry, String, usize, Letters)>,
-    exact: std::collections::HashMap<String, usize>,
+    exact: HashMap<String, usize>,
 }
 
 impl<'a> TitleIndex<'a> {
@@ -78,7 +78,7 @@ impl<'a> TitleIndex<'a> {
                 (e, t, n, letters)
             })
             .collect();
-        let mut exact = std::collections::HashMap::new();
+        let mut exact = HashMap::default();
         for (i, (_, t, _, _)) in entries.iter().enumerate() {
             // Entries are in id order: the first of equal titles wins, as in `match_title`.
             exact.entry(t.clone()).or_insert(i);
@@ -235,7 +235,7 @@ const BRIDGE_PRIOR: &str = include_str!("../../mappings/bridge-prior.csv");
 
 /// The counts of [`BRIDGE_PRIOR`] by (ISO document, SOC 2 document); rows naming unknown ids are skipped.
 fn prior_counts(iso: &Target, tsc: &Target) -> HashMap<(usize, usize), u32> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for line in BRIDGE_PRIOR.lines().skip(1) {
         let mut cells = line.split(',');
         let (Some(a), Some(b), Some(n)) = (cells.next(), cells.next(), cells.next()) else { continue };
@@ -274,7 +274,7 @@ impl Matcher {
     /// As [`Matcher::new`] with explicit ranking parameters (for tuning).
     pub fn with_params(files: &DataFiles, catalogs: &Catalogs, params: Params) -> Result<Matcher, CatalogError> {
         let mut norm = Normaliser::new(&files.synonyms)?;
-        let mut keywords: HashMap<String, Vec<String>> = HashMap::new();
+        let mut keywords: HashMap<String, Vec<String>> = HashMap::default();
         for (line, row) in read_rows::<ProfileRow>(&files.profiles)? {
             if !catalogs.iso2022.contains(&row.id) && !catalogs.tsc.contains(&row.id) {
                 return Err(CatalogError {
@@ -286,7 +286,7 @@ impl Matcher {
             keywords.entry(row.id).or_default().extend(words);
         }
         // Stem every distinct word once: the profiles repeat their words many times over.
-        let mut distinct: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut distinct: HashSet<String> = HashSet::default();
         let texts = keywords.values().flatten().map(String::as_str).chain(
             catalogs
                 .iso2022

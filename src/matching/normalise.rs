@@ -1,7 +1,7 @@
 //! Text normalisation for the matcher: lower case, words of letters and digits, acronyms and British spellings
 //! expanded through `mappings/synonyms.csv`, stop words dropped, English Snowball stems.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Deserialize;
@@ -224,7 +224,7 @@ struct SynonymRow {
 impl Normaliser {
     /// Reads `synonyms.csv` (`term,expansion`): every word `term` is replaced by the words of `expansion`.
     pub fn new(synonyms: &DataFile) -> Result<Normaliser, CatalogError> {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for (_, row) in read_rows::<SynonymRow>(synonyms)? {
             let words = split_words(&row.expansion.to_lowercase()).into_iter().map(|(w, _)| w).collect();
             map.insert(row.term.trim().to_lowercase(), words);
@@ -233,7 +233,7 @@ impl Normaliser {
             synonyms: map,
             stop: STOP_WORDS.iter().copied().collect(),
             stemmer: Stemmer::create(Algorithm::English),
-            known_stems: HashMap::new(),
+            known_stems: HashMap::default(),
         })
     }
 
