@@ -631,6 +631,40 @@ mod tests {
     }
 
     #[test]
+    fn every_bridge_prior_row_names_a_mapped_pair() {
+        let c = Catalogs::builtin();
+        let m = Matcher::builtin(&c).unwrap();
+        let counts = prior_counts(&m.iso, &m.tsc);
+        let rows = BRIDGE_PRIOR.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
+        assert_eq!(counts.len(), rows, "a row names an unknown id or a bad count");
+        assert!(counts.values().all(|&n| n > 0));
+    }
+
+    #[test]
+    fn the_prior_picks_among_mapped_criteria_and_says_via_which_control() {
+        let c = Catalogs::builtin();
+        // A.5.15 maps most strongly to CC6.1; statements about least privilege are most often labelled CC6.3.
+        let text = "Access control policy based on least privilege and need to know";
+        let top = |prior_mix: f32| {
+            let params = Params { prior_mix, ..Params::default() };
+            let m = Matcher::with_params(&DataFiles::builtin(), &c, params).unwrap();
+            m.suggest(text, Framework::Tsc2017, 1).remove(0)
+        };
+        let (without, with) = (top(0.0), top(Params::default().prior_mix));
+        assert_eq!((without.id.as_str(), with.id.as_str()), ("CC6.1", "CC6.3"));
+        assert!(with.why.iter().any(|w| w.starts_with("via A.5.15 ")), "{:?}", with.why);
+    }
+
+    #[test]
+    fn a_one_word_match_is_not_trusted() {
+        let c = Catalogs::builtin();
+        let m = Matcher::builtin(&c).unwrap();
+        let found = m.suggest("Coffee machine is cleaned on Fridays.", Framework::Iso2022, 1);
+        assert_eq!(found[0].why, ["coffee (keywords)"]);
+        assert!(found[0].score < TEXT_AUTO, "{}", found[0].score);
+    }
+
+    #[test]
     fn nothing_known_gives_no_candidates() {
         let c = Catalogs::builtin();
         let m = Matcher::builtin(&c).unwrap();

@@ -350,6 +350,13 @@ mod tests {
     }
 
     #[test]
+    fn an_acronym_s_words_share_one_word_s_weight() {
+        let n = Normaliser::new(&DataFiles::builtin().synonyms).unwrap();
+        let shares: Vec<f32> = n.tokens("MFA everywhere").iter().map(|t| t.share).collect();
+        assert_eq!(shares, [1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0, 1.0]);
+    }
+
+    #[test]
     fn phrases_split_at_punctuation() {
         let n = Normaliser::new(&DataFiles::builtin().synonyms).unwrap();
         let phrases: Vec<u32> = n.tokens("access review; backup").iter().map(|t| t.phrase).collect();
