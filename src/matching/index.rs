@@ -1,7 +1,9 @@
 //! The ranked-retrieval index over per-control profiles: BM25F over weighted fields (title, description, keywords),
 //! with word pairs as extra terms, typo correction against the index vocabulary, and explanations.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::normalise::{Normaliser, Token};
 
@@ -42,6 +44,19 @@ pub struct Params {
     pub bridge_weight: f32,
     /// SOC 2 only: how many of the best ISO controls carry over.
     pub bridge_depth: usize,
+    /// ISO only: weight of what the best SOC 2 criteria carry back through the curated mapping.
+    pub reverse_weight: f32,
+    /// ISO only: how many of the best SOC 2 criteria carry back.
+    pub reverse_depth: usize,
+    /// SOC 2 only: share of a bridge link's strength taken from how often the dev statements that name the ISO
+    /// control name the criterion (`mappings/bridge-prior.csv`); the rest from the curated mapping's strength.
+    pub prior_mix: f32,
+    /// Exponent on the share of the query's weight a document matches (coordination; 0: plain sum).
+    pub coord_power: f32,
+    /// Weight of a query pair of words one word apart (0: only neighbours pair).
+    pub skip_weight: f32,
+    /// Exponent on a query word's share (1/n for the n words of an expanded acronym): 0 counts every word fully.
+    pub share_power: f32,
 }
 
 impl Default for Params {
@@ -54,6 +69,12 @@ impl Default for Params {
             idf_power: 1.5,
             bridge_weight: 1.3,
             bridge_depth: 1,
+            reverse_weight: 0.0,
+            reverse_depth: 1,
+            share_power: 0.5,
+            skip_weight: 0.0,
+            coord_power: 0.0,
+            prior_mix: 0.5,
         }
     }
 }
@@ -132,6 +153,7 @@ pub struct Index {
     /// Words of the profiles (before stemming), grouped by first letter, for typo correction.
     vocabulary: HashMap<char, Vec<VocabularyWord>>,
     known_words: HashSet<String>,
+    params: Params,
 }
 
 /// Whether `a` and `b` differ by two swapped neighbouring letters.
@@ -168,9 +190,9 @@ impl Index {
         // Per document: term -> (weighted tf, field bits); and the weighted length.
         let mut doc_terms: Vec<HashMap<String, (f32, u8)>> = Vec::with_capacity(n);
         let mut lengths = Vec::with_capacity(n);
-        let mut known_words = HashSet::new();
+        let mut known_words = HashSet::default();
         for p in profiles {
-            let mut terms: HashMap<String, (f32, u8)> = HashMap::new();
+            let mut terms: HashMap<String, (f32, u8)> = HashMap::default();
             let mut length = 0.0f32;
             let texts: [Vec<&str>; 3] =
                 [vec![p.title.as_str()], vec![p.description.as_str()], p.keywords.iter().map(String::as_str).collect()];
@@ -192,7 +214,7 @@ impl Index {
             lengths.push(length);
         }
         let average = (lengths.iter().sum::<f32>() / n.max(1) as f32).max(1.0);
-        let mut df: HashMap<&str, usize> = HashMap::new();
+        let mut df: HashMap<&str, usize> = HashMap::default();
         for terms in &doc_terms {
             for t in terms.keys() {
                 *df.entry(t.as_str()).or_default() += 1;
@@ -204,16 +226,15 @@ impl Index {
         let mut postings = vec![Vec::new(); names.len()];
         for (doc, dt) in doc_terms.iter().enumerate() {
             let norm_len = 1.0 - params.b + params.b * lengths[doc] / average;
-            let mut sorted: Vec<(&String, &(f32, u8))> = dt.iter().collect();
-            sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            for (term, &(tf, fields)) in sorted {
+            // Each term's postings come out in document order whatever order a document's terms are visited in.
+            for (term, &(tf, fields)) in dt {
                 let d = df[term.as_str()] as f32;
                 let idf = (1.0 + (n as f32 - d + 0.5) / (d + 0.5)).ln().powf(params.idf_power);
                 let impact = idf * tf * (params.k1 + 1.0) / (tf + params.k1 * norm_len);
                 postings[terms[term] as usize].push(Posting { doc: doc as u32, impact, fields });
             }
         }
-        let mut vocabulary: HashMap<char, Vec<VocabularyWord>> = HashMap::new();
+        let mut vocabulary: HashMap<char, Vec<VocabularyWord>> = HashMap::default();
         let sorted: BTreeSet<&String> = known_words.iter().collect();
         for w in sorted {
             if w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) {
@@ -227,7 +248,7 @@ impl Index {
                 }
             }
         }
-        Index { docs: n, terms, postings, vocabulary, known_words }
+        Index { docs: n, terms, postings, vocabulary, known_words, params }
     }
 
     /// Number of documents.
@@ -260,7 +281,7 @@ impl Index {
             }
             let d = strsim::osa_distance(word, &cand.word);
             // A one-letter substitution in a short word is as often another word (`consent`, `content`).
-            if d == 1 && cand.chars == len && len < 9 && !is_transposition(word, &cand.word) {
+            if d == 1 && cand.chars == len && len < 8 && !is_transposition(word, &cand.word) {
                 continue;
             }
             if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
@@ -281,7 +302,8 @@ impl Index {
                 match self.correct(&t.word) {
                     Some(fixed) => {
                         let label = format!("{} -> {fixed}", t.word);
-                        (Token { stem: norm.stem(fixed), word: fixed.to_string(), phrase: t.phrase }, label)
+                        let stem = norm.stem(fixed);
+                        (Token { stem, word: fixed.to_string(), phrase: t.phrase, share: t.share }, label)
                     }
                     None => (t.clone(), t.word.clone()),
                 }
@@ -298,12 +320,19 @@ impl Index {
     pub fn prepare_tokens(&self, tokens: &[Token], norm: &Normaliser) -> Vec<QueryTerm> {
         let tokens = self.corrected(tokens, norm);
         let mut out: Vec<QueryTerm> = Vec::new();
-        let mut seen = HashSet::new();
+        // Query position of each term: a term met twice keeps its first label and its largest weight.
+        let mut seen: HashMap<u32, usize> = HashMap::default();
+        let mut add = |term: u32, label: String, weight: f32, out: &mut Vec<QueryTerm>| match seen.get(&term) {
+            Some(&i) => out[i].weight = out[i].weight.max(weight),
+            None => {
+                seen.insert(term, out.len());
+                out.push(QueryTerm { term, label, weight });
+            }
+        };
+        let power = self.params.share_power;
         for (t, label) in &tokens {
             if let Some(&term) = self.terms.get(&t.stem) {
-                if seen.insert(term) {
-                    out.push(QueryTerm { term, label: label.clone(), weight: 1.0 });
-                }
+                add(term, label.clone(), t.share.powf(power), &mut out);
             }
         }
         for w in tokens.windows(2) {
@@ -312,8 +341,18 @@ impl Index {
                 continue;
             }
             if let Some(&term) = self.terms.get(&pair_key(&a.stem, &b.stem)) {
-                if seen.insert(term) {
-                    out.push(QueryTerm { term, label: format!("{la} {lb}"), weight: 1.0 });
+                add(term, format!("{la} {lb}"), a.share.min(b.share).powf(power), &mut out);
+            }
+        }
+        if self.params.skip_weight > 0.0 {
+            for w in tokens.windows(3) {
+                let ((a, la), (b, lb)) = (&w[0], &w[2]);
+                if a.phrase != b.phrase || a.stem == b.stem {
+                    continue;
+                }
+                if let Some(&term) = self.terms.get(&pair_key(&a.stem, &b.stem)) {
+                    let weight = self.params.skip_weight * a.share.min(b.share).powf(power);
+                    add(term, format!("{la} .. {lb}"), weight, &mut out);
                 }
             }
         }
@@ -331,6 +370,19 @@ impl Index {
         for q in query {
             for p in &self.postings[q.term as usize] {
                 acc[p.doc as usize] += q.weight * p.impact;
+            }
+        }
+        if self.params.coord_power > 0.0 {
+            let mut matched = vec![0.0f32; self.docs];
+            let mut total = 0.0f32;
+            for q in query {
+                total += q.weight;
+                for p in &self.postings[q.term as usize] {
+                    matched[p.doc as usize] += q.weight;
+                }
+            }
+            for (a, m) in acc.iter_mut().zip(&matched) {
+                *a *= (m / total.max(1e-6)).powf(self.params.coord_power);
             }
         }
         acc

@@ -8,7 +8,7 @@
 pub mod index;
 pub mod normalise;
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Deserialize;
 
@@ -62,7 +62,7 @@ pub struct TextMatch<'a> {
 struct TitleIndex<'a> {
     /// Entry, normalised title, its length in characters, its letter counts.
     entries: Vec<(&'a crate::catalog::Entry, String, usize, Letters)>,
-    exact: std::collections::HashMap<String, usize>,
+    exact: HashMap<String, usize>,
 }
 
 impl<'a> TitleIndex<'a> {
@@ -78,7 +78,7 @@ impl<'a> TitleIndex<'a> {
                 (e, t, n, letters)
             })
             .collect();
-        let mut exact = std::collections::HashMap::new();
+        let mut exact = HashMap::default();
         for (i, (_, t, _, _)) in entries.iter().enumerate() {
             // Entries are in id order: the first of equal titles wins, as in `match_title`.
             exact.entry(t.clone()).or_insert(i);
@@ -224,7 +224,39 @@ pub struct Matcher {
     tsc: Target,
     /// Per ISO document: the SOC 2 documents it maps to, with strength / 10.
     bridge: Vec<Vec<(usize, f32)>>,
+    /// Per SOC 2 document: the ISO documents that map to it, with strength / 10.
+    reverse: Vec<Vec<(usize, f32)>>,
     params: Params,
+}
+
+/// How often the dev statements that name an ISO control name each SOC 2 criterion: `iso,tsc,count`, written by
+/// `cargo run --example bench_matcher -- --write-prior` from the dev splits only.
+const BRIDGE_PRIOR: &str = include_str!("../../mappings/bridge-prior.csv");
+
+/// The counts of [`BRIDGE_PRIOR`] by (ISO document, SOC 2 document); rows naming unknown ids are skipped.
+fn prior_counts(iso: &Target, tsc: &Target) -> HashMap<(usize, usize), u32> {
+    let mut out = HashMap::default();
+    for line in BRIDGE_PRIOR.lines().skip(1) {
+        let mut cells = line.split(',');
+        let (Some(a), Some(b), Some(n)) = (cells.next(), cells.next(), cells.next()) else { continue };
+        let (Some(i), Some(t), Ok(n)) = (
+            iso.ids.iter().position(|x| x.as_str() == a),
+            tsc.ids.iter().position(|x| x.as_str() == b),
+            n.trim().parse::<u32>(),
+        ) else {
+            continue;
+        };
+        out.insert((i, t), n);
+    }
+    out
+}
+
+/// A text's queries and raw scores against the catalogs (SOC 2 left empty when no ranking needs it).
+struct Prepared {
+    iso_query: Vec<QueryTerm>,
+    iso_scores: Vec<f32>,
+    tsc_query: Vec<QueryTerm>,
+    tsc_scores: Vec<f32>,
 }
 
 #[derive(Deserialize)]
@@ -242,7 +274,7 @@ impl Matcher {
     /// As [`Matcher::new`] with explicit ranking parameters (for tuning).
     pub fn with_params(files: &DataFiles, catalogs: &Catalogs, params: Params) -> Result<Matcher, CatalogError> {
         let mut norm = Normaliser::new(&files.synonyms)?;
-        let mut keywords: HashMap<String, Vec<String>> = HashMap::new();
+        let mut keywords: HashMap<String, Vec<String>> = HashMap::default();
         for (line, row) in read_rows::<ProfileRow>(&files.profiles)? {
             if !catalogs.iso2022.contains(&row.id) && !catalogs.tsc.contains(&row.id) {
                 return Err(CatalogError {
@@ -253,6 +285,20 @@ impl Matcher {
             let words = row.keywords.split(';').map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
             keywords.entry(row.id).or_default().extend(words);
         }
+        // Stem every distinct word once: the profiles repeat their words many times over.
+        let mut distinct: HashSet<String> = HashSet::default();
+        let texts = keywords.values().flatten().map(String::as_str).chain(
+            catalogs
+                .iso2022
+                .entries
+                .iter()
+                .chain(&catalogs.tsc.entries)
+                .flat_map(|e| [e.title.as_str(), e.description.as_str(), e.series_title.as_str()]),
+        );
+        for text in texts {
+            distinct.extend(norm.words(text).into_iter().map(|(w, _, _)| w));
+        }
+        norm.remember_stems(&distinct);
         let iso = catalogs
             .iso2022
             .entries
@@ -260,8 +306,8 @@ impl Matcher {
             .filter(|e| e.kind == EntryKind::Annex || (e.kind == EntryKind::Clause && e.assessable));
         let iso = Target::build(iso, &keywords, &norm, params);
         let tsc = Target::build(catalogs.tsc.entries.iter(), &keywords, &norm, params);
-        norm.remember_stems(iso.index.known_words().chain(tsc.index.known_words()));
         let mut bridge = vec![Vec::new(); iso.ids.len()];
+        let mut reverse = vec![Vec::new(); tsc.ids.len()];
         let (pairs, _) = crate::mapping::parse(&files.mapping, catalogs);
         for pair in pairs {
             let (Some(source), Some(target)) = (&pair.source, &pair.target) else { continue };
@@ -270,8 +316,22 @@ impl Matcher {
             }
             let (Some(i), Some(t)) = (iso.position(source), tsc.position(target)) else { continue };
             bridge[i].push((t, f32::from(pair.strength) / 10.0));
+            reverse[t].push((i, f32::from(pair.strength) / 10.0));
         }
-        Ok(Matcher { norm, iso, tsc, bridge, params })
+        if params.prior_mix > 0.0 {
+            let counts = prior_counts(&iso, &tsc);
+            for (i, links) in bridge.iter_mut().enumerate() {
+                let total: u32 = links.iter().map(|&(t, _)| counts.get(&(i, t)).copied().unwrap_or(0)).sum();
+                if total == 0 {
+                    continue;
+                }
+                for (t, strength) in links.iter_mut() {
+                    let share = counts.get(&(i, *t)).copied().unwrap_or(0) as f32 / total as f32;
+                    *strength = (1.0 - params.prior_mix) * *strength + params.prior_mix * share;
+                }
+            }
+        }
+        Ok(Matcher { norm, iso, tsc, bridge, reverse, params })
     }
 
     /// The built-in profiles over the given catalogs.
@@ -286,46 +346,59 @@ impl Matcher {
         }
     }
 
-    /// Every control of `to` with a positive score for `text`, best first (ties by id), with the rank value and
-    /// the ISO control whose mapping carried a SOC 2 criterion, if any.
-    pub fn rank(&self, text: &str, to: Framework) -> Vec<Ranked> {
+    /// The queries and raw scores of `text` for the catalogs a ranking of `to` needs.
+    fn prepare(&self, text: &str, to: Framework) -> Prepared {
         let tokens = self.norm.tokens(text);
         let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
-        let query = match to {
-            Framework::Tsc2017 => self.tsc.index.prepare_tokens(&tokens, &self.norm),
-            _ => iso_query.clone(),
-        };
         let iso_scores = self.iso.index.scores(&iso_query);
-        self.rank_query(&query, &iso_scores, to)
+        let (tsc_query, tsc_scores) = if to == Framework::Tsc2017 || self.params.reverse_weight > 0.0 {
+            let q = self.tsc.index.prepare_tokens(&tokens, &self.norm);
+            let s = self.tsc.index.scores(&q);
+            (q, s)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Prepared { iso_query, iso_scores, tsc_query, tsc_scores }
     }
 
-    /// The ranking of `to` for a prepared `query`, given the raw ISO scores of the same text (computed once for
-    /// both catalogs: they are the ISO ranking and carry SOC 2 over the mapping).
-    fn rank_query(&self, query: &[QueryTerm], iso_scores: &[f32], to: Framework) -> Vec<Ranked> {
-        let mut values = match to {
-            Framework::Tsc2017 => self.tsc.index.scores(query),
-            _ => iso_scores.to_vec(),
+    /// Every control of `to` with a positive score for `text`, best first (ties by id), with the rank value and
+    /// the control of the other catalog whose mapping carried most, if any.
+    pub fn rank(&self, text: &str, to: Framework) -> Vec<Ranked> {
+        self.rank_prepared(&self.prepare(text, to), to)
+    }
+
+    /// The ranking of `to`: text scores relative to the best, plus what the best controls of the other catalog
+    /// carry over the curated mapping (ISO to SOC 2: the finer ISO profiles sharpen the broad criteria; SOC 2 to
+    /// ISO, weighted by `reverse_weight`, only onto ISO controls the text already names).
+    fn rank_prepared(&self, p: &Prepared, to: Framework) -> Vec<Ranked> {
+        let (mut values, other, forward) = match to {
+            Framework::Tsc2017 => (p.tsc_scores.clone(), &p.iso_scores, true),
+            _ => (p.iso_scores.clone(), &p.tsc_scores, false),
         };
         let mut via: Vec<Option<(usize, f32)>> = vec![None; values.len()];
         let top = values.iter().copied().fold(0.0f32, f32::max);
         if top > 0.0 {
             values.iter_mut().for_each(|v| *v /= top);
         }
-        if to == Framework::Tsc2017 {
-            // SOC 2 criteria are broad; the finer ISO profiles, carried over by the curated mapping, sharpen them.
-            let iso = iso_scores;
-            let iso_top = iso.iter().copied().fold(0.0f32, f32::max);
-            if iso_top > 0.0 {
-                let mut order: Vec<usize> = (0..iso.len()).filter(|&d| iso[d] > 0.0).collect();
-                order.sort_by(|&a, &b| iso[b].total_cmp(&iso[a]).then(a.cmp(&b)));
-                for &i in order.iter().take(self.params.bridge_depth) {
-                    let w = iso[i] / iso_top;
-                    for &(t, strength) in &self.bridge[i] {
-                        let add = self.params.bridge_weight * w * strength;
-                        values[t] += add;
-                        if via[t].is_none_or(|(_, a)| add > a) {
-                            via[t] = Some((i, add));
-                        }
+        let (weight, depth, links) = if forward {
+            (self.params.bridge_weight, self.params.bridge_depth, &self.bridge)
+        } else {
+            (self.params.reverse_weight, self.params.reverse_depth, &self.reverse)
+        };
+        let other_top = other.iter().copied().fold(0.0f32, f32::max);
+        if weight > 0.0 && other_top > 0.0 {
+            let mut order: Vec<usize> = (0..other.len()).filter(|&d| other[d] > 0.0).collect();
+            order.sort_by(|&a, &b| other[b].total_cmp(&other[a]).then(a.cmp(&b)));
+            for &i in order.iter().take(depth) {
+                let w = other[i] / other_top;
+                for &(t, strength) in &links[i] {
+                    if !forward && values[t] <= 0.0 {
+                        continue;
+                    }
+                    let add = weight * w * strength;
+                    values[t] += add;
+                    if via[t].is_none_or(|(_, a)| add > a) {
+                        via[t] = Some((i, add));
                     }
                 }
             }
@@ -340,33 +413,24 @@ impl Matcher {
 
     /// The `top` best controls of `to` for `text`, best first, each with a 0..1 score and the reason.
     pub fn suggest(&self, text: &str, to: Framework, top: usize) -> Vec<Candidate> {
-        let tokens = self.norm.tokens(text);
-        let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
-        let iso_scores = self.iso.index.scores(&iso_query);
-        self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, to, top)
+        self.suggest_prepared(text, &self.prepare(text, to), to, top)
     }
 
     /// [`Matcher::suggest`] for both catalogs at once (ISO 27001:2022, SOC 2), normalising the text once.
     pub fn suggest_both(&self, text: &str, top: usize) -> [Vec<Candidate>; 2] {
-        let tokens = self.norm.tokens(text);
-        let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
-        let iso_scores = self.iso.index.scores(&iso_query);
+        let p = self.prepare(text, Framework::Tsc2017);
         [
-            self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, Framework::Iso2022, top),
-            self.suggest_prepared(text, &tokens, &iso_query, &iso_scores, Framework::Tsc2017, top),
+            self.suggest_prepared(text, &p, Framework::Iso2022, top),
+            self.suggest_prepared(text, &p, Framework::Tsc2017, top),
         ]
     }
 
-    fn suggest_prepared(
-        &self,
-        text: &str,
-        tokens: &[normalise::Token],
-        iso_query: &[QueryTerm],
-        iso_scores: &[f32],
-        to: Framework,
-        top: usize,
-    ) -> Vec<Candidate> {
+    fn suggest_prepared(&self, text: &str, p: &Prepared, to: Framework, top: usize) -> Vec<Candidate> {
         let target = self.target(to);
+        let other = match to {
+            Framework::Tsc2017 => &self.iso,
+            _ => &self.tsc,
+        };
         let mut out: Vec<Candidate> = Vec::with_capacity(top);
         if top == 0 {
             return out;
@@ -380,13 +444,13 @@ impl Matcher {
             });
         }
         let query = match to {
-            Framework::Tsc2017 => self.tsc.index.prepare_tokens(tokens, &self.norm),
-            _ => iso_query.to_vec(),
+            Framework::Tsc2017 => &p.tsc_query,
+            _ => &p.iso_query,
         };
-        let ranked = self.rank_query(&query, iso_scores, to);
+        let ranked = self.rank_prepared(p, to);
         let best = ranked.first().map_or(0.0, |r| r.value);
         let second = ranked.get(1).map_or(0.0, |r| r.value);
-        let hits = ranked.first().map_or(0, |r| target.index.hits(&query, r.doc));
+        let hits = ranked.first().map_or(0, |r| target.index.hits(query, r.doc));
         for r in ranked.iter().take(top + 1) {
             if out.len() >= top {
                 break;
@@ -395,9 +459,9 @@ impl Matcher {
                 continue;
             }
             let rival = if r.doc == ranked[0].doc { second } else { best };
-            let mut why = target.index.explain(&query, r.doc, WHY_TERMS);
+            let mut why = target.index.explain(query, r.doc, WHY_TERMS);
             if let Some(i) = r.via {
-                why.push(format!("via {} {} (mapping)", self.iso.ids[i], self.iso.titles[i]));
+                why.push(format!("via {} {} (mapping)", other.ids[i], other.titles[i]));
             }
             out.push(Candidate {
                 id: target.ids[r.doc].clone(),
@@ -429,19 +493,22 @@ pub struct Ranked {
     pub doc: usize,
     /// Rank value: text score relative to the best (1.0), plus what the mapping carried over for SOC 2.
     pub value: f32,
-    /// The ISO control (document of the ISO index) that carried most over the mapping.
+    /// The control of the other catalog (its document number) that carried most over the mapping.
     pub via: Option<usize>,
     /// Raw text score of the best control: how much the statement said that the profiles know.
     pub evidence: f32,
 }
 
 /// A 0..1 score from the rank value of a candidate, its strongest rival and the evidence behind the ranking: a
-/// logistic curve fitted on the dev split, so that the score reads roughly as the chance the candidate is right.
+/// logistic curve fitted on the dev statements (both files), so that the score reads roughly as the chance the
+/// candidate is right.
 pub fn confidence(value: f32, rival: f32, evidence: f32, hits: usize, to: Framework) -> f64 {
     if value <= 0.0 {
         return 0.0;
     }
-    let margin = f64::from((value - rival) / value);
+    // A lead over the rivals counts fully only when it rests on three or more terms: one rare word alone makes a
+    // clear but unreliable winner.
+    let margin = f64::from((value - rival) / value) * hits.min(3) as f64 / 3.0;
     let evidence = f64::from(evidence.max(1e-3)).ln();
     let hits = (1.0 + hits as f64).ln();
     let (a, b, c, d) = match to {
@@ -451,9 +518,10 @@ pub fn confidence(value: f32, rival: f32, evidence: f32, hits: usize, to: Framew
     1.0 / (1.0 + (-(a + b * margin + c * evidence + d * hits)).exp())
 }
 
-/// Logistic curves (intercept, margin, ln evidence, ln(1 + terms matched by the best)), fitted on the dev split.
-const CURVE_ISO: (f64, f64, f64, f64) = (-5.893, 0.43, 1.236, 1.687);
-const CURVE_TSC: (f64, f64, f64, f64) = (-2.163, 1.0, 0.0, 2.31);
+/// Logistic curves (intercept, margin × min(terms matched by the best, 3) / 3, ln evidence, ln(1 + terms matched by
+/// the best)), fitted on the dev statements.
+const CURVE_ISO: (f64, f64, f64, f64) = (-4.610, 6.633, 1.560, -0.628);
+const CURVE_TSC: (f64, f64, f64, f64) = (0.036, 5.496, 0.200, -0.111);
 
 impl Target {
     fn build<'a>(
@@ -560,6 +628,40 @@ mod tests {
             err.to_string(),
             "mappings/profiles.csv, row 3: `A.9.9` is neither an ISO 27001:2022 id nor a SOC 2 criterion"
         );
+    }
+
+    #[test]
+    fn every_bridge_prior_row_names_a_mapped_pair() {
+        let c = Catalogs::builtin();
+        let m = Matcher::builtin(&c).unwrap();
+        let counts = prior_counts(&m.iso, &m.tsc);
+        let rows = BRIDGE_PRIOR.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
+        assert_eq!(counts.len(), rows, "a row names an unknown id or a bad count");
+        assert!(counts.values().all(|&n| n > 0));
+    }
+
+    #[test]
+    fn the_prior_picks_among_mapped_criteria_and_says_via_which_control() {
+        let c = Catalogs::builtin();
+        // A.5.15 maps most strongly to CC6.1; statements about least privilege are most often labelled CC6.3.
+        let text = "Access control policy based on least privilege and need to know";
+        let top = |prior_mix: f32| {
+            let params = Params { prior_mix, ..Params::default() };
+            let m = Matcher::with_params(&DataFiles::builtin(), &c, params).unwrap();
+            m.suggest(text, Framework::Tsc2017, 1).remove(0)
+        };
+        let (without, with) = (top(0.0), top(Params::default().prior_mix));
+        assert_eq!((without.id.as_str(), with.id.as_str()), ("CC6.1", "CC6.3"));
+        assert!(with.why.iter().any(|w| w.starts_with("via A.5.15 ")), "{:?}", with.why);
+    }
+
+    #[test]
+    fn a_one_word_match_is_not_trusted() {
+        let c = Catalogs::builtin();
+        let m = Matcher::builtin(&c).unwrap();
+        let found = m.suggest("Coffee machine is cleaned on Fridays.", Framework::Iso2022, 1);
+        assert_eq!(found[0].why, ["coffee (keywords)"]);
+        assert!(found[0].score < TEXT_AUTO, "{}", found[0].score);
     }
 
     #[test]

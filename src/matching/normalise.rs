@@ -1,7 +1,7 @@
 //! Text normalisation for the matcher: lower case, words of letters and digits, acronyms and British spellings
 //! expanded through `mappings/synonyms.csv`, stop words dropped, English Snowball stems.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Deserialize;
@@ -193,7 +193,7 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// One word of a text after normalisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Token {
     /// The Snowball stem that is looked up in the index.
     pub stem: String,
@@ -201,6 +201,8 @@ pub struct Token {
     pub word: String,
     /// Phrase number: words of different phrases (split at `;`, `.`, `,` …) never form a pair.
     pub phrase: u32,
+    /// 1 for a word as written; 1/n for each of the n words an acronym expands to (one acronym, one word's say).
+    pub share: f32,
 }
 
 /// Turns text into index terms.
@@ -222,7 +224,7 @@ struct SynonymRow {
 impl Normaliser {
     /// Reads `synonyms.csv` (`term,expansion`): every word `term` is replaced by the words of `expansion`.
     pub fn new(synonyms: &DataFile) -> Result<Normaliser, CatalogError> {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for (_, row) in read_rows::<SynonymRow>(synonyms)? {
             let words = split_words(&row.expansion.to_lowercase()).into_iter().map(|(w, _)| w).collect();
             map.insert(row.term.trim().to_lowercase(), words);
@@ -231,31 +233,33 @@ impl Normaliser {
             synonyms: map,
             stop: STOP_WORDS.iter().copied().collect(),
             stemmer: Stemmer::create(Algorithm::English),
-            known_stems: HashMap::new(),
+            known_stems: HashMap::default(),
         })
     }
 
-    /// The words of `text`, lower case, acronyms expanded, stop words and bare numbers dropped, not yet stemmed.
-    pub fn words(&self, text: &str) -> Vec<(String, u32)> {
+    /// The words of `text`, lower case, acronyms expanded, stop words and bare numbers dropped, not yet stemmed;
+    /// each with its phrase number and its share (see [`Token::share`]).
+    pub fn words(&self, text: &str) -> Vec<(String, u32, f32)> {
         let mut out = Vec::new();
         for (word, phrase) in split_words(&text.to_lowercase()) {
             match self.synonyms.get(&word) {
                 Some(expansion) => {
+                    let share = 1.0 / expansion.len().max(1) as f32;
                     for w in expansion {
-                        self.push_word(&mut out, w.clone(), phrase);
+                        self.push_word(&mut out, w.clone(), phrase, share);
                     }
                 }
-                None => self.push_word(&mut out, word, phrase),
+                None => self.push_word(&mut out, word, phrase, 1.0),
             }
         }
         out
     }
 
-    fn push_word(&self, out: &mut Vec<(String, u32)>, word: String, phrase: u32) {
+    fn push_word(&self, out: &mut Vec<(String, u32, f32)>, word: String, phrase: u32, share: f32) {
         if word.len() < 2 || self.stop.contains(word.as_str()) || word.chars().all(|c| c.is_ascii_digit()) {
             return;
         }
-        out.push((word, phrase));
+        out.push((word, phrase, share));
     }
 
     /// The stem of one word.
@@ -278,7 +282,10 @@ impl Normaliser {
 
     /// `words` with stems.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        self.words(text).into_iter().map(|(word, phrase)| Token { stem: self.stem(&word), word, phrase }).collect()
+        self.words(text)
+            .into_iter()
+            .map(|(word, phrase, share)| Token { stem: self.stem(&word), word, phrase, share })
+            .collect()
     }
 
     /// Whether `word` (lower case) is a stop word.
@@ -340,6 +347,13 @@ mod tests {
         assert_eq!(stems("multi-factor authentication"), ["multi", "factor", "authent"]);
         assert_eq!(stems("Authorised"), stems("authorized"));
         assert_eq!(stems("The user's access shall be reviewed, in 2024."), ["user", "access", "review"]);
+    }
+
+    #[test]
+    fn an_acronym_s_words_share_one_word_s_weight() {
+        let n = Normaliser::new(&DataFiles::builtin().synonyms).unwrap();
+        let shares: Vec<f32> = n.tokens("MFA everywhere").iter().map(|t| t.share).collect();
+        assert_eq!(shares, [1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0, 1.0]);
     }
 
     #[test]
