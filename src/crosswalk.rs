@@ -6,7 +6,7 @@
 //! partially implemented control counts as partial; an excluded or not implemented one counts for nothing. Several
 //! partial sources are reported, never promoted to covered.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -165,7 +165,8 @@ pub fn build(
     let rows: Vec<CrosswalkRow> = std::mem::take(&mut imported.rows)
         .into_iter()
         .map(|row| {
-            let mut targets: BTreeMap<ControlId, Target> = BTreeMap::new();
+            // A row reaches a handful of targets: a short list beats an ordered map keyed by natural-order ids.
+            let mut targets: Vec<Target> = Vec::new();
             for id in &row.ids {
                 let is_tsc = catalogs.tsc.contains(id.as_str());
                 let pairs = if is_tsc { mapping.to_target(id) } else { mapping.from_source(id) };
@@ -184,21 +185,19 @@ pub fn build(
                         continue;
                     }
                     let t = Target {
-                        id: other.clone(),
+                        id: other,
                         relationship: rel,
                         strength: p.strength,
                         via: id.clone(),
                         rationale: p.rationale.clone(),
                     };
-                    match targets.get(&other) {
+                    match targets.iter_mut().find(|x| x.id == t.id) {
                         Some(existing) if existing.strength >= t.strength => {}
-                        _ => {
-                            targets.insert(other, t);
-                        }
+                        Some(existing) => *existing = t,
+                        None => targets.push(t),
                     }
                 }
             }
-            let mut targets: Vec<Target> = targets.into_values().collect();
             targets.sort_by(|a, b| b.strength.cmp(&a.strength).then_with(|| a.id.cmp(&b.id)));
             CrosswalkRow { effect: effect(&row), row, targets }
         })
@@ -214,7 +213,8 @@ fn coverage(rows: &[CrosswalkRow], catalogs: &Catalogs, scope: &Scope, to: Frame
         catalogs.tsc.entries.iter().collect()
     };
     // target -> source id -> contribution
-    let mut found: BTreeMap<ControlId, BTreeMap<ControlId, Contribution>> = BTreeMap::new();
+    // Hashed, not ordered: each target's contributions are sorted below, by strength and then id.
+    let mut found: HashMap<ControlId, HashMap<ControlId, Contribution>> = HashMap::new();
     for row in rows {
         for t in &row.targets {
             let slot = found.entry(t.id.clone()).or_default();

@@ -2,6 +2,8 @@
 //! Client text is always written as a string, never as a formula. The creation date is fixed so the same input
 //! gives the same bytes.
 
+use std::fmt::Write as _;
+
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -127,11 +129,15 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
         ws.write_number_with_format(r, 7, x.score, &st.number)?;
         let review = if x.review == Review::Auto { "auto" } else { "needs-review" };
         ws.write_string(r, 8, review)?;
-        let targets: Vec<String> = row.targets.iter().map(|t| t.id.to_string()).collect();
-        ws.write_string(r, 9, targets.join("\n"))?;
-        let detail: Vec<String> =
-            row.targets.iter().map(|t| format!("{}: {}, strength {}", t.id, t.relationship, t.strength)).collect();
-        ws.write_string(r, 10, detail.join("\n"))?;
+        let (mut targets, mut detail) = (String::new(), String::new());
+        for (i, t) in row.targets.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "\n" };
+            targets.push_str(sep);
+            targets.push_str(t.id.as_str());
+            let _ = write!(detail, "{sep}{}: {}, strength {}", t.id, t.relationship, t.strength);
+        }
+        ws.write_string(r, 9, targets)?;
+        ws.write_string(r, 10, detail)?;
         let candidates: Vec<String> =
             x.candidates.iter().map(|c| format!("{} {} ({:.2})", c.id, c.title, c.score)).collect();
         ws.write_string(r, 11, candidates.join("\n"))?;
