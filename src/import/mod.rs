@@ -634,9 +634,14 @@ fn read_rows(
     let hint = if id_col.is_some() { column_hint(&id_splits) } else { BareHint::Annex };
     let has_2013 = column_has_2013(&id_splits);
     let mut headings = 0usize;
-    let id_rows_share = id_col.map_or(0.0, |c| {
-        data.iter().filter(|r| layout::is_id_cell(&r.cell(c.index).as_text())).count() as f64 / data.len().max(1) as f64
-    });
+    // Share of rows whose id cell holds an id (`layout::is_id_cell`, from the splits already made).
+    let id_rows_share = if id_col.is_some() {
+        let with_id =
+            id_splits.iter().filter(|s| s.tokens.iter().any(crate::ids::is_strong) && s.rejected.is_empty()).count();
+        with_id as f64 / data.len().max(1) as f64
+    } else {
+        0.0
+    };
     let mut out: Vec<ImportedRow> = Vec::new();
     let mut previous: Option<ControlId> = None;
     // A status column repeats a handful of values; each is read once.
