@@ -171,3 +171,25 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(csv: &str) -> crate::read::Source {
+        crate::read::read_bytes("controls.csv", "csv", csv.as_bytes().to_vec(), Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn the_matcher_is_built_only_for_rows_to_place_by_text() {
+        let ctx = Context::load(None).unwrap();
+        let by_id = ctx.understand(&source("id,title\nA.5.1,Policies\nA.8.13,Backup\n"), &Settings::default(), None);
+        assert_eq!(by_id.unwrap().rows.len(), 2);
+        assert!(ctx.matcher.get().is_none(), "every row had an id: no matcher needed");
+        let custom =
+            "id,title,description\nACME-1,Backups,Nightly backups of production databases are restored monthly\n";
+        let placed = ctx.understand(&source(custom), &Settings::default(), None).unwrap();
+        assert_eq!(placed.rows[0].matched_by, crate::import::MatchedBy::Text);
+        assert!(ctx.matcher.get().is_some());
+    }
+}
