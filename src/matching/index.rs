@@ -51,6 +51,8 @@ pub struct Params {
     /// SOC 2 only: share of a bridge link's strength taken from how often the dev statements that name the ISO
     /// control name the criterion (`mappings/bridge-prior.csv`); the rest from the curated mapping's strength.
     pub prior_mix: f32,
+    /// How much a close runner-up in the other catalog weakens what its best control carries over (0: not at all).
+    pub bridge_margin: f32,
     /// Exponent on the share of the query's weight a document matches (coordination; 0: plain sum).
     pub coord_power: f32,
     /// Weight of a query pair of words one word apart (0: only neighbours pair).
@@ -75,6 +77,7 @@ impl Default for Params {
             skip_weight: 0.0,
             coord_power: 0.0,
             prior_mix: 0.5,
+            bridge_margin: 0.0,
         }
     }
 }

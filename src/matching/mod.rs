@@ -389,8 +389,11 @@ impl Matcher {
         if weight > 0.0 && other_top > 0.0 {
             let mut order: Vec<usize> = (0..other.len()).filter(|&d| other[d] > 0.0).collect();
             order.sort_by(|&a, &b| other[b].total_cmp(&other[a]).then(a.cmp(&b)));
+            // How far the best of the other catalog leads its runner-up (1: alone; 0: a tie).
+            let lead = order.get(1).map_or(1.0, |&j| (other[order[0]] - other[j]) / other_top);
+            let sure = 1.0 - self.params.bridge_margin * (1.0 - lead);
             for &i in order.iter().take(depth) {
-                let w = other[i] / other_top;
+                let w = sure * other[i] / other_top;
                 for &(t, strength) in &links[i] {
                     if !forward && values[t] <= 0.0 {
                         continue;
