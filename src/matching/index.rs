@@ -159,6 +159,11 @@ pub struct Index {
     params: Params,
 }
 
+/// How many leading characters `a` and `b` share.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
 /// Whether `a` and `b` differ by two swapped neighbouring letters.
 fn is_transposition(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -287,6 +292,15 @@ impl Index {
             if d == 1 && cand.chars == len && len < 8 && !is_transposition(word, &cand.word) {
                 continue;
             }
+            // So is a short word with one letter more than a profile word (`shown`, `show`; `launch`, `lunch`).
+            if d == 1 && len > cand.chars && len < 8 {
+                continue;
+            }
+            // Two edits apart is another word more often than a typo, unless both share a long stem-like start
+            // (`disclose`, `disclosure`).
+            if d == 2 && common_prefix(word, &cand.word) < 6 {
+                continue;
+            }
             if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, &cand.word));
             }
@@ -299,7 +313,8 @@ impl Index {
         tokens
             .iter()
             .map(|t| {
-                if self.known_words.contains(&t.word) || self.terms.contains_key(&t.stem) {
+                // A word either catalog's profiles use is a word, not a typo of another.
+                if self.known_words.contains(&t.word) || self.terms.contains_key(&t.stem) || norm.knows(&t.word) {
                     return (t.clone(), t.word.clone());
                 }
                 match self.correct(&t.word) {

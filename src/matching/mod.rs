@@ -668,6 +668,18 @@ mod tests {
     }
 
     #[test]
+    fn typos_are_corrected_but_other_words_are_left_alone() {
+        let c = Catalogs::builtin();
+        let m = Matcher::builtin(&c).unwrap();
+        let labels = |text: &str| -> Vec<String> {
+            m.tsc.index.prepare(text, &m.norm).into_iter().map(|q| q.label).filter(|l| l.contains("->")).collect()
+        };
+        // `criminal` is an ISO profile word: not a typo of the SOC 2 profiles' `critical`.
+        assert_eq!(labels("criminal record checks; launch shown"), Vec::<String>::new());
+        assert_eq!(labels("vendr reviw"), ["vendr -> vendor", "reviw -> review", "vendr -> vendor reviw -> review"]);
+    }
+
+    #[test]
     fn nothing_known_gives_no_candidates() {
         let c = Catalogs::builtin();
         let m = Matcher::builtin(&c).unwrap();

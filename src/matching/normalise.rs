@@ -280,6 +280,11 @@ impl Normaliser {
         }
     }
 
+    /// Whether `word` is one the profiles or catalogs use (see [`Normaliser::remember_stems`]).
+    pub fn knows(&self, word: &str) -> bool {
+        self.known_stems.contains_key(word)
+    }
+
     /// `words` with stems.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         self.words(text)
