@@ -173,11 +173,18 @@ fn is_transposition(a: &str, b: &str) -> bool {
 
 /// The pair term of two stems, order-free so `access review` meets `review of access`.
 fn pair_key(a: &str, b: &str) -> String {
-    if a <= b {
-        format!("{a} {b}")
-    } else {
-        format!("{b} {a}")
-    }
+    let mut key = String::with_capacity(a.len() + b.len() + 1);
+    write_pair_key(&mut key, a, b);
+    key
+}
+
+/// [`pair_key`] into a reused buffer.
+fn write_pair_key(key: &mut String, a: &str, b: &str) {
+    let (first, second) = if a <= b { (a, b) } else { (b, a) };
+    key.clear();
+    key.push_str(first);
+    key.push(' ');
+    key.push_str(second);
 }
 
 /// Single stems and adjacent pairs within a phrase, each with its phrase-local position kept implicit.
@@ -348,6 +355,7 @@ impl Index {
             }
         };
         let power = self.params.share_power;
+        let mut key = String::new();
         for (t, label) in &tokens {
             if let Some(&term) = self.terms.get(&t.stem) {
                 add(term, label.clone(), t.share.powf(power), &mut out);
@@ -358,7 +366,8 @@ impl Index {
             if a.phrase != b.phrase || a.stem == b.stem {
                 continue;
             }
-            if let Some(&term) = self.terms.get(&pair_key(&a.stem, &b.stem)) {
+            write_pair_key(&mut key, &a.stem, &b.stem);
+            if let Some(&term) = self.terms.get(key.as_str()) {
                 add(term, format!("{la} {lb}"), a.share.min(b.share).powf(power), &mut out);
             }
         }
@@ -368,7 +377,8 @@ impl Index {
                 if a.phrase != b.phrase || a.stem == b.stem {
                     continue;
                 }
-                if let Some(&term) = self.terms.get(&pair_key(&a.stem, &b.stem)) {
+                write_pair_key(&mut key, &a.stem, &b.stem);
+                if let Some(&term) = self.terms.get(key.as_str()) {
                     let weight = self.params.skip_weight * a.share.min(b.share).powf(power);
                     add(term, format!("{la} .. {lb}"), weight, &mut out);
                 }
