@@ -49,12 +49,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let catalogs = Catalogs::builtin();
     // BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,bridge_weight,bridge_depth[,reverse_weight,
-    // reverse_depth,share_power,skip_weight,coord_power,prior_mix] tries other ranking parameters.
+    // reverse_depth,share_power,skip_weight,coord_power,prior_mix,bridge_margin] tries other ranking parameters.
     let mut params = Params::default();
     if let Ok(p) = std::env::var("BENCH_PARAMS") {
         let v: Vec<f32> = p.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
-        if v.len() != 9 && v.len() != 15 {
-            return Err("BENCH_PARAMS needs 9 or 15 numbers".into());
+        if v.len() != 9 && v.len() != 16 {
+            return Err("BENCH_PARAMS needs 9 or 16 numbers".into());
         }
         params = Params {
             k1: v[0],
@@ -66,7 +66,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             bridge_depth: v[8] as usize,
             ..params
         };
-        if let [reverse_weight, reverse_depth, share_power, skip_weight, coord_power, prior_mix] = v[9..] {
+        if let [reverse_weight, reverse_depth, share_power, skip_weight, coord_power, prior_mix, bridge_margin] = v[9..]
+        {
+            params.bridge_margin = bridge_margin;
             params.prior_mix = prior_mix;
             params.coord_power = coord_power;
             params.skip_weight = skip_weight;

@@ -51,6 +51,8 @@ pub struct Params {
     /// SOC 2 only: share of a bridge link's strength taken from how often the dev statements that name the ISO
     /// control name the criterion (`mappings/bridge-prior.csv`); the rest from the curated mapping's strength.
     pub prior_mix: f32,
+    /// How much a close runner-up in the other catalog weakens what its best control carries over (0: not at all).
+    pub bridge_margin: f32,
     /// Exponent on the share of the query's weight a document matches (coordination; 0: plain sum).
     pub coord_power: f32,
     /// Weight of a query pair of words one word apart (0: only neighbours pair).
@@ -75,6 +77,7 @@ impl Default for Params {
             skip_weight: 0.0,
             coord_power: 0.0,
             prior_mix: 0.5,
+            bridge_margin: 0.0,
         }
     }
 }
@@ -156,6 +159,11 @@ pub struct Index {
     params: Params,
 }
 
+/// How many leading characters `a` and `b` share.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
 /// Whether `a` and `b` differ by two swapped neighbouring letters.
 fn is_transposition(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -165,11 +173,18 @@ fn is_transposition(a: &str, b: &str) -> bool {
 
 /// The pair term of two stems, order-free so `access review` meets `review of access`.
 fn pair_key(a: &str, b: &str) -> String {
-    if a <= b {
-        format!("{a} {b}")
-    } else {
-        format!("{b} {a}")
-    }
+    let mut key = String::with_capacity(a.len() + b.len() + 1);
+    write_pair_key(&mut key, a, b);
+    key
+}
+
+/// [`pair_key`] into a reused buffer.
+fn write_pair_key(key: &mut String, a: &str, b: &str) {
+    let (first, second) = if a <= b { (a, b) } else { (b, a) };
+    key.clear();
+    key.push_str(first);
+    key.push(' ');
+    key.push_str(second);
 }
 
 /// Single stems and adjacent pairs within a phrase, each with its phrase-local position kept implicit.
@@ -284,6 +299,15 @@ impl Index {
             if d == 1 && cand.chars == len && len < 8 && !is_transposition(word, &cand.word) {
                 continue;
             }
+            // So is a short word with one letter more than a profile word (`shown`, `show`; `launch`, `lunch`).
+            if d == 1 && len > cand.chars && len < 8 {
+                continue;
+            }
+            // Two edits apart is another word more often than a typo, unless both share a long stem-like start
+            // (`disclose`, `disclosure`).
+            if d == 2 && common_prefix(word, &cand.word) < 6 {
+                continue;
+            }
             if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, &cand.word));
             }
@@ -296,7 +320,8 @@ impl Index {
         tokens
             .iter()
             .map(|t| {
-                if self.known_words.contains(&t.word) || self.terms.contains_key(&t.stem) {
+                // A word either catalog's profiles use is a word, not a typo of another.
+                if self.known_words.contains(&t.word) || self.terms.contains_key(&t.stem) || norm.knows(&t.word) {
                     return (t.clone(), t.word.clone());
                 }
                 match self.correct(&t.word) {
@@ -330,6 +355,7 @@ impl Index {
             }
         };
         let power = self.params.share_power;
+        let mut key = String::new();
         for (t, label) in &tokens {
             if let Some(&term) = self.terms.get(&t.stem) {
                 add(term, label.clone(), t.share.powf(power), &mut out);
@@ -340,7 +366,8 @@ impl Index {
             if a.phrase != b.phrase || a.stem == b.stem {
                 continue;
             }
-            if let Some(&term) = self.terms.get(&pair_key(&a.stem, &b.stem)) {
+            write_pair_key(&mut key, &a.stem, &b.stem);
+            if let Some(&term) = self.terms.get(key.as_str()) {
                 add(term, format!("{la} {lb}"), a.share.min(b.share).powf(power), &mut out);
             }
         }
@@ -350,7 +377,8 @@ impl Index {
                 if a.phrase != b.phrase || a.stem == b.stem {
                     continue;
                 }
-                if let Some(&term) = self.terms.get(&pair_key(&a.stem, &b.stem)) {
+                write_pair_key(&mut key, &a.stem, &b.stem);
+                if let Some(&term) = self.terms.get(key.as_str()) {
                     let weight = self.params.skip_weight * a.share.min(b.share).powf(power);
                     add(term, format!("{la} .. {lb}"), weight, &mut out);
                 }

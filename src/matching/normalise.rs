@@ -280,6 +280,11 @@ impl Normaliser {
         }
     }
 
+    /// Whether `word` is one the profiles or catalogs use (see [`Normaliser::remember_stems`]).
+    pub fn knows(&self, word: &str) -> bool {
+        self.known_stems.contains_key(word)
+    }
+
     /// `words` with stems.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         self.words(text)
@@ -305,6 +310,7 @@ fn split_words(text: &str) -> Vec<(String, u32)> {
             out.push((std::mem::take(word), phrase));
         }
     };
+    let mut after_space = true;
     for c in text.chars() {
         if c.is_alphanumeric() {
             word.push(c);
@@ -312,10 +318,34 @@ fn split_words(text: &str) -> Vec<(String, u32)> {
             continue;
         } else {
             flush(&mut word, phrase, &mut out);
-            if matches!(c, ';' | '.' | ',' | ':' | '(' | ')' | '!' | '?' | '\n' | '|' | '[' | ']') {
+            // Notes run clauses together with `+`, `->`, `=` or a spaced dash; a hyphen inside a word joins.
+            let dash = matches!(c, '-' | '\u{2013}' | '\u{2014}') && after_space;
+            if dash
+                || matches!(
+                    c,
+                    ';' | '.'
+                        | ','
+                        | ':'
+                        | '('
+                        | ')'
+                        | '!'
+                        | '?'
+                        | '\n'
+                        | '|'
+                        | '['
+                        | ']'
+                        | '+'
+                        | '='
+                        | '>'
+                        | '<'
+                        | '*'
+                        | '"'
+                )
+            {
                 phrase += 1;
             }
         }
+        after_space = c.is_whitespace();
     }
     flush(&mut word, phrase, &mut out);
     out
@@ -361,5 +391,8 @@ mod tests {
         let n = Normaliser::new(&DataFiles::builtin().synonyms).unwrap();
         let phrases: Vec<u32> = n.tokens("access review; backup").iter().map(|t| t.phrase).collect();
         assert_eq!(phrases, [0, 0, 1]);
+        let phrases: Vec<u32> =
+            n.tokens("multi-factor login + backup - restore -> weekly").iter().map(|t| t.phrase).collect();
+        assert_eq!(phrases, [0, 0, 0, 1, 2, 4]);
     }
 }
