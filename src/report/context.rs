@@ -4,7 +4,7 @@
 //!
 //! The doc comments of the fields below are the reference of the context; `templates/README.md` lists them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -12,7 +12,7 @@ use super::frequency::{self, Cadence};
 use super::Output;
 use crate::catalog::{Catalogs, EntryKind};
 use crate::crosswalk::{counts_by_category, Contribution, CoverageStatus, CrosswalkRow, Effect};
-use crate::ids::Framework;
+use crate::ids::{ControlId, Framework};
 use crate::import::{Review, Status};
 use crate::issue::Severity;
 use crate::mapping::{Mapping, Relationship};
@@ -487,7 +487,22 @@ impl ReportData {
 
 /// Every target element with the input's controls that support it (or would, but count for nothing).
 fn criteria(out: &Output, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Catalogs) -> Vec<Criterion> {
-    let reuse_of = |c: &Contribution| reuse(c, rows, catalogs);
+    // A control mapped to several criteria gathers the same rows for each: read their cells once.
+    let mut seen: HashMap<(ControlId, Vec<usize>), Reuse> = HashMap::new();
+    let mut reuse_of = |c: &Contribution| {
+        let mut numbers = c.rows.clone();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let common = seen.entry((c.id.clone(), numbers)).or_insert_with_key(|(_, n)| reuse(c, n, rows, catalogs));
+        Reuse {
+            relationship: c.relationship.to_string(),
+            strength: c.strength,
+            extent: if c.full { "full" } else { "partial" }.to_string(),
+            effect: effect_word(c.effect).to_string(),
+            rationale: c.rationale.to_string(),
+            ..common.clone()
+        }
+    };
     out.crosswalk
         .coverage
         .iter()
@@ -501,8 +516,13 @@ fn criteria(out: &Output, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Cata
                 series_title: entry.map(|e| e.series_title.clone()).unwrap_or_default(),
                 status: c.status.as_str().to_string(),
                 in_scope: c.status != CoverageStatus::OutOfScope,
-                reuse: c.contributions.iter().filter(|x| x.effect != Effect::Nothing).map(reuse_of).collect(),
-                not_counted: c.contributions.iter().filter(|x| x.effect == Effect::Nothing).map(reuse_of).collect(),
+                reuse: c.contributions.iter().filter(|x| x.effect != Effect::Nothing).map(&mut reuse_of).collect(),
+                not_counted: c
+                    .contributions
+                    .iter()
+                    .filter(|x| x.effect == Effect::Nothing)
+                    .map(&mut reuse_of)
+                    .collect(),
                 beyond_iso: entry.map(|e| e.beyond_iso.clone()).unwrap_or_default(),
                 description: entry.map(|e| e.description.clone()).unwrap_or_default(),
             }
@@ -593,10 +613,8 @@ fn status_str(row: &CrosswalkRow) -> &str {
     row.row.status.map(|s| s.as_str()).or(row.row.status_text.as_deref()).unwrap_or_default()
 }
 
-fn reuse(c: &Contribution, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Catalogs) -> Reuse {
-    let mut numbers = c.rows.clone();
-    numbers.sort_unstable();
-    numbers.dedup();
+/// What the input rows `numbers` (sorted, distinct) say of control `c`.
+fn reuse(c: &Contribution, numbers: &[usize], rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Catalogs) -> Reuse {
     let found: Vec<&CrosswalkRow> = numbers.iter().filter_map(|n| rows.get(n).copied()).collect();
     let catalog_title = catalogs.find(c.id.as_str()).map(|e| e.title.clone()).unwrap_or_default();
     // A SOC 2 matrix row reads best as its number and text (`C-12: Access to production requires MFA`).
@@ -622,7 +640,7 @@ fn reuse(c: &Contribution, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Cat
         owner: distinct(found.iter().map(|r| r.row.owner.as_deref())),
         evidence: distinct(found.iter().map(|r| r.row.evidence.as_deref())),
         frequency: distinct(found.iter().map(|r| r.row.frequency.as_deref())),
-        rows: numbers,
+        rows: numbers.to_vec(),
         rationale: c.rationale.to_string(),
     }
 }
