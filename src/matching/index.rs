@@ -116,22 +116,25 @@ struct VocabularyWord {
     /// Bit per letter `a`..`z` present.
     letters: u32,
     /// Count of each letter `a`..`z` and of other characters.
-    counts: [u8; 27],
+    counts: LetterCounts,
 }
 
-/// Counts of `a`..`z` and of every other character in `word`.
-fn letter_counts(word: &str) -> [u8; 27] {
-    let mut counts = [0u8; 27];
-    for c in word.chars() {
+/// Counts of `a`..`z` and of every other character in a text.
+pub type LetterCounts = [u16; 27];
+
+/// The [`LetterCounts`] of `text`: cheap to compare, and their difference bounds the edit distance from below.
+pub fn letter_counts(text: &str) -> LetterCounts {
+    let mut counts = [0u16; 27];
+    for c in text.chars() {
         let i = if c.is_ascii_lowercase() { usize::from(c as u8 - b'a') } else { 26 };
         counts[i] = counts[i].saturating_add(1);
     }
     counts
 }
 
-/// A lower bound of the edit distance between words with letter counts `a` and `b` (each edit fixes at most one
-/// surplus and one shortfall).
-fn distance_bound(a: &[u8; 27], b: &[u8; 27]) -> usize {
+/// A lower bound of the edit distance between texts with letter counts `a` and `b` (each edit fixes at most one
+/// surplus and one shortfall): rules most candidates out before the distance is measured.
+pub fn distance_bound(a: &LetterCounts, b: &LetterCounts) -> usize {
     let (mut more, mut less) = (0usize, 0usize);
     for (x, y) in a.iter().zip(b) {
         if x > y {

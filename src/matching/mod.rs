@@ -188,33 +188,9 @@ struct Target {
     ids: Vec<ControlId>,
     titles: Vec<String>,
     normalised_titles: Vec<String>,
-    /// Letter counts of each normalised title (see [`letter_counts`]).
-    title_counts: Vec<[u16; 27]>,
+    /// Letter counts of each normalised title.
+    title_counts: Vec<index::LetterCounts>,
     index: Index,
-}
-
-/// Counts of `a`..`z` and of every other character: half the sum of their differences between two texts is a lower
-/// bound of the edit distance, cheap enough to rule out most titles before measuring it.
-fn letter_counts(s: &str) -> [u16; 27] {
-    let mut counts = [0u16; 27];
-    for c in s.chars() {
-        let i = if c.is_ascii_lowercase() { usize::from(c as u8 - b'a') } else { 26 };
-        counts[i] = counts[i].saturating_add(1);
-    }
-    counts
-}
-
-/// A lower bound of the edit distance between texts with letter counts `a` and `b`.
-fn distance_bound(a: &[u16; 27], b: &[u16; 27]) -> u32 {
-    let (mut more, mut less) = (0u32, 0u32);
-    for (x, y) in a.iter().zip(b) {
-        if x > y {
-            more += u32::from(x - y);
-        } else {
-            less += u32::from(y - x);
-        }
-    }
-    more.max(less)
 }
 
 /// The text matcher over both target catalogs (ISO 27001:2022 Annex A and assessable clauses; SOC 2 criteria).
@@ -550,7 +526,7 @@ impl Target {
             ids: entries.iter().map(|e| e.id.clone()).collect(),
             titles: entries.iter().map(|e| e.title.clone()).collect(),
             normalised_titles: entries.iter().map(|e| normalise_title(&e.title)).collect(),
-            title_counts: entries.iter().map(|e| letter_counts(&normalise_title(&e.title))).collect(),
+            title_counts: entries.iter().map(|e| index::letter_counts(&normalise_title(&e.title))).collect(),
             index: Index::build(&profiles, norm, params),
         }
     }
@@ -570,14 +546,14 @@ impl Target {
         }
         // A similarity of TITLE_AUTO needs lengths within (1 - TITLE_AUTO) of each other: skip the rest unmeasured.
         let len = wanted.chars().count() as f64;
-        let counts = letter_counts(&wanted);
+        let counts = index::letter_counts(&wanted);
         self.normalised_titles
             .iter()
             .enumerate()
             .filter(|(d, t)| {
                 let tl = t.chars().count() as f64;
                 let slack = (1.0 - TITLE_AUTO) * tl.max(len) + 1e-9;
-                (tl - len).abs() <= slack && f64::from(distance_bound(&counts, &self.title_counts[*d])) <= slack
+                (tl - len).abs() <= slack && index::distance_bound(&counts, &self.title_counts[*d]) as f64 <= slack
             })
             .map(|(d, t)| (d, strsim::normalized_levenshtein(&wanted, t)))
             .filter(|&(_, s)| s >= TITLE_AUTO)
