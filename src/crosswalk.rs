@@ -282,31 +282,9 @@ pub fn counts_by_category(coverage: &[Coverage]) -> Vec<(String, [usize; 4])> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{MatchedBy, Review};
 
     fn row(n: usize, id: &str, applicable: Option<bool>, status: Option<Status>) -> ImportedRow {
-        ImportedRow {
-            row: n,
-            raw_id: Some(id.into()),
-            ids: vec![ControlId::new(id)],
-            framework: Some(Framework::Iso2022),
-            matched_by: MatchedBy::Id,
-            score: 1.0,
-            review: Review::Auto,
-            applicable,
-            status,
-            status_text: None,
-            title: None,
-            text: None,
-            justification: None,
-            owner: None,
-            evidence: None,
-            frequency: None,
-            notes: vec![],
-            candidates: vec![],
-            reference: None,
-            locked: false,
-        }
+        ImportedRow { applicable, status, ..ImportedRow::by_id(n, id) }
     }
 
     fn imported(rows: Vec<ImportedRow>) -> Imported {

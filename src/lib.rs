@@ -31,20 +31,7 @@ pub mod write;
 
 use catalog::Catalogs;
 use ids::Framework;
-use import::{ImportError, Imported, Settings};
-use read::Source;
-
-/// Read stage done: understand the rows, then place those without ids by title and, with a matcher, by text.
-pub fn understand(
-    source: &Source,
-    settings: &Settings,
-    catalogs: &Catalogs,
-    text: Option<&matching::TextMatch>,
-) -> Result<Imported, ImportError> {
-    let mut imported = import::import(source, settings, catalogs)?;
-    place(&mut imported, catalogs, text);
-    Ok(imported)
-}
+use import::Imported;
 
 /// Places the rows of `imported` that have no id: by title, then (with a matcher) by text.
 pub fn place(imported: &mut Imported, catalogs: &Catalogs, text: Option<&matching::TextMatch>) {

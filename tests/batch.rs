@@ -1,15 +1,12 @@
 //! Batch runs of `crosswalk map`: many inputs, the summary, exit codes, `--fail-under`, byte-identical outputs
 //! whatever the thread count or input order, refusal to write over an input, stdin and shell integration.
 
+mod common;
+use common::{crosswalk, fixture, stderr};
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_crosswalk");
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
-}
 
 /// A temp dir holding `in/` with a tidy SoA as `good.csv`.
 fn workspace() -> tempfile::TempDir {
@@ -17,14 +14,6 @@ fn workspace() -> tempfile::TempDir {
     std::fs::create_dir(dir.path().join("in")).unwrap();
     std::fs::copy(fixture("tidy-soa.csv"), dir.path().join("in/good.csv")).unwrap();
     dir
-}
-
-fn crosswalk(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).env_remove("RAYON_NUM_THREADS").output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// A 2013 SoA as a workbook: a title row above the header, ids in several spellings, one custom row by title.
@@ -296,7 +285,7 @@ fn usage_errors_of_batch_flags() {
 }
 
 fn with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crosswalk"))
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::piped())

@@ -1,17 +1,12 @@
 //! The binary run the way a user runs it: a temp dir, fixtures copied in, status, stdout, stderr and files checked.
 
 mod common;
-use common::sheet;
+use common::{crosswalk, files, fixture, sheet, stderr, stdout};
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use calamine::{open_workbook_auto, Reader};
 use serde_json::Value;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
-}
 
 /// A temp dir with the named fixtures copied in.
 fn sandbox(fixtures: &[&str]) -> tempfile::TempDir {
@@ -22,29 +17,10 @@ fn sandbox(fixtures: &[&str]) -> tempfile::TempDir {
     dir
 }
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crosswalk")).args(args).current_dir(dir).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn files(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     let dir = sandbox(&["tidy-soa.xlsx"]);
-    let o = run(dir.path(), &["map", "tidy-soa.xlsx"]);
+    let o = crosswalk(dir.path(), &["map", "tidy-soa.xlsx"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(files(dir.path()), ["tidy-soa.crosswalk.xlsx", "tidy-soa.xlsx"]);
     let out = dir.path().join("tidy-soa.crosswalk.xlsx");
@@ -83,7 +59,7 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
 #[test]
 fn map_json_follows_the_spec_shape() {
     let dir = sandbox(&["tidy-soa.csv"]);
-    let o = run(dir.path(), &["map", "tidy-soa.csv", "--format", "json", "-o", "-"]);
+    let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "--format", "json", "-o", "-"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(doc["tool"]["name"], "crosswalk");
@@ -122,7 +98,7 @@ fn map_json_follows_the_spec_shape() {
 #[test]
 fn map_csv_and_scope() {
     let dir = sandbox(&["tidy-soa.csv"]);
-    let o = run(dir.path(), &["map", "tidy-soa.csv", "-o", "out.csv", "--scope", "availability"]);
+    let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "-o", "out.csv", "--scope", "availability"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
     let mut lines = text.lines();
@@ -133,7 +109,8 @@ fn map_csv_and_scope() {
     assert!(text
         .lines()
         .any(|l| l.starts_with("16,A.5.15,A.5.15,Access control,id,1.000,auto,true,implemented,CC6.1,")));
-    let json = run(dir.path(), &["map", "tidy-soa.csv", "--scope", "availability", "--format", "json", "-o", "-"]);
+    let json =
+        crosswalk(dir.path(), &["map", "tidy-soa.csv", "--scope", "availability", "--format", "json", "-o", "-"]);
     let doc: Value = serde_json::from_str(&stdout(&json)).unwrap();
     let status =
         |id: &str| doc["coverage"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["status"].clone();
@@ -150,7 +127,7 @@ fn unknown_ids_are_errors_on_their_row_and_exit_1() {
         "Ref,Control,Applicable\nA.5.15,Access control,Yes\nA.5.40,Made up,Yes\nA.9.2.3,Privileged access,Yes\n",
     )
     .unwrap();
-    let o = run(dir.path(), &["map", "soa.csv", "--format", "json", "-o", "out.json"]);
+    let o = crosswalk(dir.path(), &["map", "soa.csv", "--format", "json", "-o", "out.json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("error: soa.csv, row 3, column A (Ref): `A.5.40` is not an ISO 27001:2022 id"),
@@ -169,15 +146,15 @@ fn unknown_ids_are_errors_on_their_row_and_exit_1() {
 #[test]
 fn input_errors_exit_2_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(dir.path(), &["map", "missing.xlsx"]);
+    let o = crosswalk(dir.path(), &["map", "missing.xlsx"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o), "crosswalk: error: missing.xlsx: no such file\n");
     std::fs::write(dir.path().join("empty.csv"), "").unwrap();
-    let o = run(dir.path(), &["map", "empty.csv"]);
+    let o = crosswalk(dir.path(), &["map", "empty.csv"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o), "crosswalk: error: empty.csv: the file is empty\n");
     std::fs::write(dir.path().join("notes.txt.pdf"), "x").unwrap();
-    let o = run(dir.path(), &["map", "notes.txt.pdf"]);
+    let o = crosswalk(dir.path(), &["map", "notes.txt.pdf"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
@@ -190,7 +167,7 @@ fn input_errors_exit_2_and_write_nothing() {
 fn never_writes_over_an_input() {
     let dir = sandbox(&["tidy-soa.csv"]);
     let before = std::fs::read(dir.path().join("tidy-soa.csv")).unwrap();
-    let o = run(dir.path(), &["map", "tidy-soa.csv", "--format", "csv", "-o", "tidy-soa.csv"]);
+    let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "--format", "csv", "-o", "tidy-soa.csv"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
@@ -202,18 +179,18 @@ fn never_writes_over_an_input() {
 #[test]
 fn usage_errors_exit_2() {
     let dir = sandbox(&["tidy-soa.csv"]);
-    let o = run(dir.path(), &["map", "tidy-soa.csv", "--column", "colour=Ref"]);
+    let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "--column", "colour=Ref"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
         "crosswalk: error: --column `colour=Ref`: unknown role `colour`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency\n"
     );
-    let o = run(dir.path(), &["map", "tidy-soa.csv", "--scope", "security,privcy"]);
+    let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "--scope", "security,privcy"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--scope: unknown scope `privcy`"));
-    let o = run(dir.path(), &["map"]);
+    let o = crosswalk(dir.path(), &["map"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = run(dir.path(), &["map", "tidy-soa.csv", "-o", "out.pdf"]);
+    let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "-o", "out.pdf"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(files(dir.path()), ["tidy-soa.csv"]);
 }
@@ -222,13 +199,13 @@ fn usage_errors_exit_2() {
 fn catalog_lists_each_framework() {
     let dir = tempfile::tempdir().unwrap();
     for (fw, n) in [("iso27001-2022", 93 + 41), ("iso27001-2013", 114), ("tsc-2017", 61)] {
-        let o = run(dir.path(), &["catalog", fw, "--format", "csv"]);
+        let o = crosswalk(dir.path(), &["catalog", fw, "--format", "csv"]);
         assert_eq!(o.status.code(), Some(0));
         let text = stdout(&o);
         let mut r = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(r.records().count(), n, "{fw}");
     }
-    let o = run(dir.path(), &["catalog", "tsc-2017"]);
+    let o = crosswalk(dir.path(), &["catalog", "tsc-2017"]);
     let text = stdout(&o);
     assert!(text.starts_with("ID"));
     assert!(text.lines().any(|l| l.starts_with("CC6.1 ") && l.contains("security")));
@@ -237,28 +214,28 @@ fn catalog_lists_each_framework() {
 #[test]
 fn explain_shows_mappings_and_history() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(dir.path(), &["explain", "a 5.15"]);
+    let o = crosswalk(dir.path(), &["explain", "a 5.15"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.starts_with("A.5.15 Access control\nISO/IEC 27001:2022 Annex A control, organizational\n"), "{text}");
     assert!(text.contains("  CC6.1"), "{text}");
     assert!(text.contains("ISO 27001:2013 predecessors:\n  A.9.1.1"), "{text}");
 
-    let o = run(dir.path(), &["explain", "cc6.1", "--format", "json"]);
+    let o = crosswalk(dir.path(), &["explain", "cc6.1", "--format", "json"]);
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(doc["id"], "CC6.1");
     let sources: Vec<&str> = doc["mappings"].as_array().unwrap().iter().filter_map(|p| p["source"].as_str()).collect();
     assert!(sources.contains(&"A.5.15"), "{sources:?}");
     assert!(doc["mappings"].as_array().unwrap().iter().all(|p| !p["rationale"].as_str().unwrap().is_empty()));
 
-    let o = run(dir.path(), &["explain", "A.9.2.3"]);
+    let o = crosswalk(dir.path(), &["explain", "A.9.2.3"]);
     let text = stdout(&o);
     assert!(text.contains("ISO 27001:2022 successors:\n  A.8.2 Privileged access rights"), "{text}");
 
-    let o = run(dir.path(), &["explain", "A.8.11"]);
+    let o = crosswalk(dir.path(), &["explain", "A.8.11"]);
     assert!(stdout(&o).contains("New in ISO 27001:2022: no 2013 predecessor."));
 
-    let o = run(dir.path(), &["explain", "CC6.18"]);
+    let o = crosswalk(dir.path(), &["explain", "CC6.18"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o), "crosswalk: error: `CC6.18` is not a SOC 2 (TSC 2017) id\n");
 }
@@ -266,7 +243,7 @@ fn explain_shows_mappings_and_history() {
 #[test]
 fn mapping_export_covers_every_control_and_criterion() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(dir.path(), &["mapping", "export", "--format", "csv"]);
+    let o = crosswalk(dir.path(), &["mapping", "export", "--format", "csv"]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
     let mut r = csv::Reader::from_reader(text.as_bytes());
@@ -292,7 +269,7 @@ fn mapping_export_covers_every_control_and_criterion() {
 #[test]
 fn mapping_validate_passes_builtin_and_fails_broken_file() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(dir.path(), &["mapping", "validate"]);
+    let o = crosswalk(dir.path(), &["mapping", "validate"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("ok:"));
     std::fs::write(
@@ -300,7 +277,7 @@ fn mapping_validate_passes_builtin_and_fails_broken_file() {
         "source,target,relationship,strength,rationale,agreeing_sources\nA.5.15,CC6.1,intersects,8,Access rules.,\nA.5.15,CC6.1,equal,8,Twice.,\nA.5.99,CC6.1,sort-of,0,,\n",
     )
     .unwrap();
-    let o = run(dir.path(), &["mapping", "validate", "broken.csv"]);
+    let o = crosswalk(dir.path(), &["mapping", "validate", "broken.csv"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
@@ -317,7 +294,7 @@ fn mapping_validate_passes_builtin_and_fails_broken_file() {
         "source,target,relationship,strength,rationale,agreeing_sources\nA.5.15,CC6.1,intersects,8,Access rules.,\n",
     )
     .unwrap();
-    let o = run(dir.path(), &["mapping", "validate", "small.csv"]);
+    let o = crosswalk(dir.path(), &["mapping", "validate", "small.csv"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("small.csv: Annex A control `A.5.1` has no row: map it or add a `none` row saying why"));
 }
@@ -330,7 +307,7 @@ fn a_broken_overlay_stops_map_with_exit_2() {
         "source,target,relationship,strength,rationale\nA.5.15,CC6.1,equal,12,Ours.\n",
     )
     .unwrap();
-    let o = run(dir.path(), &["map", "tidy-soa.csv", "--mapping", "ours.csv"]);
+    let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "--mapping", "ours.csv"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
@@ -347,7 +324,7 @@ fn an_overlay_changes_coverage() {
         "source,target,relationship,strength,rationale\nA.5.34,P4.3,superset,9,Our privacy programme handles disposal of personal data end to end.\n",
     )
     .unwrap();
-    let o = run(dir.path(), &["map", "tidy-soa.csv", "--mapping", "ours.csv", "--format", "json", "-o", "-"]);
+    let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "--mapping", "ours.csv", "--format", "json", "-o", "-"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let p43 = doc["coverage"].as_array().unwrap().iter().find(|c| c["id"] == "P4.3").unwrap().clone();

@@ -2,10 +2,10 @@
 //! then status, stderr and the files written are checked.
 
 mod common;
-use common::sheet;
+use common::{crosswalk, files, sheet, stderr};
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/report");
 
@@ -36,21 +36,12 @@ impl Dir {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_crosswalk")).args(args).current_dir(self.tmp.path()).output().unwrap()
+        crosswalk(self.tmp.path(), args)
     }
 
     fn files(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
+        files(self.tmp.path())
     }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn ok(o: &Output) {

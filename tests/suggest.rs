@@ -1,19 +1,7 @@
 //! `crosswalk suggest` and text matching in `map`, run as a user runs them.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn crosswalk(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crosswalk")).current_dir(dir).args(args).output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{crosswalk, fixture, stderr, stdout};
 
 /// The top-1 id for a statement, from the csv output.
 fn top1(statement: &str, to: &str) -> String {
@@ -150,8 +138,7 @@ fn nothing_to_match_is_a_usage_error() {
 #[test]
 fn map_places_custom_rows_by_title_then_text_with_candidates() {
     let dir = tempfile::tempdir().unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/custom-controls.csv");
-    std::fs::copy(fixture, dir.path().join("custom-controls.csv")).unwrap();
+    std::fs::copy(fixture("custom-controls.csv"), dir.path().join("custom-controls.csv")).unwrap();
     let o = crosswalk(dir.path(), &["map", "custom-controls.csv", "--format", "json", "-o", "-"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();

@@ -122,6 +122,35 @@ impl ImportedRow {
     }
 }
 
+#[cfg(test)]
+impl ImportedRow {
+    /// A row of spreadsheet row `n` recognised by its id `id` (an ISO 27001:2022 id), with nothing else filled in.
+    pub(crate) fn by_id(n: usize, id: &str) -> ImportedRow {
+        ImportedRow {
+            row: n,
+            raw_id: Some(id.into()),
+            ids: vec![ControlId::new(id)],
+            framework: Some(Framework::Iso2022),
+            matched_by: MatchedBy::Id,
+            score: 1.0,
+            review: Review::Auto,
+            applicable: None,
+            status: None,
+            status_text: None,
+            title: None,
+            text: None,
+            justification: None,
+            owner: None,
+            evidence: None,
+            frequency: None,
+            notes: vec![],
+            candidates: vec![],
+            reference: None,
+            locked: false,
+        }
+    }
+}
+
 /// The understood input.
 #[derive(Debug, Clone, Serialize)]
 pub struct Imported {
@@ -510,11 +539,7 @@ fn import_matrix(
     settings: &Settings,
 ) -> Result<Imported, ImportError> {
     let at = || Location::file(&source.file).sheet(table.sheet.as_deref());
-    let text_of = |row: &RawRow, role: Role| -> Option<String> {
-        let c = column(&columns, role)?;
-        let t = crate::ids::clean_spaces(&row.cell(c.index).as_text()).trim().to_string();
-        (!t.is_empty()).then_some(t)
-    };
+    let text_of = |row: &RawRow, role: Role| cell_text(row, &columns, role);
     let mut rows = Vec::new();
     for row in data {
         let mut ids: Vec<ControlId> = Vec::new();
@@ -605,6 +630,14 @@ fn column(columns: &[ColumnRole], role: Role) -> Option<&ColumnRole> {
     columns.iter().find(|c| c.role == role)
 }
 
+/// The text of `row` in the column playing `role`: spaces cleaned and trimmed; `None` when there is no such column
+/// or the cell is empty.
+fn cell_text(row: &RawRow, columns: &[ColumnRole], role: Role) -> Option<String> {
+    let c = column(columns, role)?;
+    let t = crate::ids::clean_spaces(&row.cell(c.index).as_text()).trim().to_string();
+    (!t.is_empty()).then_some(t)
+}
+
 fn read_rows(
     data: &[&RawRow],
     header: &RawRow,
@@ -614,11 +647,7 @@ fn read_rows(
     issues: &mut Vec<Issue>,
 ) -> Vec<ImportedRow> {
     let id_col = column(columns, Role::Id);
-    let text_of = |row: &RawRow, role: Role| -> Option<String> {
-        let c = column(columns, role)?;
-        let t = crate::ids::clean_spaces(&row.cell(c.index).as_text()).trim().to_string();
-        (!t.is_empty()).then_some(t)
-    };
+    let text_of = |row: &RawRow, role: Role| cell_text(row, columns, role);
     let cell_at = |row: &RawRow, c: &ColumnRole| {
         at().row(row.number).column(
             c.index,

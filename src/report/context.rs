@@ -917,32 +917,18 @@ pub fn has_errors(data: &ReportData) -> bool {
 mod tests {
     use super::*;
     use crate::crosswalk::Scope;
-    use crate::ids::ControlId;
-    use crate::import::{Imported, ImportedRow, MatchedBy};
+    use crate::import::{Imported, ImportedRow};
     use crate::report::RunInfo;
 
     fn row(n: usize, id: &str, applicable: bool, status: Status, frequency: &str) -> ImportedRow {
         ImportedRow {
-            row: n,
-            raw_id: Some(id.into()),
-            ids: vec![ControlId::new(id)],
-            framework: Some(Framework::Iso2022),
-            matched_by: MatchedBy::Id,
-            score: 1.0,
-            review: Review::Auto,
             applicable: Some(applicable),
             status: Some(status),
-            status_text: None,
             title: Some(format!("title of {id}")),
-            text: None,
-            justification: None,
             owner: Some("Owner".into()),
             evidence: Some("Evidence".into()),
             frequency: Some(frequency.into()),
-            notes: vec![],
-            candidates: vec![],
-            reference: None,
-            locked: false,
+            ..ImportedRow::by_id(n, id)
         }
     }
 

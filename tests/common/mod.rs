@@ -4,7 +4,40 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+
+/// A file under `fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// Runs `crosswalk ARGS` in `dir` (with no inherited thread count).
+pub fn crosswalk(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RAYON_NUM_THREADS")
+        .output()
+        .expect("run crosswalk")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The file names in `dir`, sorted.
+pub fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    names
+}
 
 /// What a run printed and returned.
 pub struct Run {
@@ -21,7 +54,7 @@ pub struct Dir {
 impl Dir {
     pub fn with(fixtures: &[&str]) -> Dir {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("import");
+        let src = fixture("import");
         for f in fixtures {
             std::fs::copy(src.join(f), tmp.path().join(f)).unwrap_or_else(|e| panic!("copy {f}: {e}"));
         }
@@ -38,26 +71,13 @@ impl Dir {
 
     /// Runs `crosswalk ARGS` in this dir.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_crosswalk"))
-            .args(args)
-            .current_dir(self.tmp.path())
-            .output()
-            .expect("run crosswalk");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        let out = crosswalk(self.tmp.path(), args);
+        Run { code: out.status.code().unwrap_or(-1), stdout: stdout(&out), stderr: stderr(&out) }
     }
 
     /// The files in this dir, sorted.
     pub fn files(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.tmp.path())
-            .expect("read dir")
-            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-            .collect();
-        names.sort();
-        names
+        files(self.tmp.path())
     }
 }
 
