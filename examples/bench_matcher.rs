@@ -52,34 +52,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return write_prior(&statements);
     }
     let catalogs = Catalogs::builtin();
-    // BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,bridge_weight,bridge_depth[,reverse_weight,
-    // reverse_depth,share_power,skip_weight,coord_power,prior_mix,bridge_margin] tries other ranking parameters.
+    // BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,bridge_weight,bridge_depth,share_power,prior_mix
+    // tries other ranking parameters.
     let mut params = Params::default();
     if let Ok(p) = std::env::var("BENCH_PARAMS") {
         let v: Vec<f32> = p.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
-        if v.len() != 9 && v.len() != 16 {
-            return Err("BENCH_PARAMS needs 9 or 16 numbers".into());
-        }
-        params = Params {
-            k1: v[0],
-            b: v[1],
-            weights: [v[2], v[3], v[4]],
-            pair_weight: v[5],
-            idf_power: v[6],
-            bridge_weight: v[7],
-            bridge_depth: v[8] as usize,
-            ..params
+        let [k1, b, title, description, keywords, pair, idf_power, bridge_weight, bridge_depth, share_power, prior_mix] =
+            v[..]
+        else {
+            return Err("BENCH_PARAMS needs 11 numbers".into());
         };
-        if let [reverse_weight, reverse_depth, share_power, skip_weight, coord_power, prior_mix, bridge_margin] = v[9..]
-        {
-            params.bridge_margin = bridge_margin;
-            params.prior_mix = prior_mix;
-            params.coord_power = coord_power;
-            params.skip_weight = skip_weight;
-            params.reverse_weight = reverse_weight;
-            params.reverse_depth = reverse_depth as usize;
-            params.share_power = share_power;
-        }
+        params = Params {
+            k1,
+            b,
+            weights: [title, description, keywords],
+            pair_weight: pair,
+            idf_power,
+            bridge_weight,
+            bridge_depth: bridge_depth as usize,
+            share_power,
+            prior_mix,
+        };
     }
     // The profiles and synonyms as they are in `mappings/` now (no rebuild needed while editing them).
     let mut files = DataFiles::builtin();

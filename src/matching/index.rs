@@ -44,19 +44,9 @@ pub struct Params {
     pub bridge_weight: f32,
     /// SOC 2 only: how many of the best ISO controls carry over.
     pub bridge_depth: usize,
-    /// ISO only: weight of what the best SOC 2 criteria carry back through the curated mapping.
-    pub reverse_weight: f32,
-    /// ISO only: how many of the best SOC 2 criteria carry back.
-    pub reverse_depth: usize,
     /// SOC 2 only: share of a bridge link's strength taken from how often the dev statements that name the ISO
     /// control name the criterion (`mappings/bridge-prior.csv`); the rest from the curated mapping's strength.
     pub prior_mix: f32,
-    /// How much a close runner-up in the other catalog weakens what its best control carries over (0: not at all).
-    pub bridge_margin: f32,
-    /// Exponent on the share of the query's weight a document matches (coordination; 0: plain sum).
-    pub coord_power: f32,
-    /// Weight of a query pair of words one word apart (0: only neighbours pair).
-    pub skip_weight: f32,
     /// Exponent on a query word's share (1/n for the n words of an expanded acronym): 0 counts every word fully.
     pub share_power: f32,
 }
@@ -71,13 +61,8 @@ impl Default for Params {
             idf_power: 1.5,
             bridge_weight: 1.3,
             bridge_depth: 1,
-            reverse_weight: 0.0,
-            reverse_depth: 1,
             share_power: 0.5,
-            skip_weight: 0.0,
-            coord_power: 0.0,
             prior_mix: 0.5,
-            bridge_margin: 0.0,
         }
     }
 }
@@ -374,19 +359,6 @@ impl Index {
                 add(term, format!("{la} {lb}"), a.share.min(b.share).powf(power), &mut out);
             }
         }
-        if self.params.skip_weight > 0.0 {
-            for w in tokens.windows(3) {
-                let ((a, la), (b, lb)) = (&w[0], &w[2]);
-                if a.phrase != b.phrase || a.stem == b.stem {
-                    continue;
-                }
-                write_pair_key(&mut key, &a.stem, &b.stem);
-                if let Some(&term) = self.terms.get(key.as_str()) {
-                    let weight = self.params.skip_weight * a.share.min(b.share).powf(power);
-                    add(term, format!("{la} .. {lb}"), weight, &mut out);
-                }
-            }
-        }
         out
     }
 
@@ -401,19 +373,6 @@ impl Index {
         for q in query {
             for p in &self.postings[q.term as usize] {
                 acc[p.doc as usize] += q.weight * p.impact;
-            }
-        }
-        if self.params.coord_power > 0.0 {
-            let mut matched = vec![0.0f32; self.docs];
-            let mut total = 0.0f32;
-            for q in query {
-                total += q.weight;
-                for p in &self.postings[q.term as usize] {
-                    matched[p.doc as usize] += q.weight;
-                }
-            }
-            for (a, m) in acc.iter_mut().zip(&matched) {
-                *a *= (m / total.max(1e-6)).powf(self.params.coord_power);
             }
         }
         acc

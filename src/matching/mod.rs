@@ -200,8 +200,6 @@ pub struct Matcher {
     tsc: Target,
     /// Per ISO document: the SOC 2 documents it maps to, with strength / 10.
     bridge: Vec<Vec<(usize, f32)>>,
-    /// Per SOC 2 document: the ISO documents that map to it, with strength / 10.
-    reverse: Vec<Vec<(usize, f32)>>,
     params: Params,
 }
 
@@ -283,7 +281,6 @@ impl Matcher {
         let iso = Target::build(iso, &keywords, &norm, params);
         let tsc = Target::build(catalogs.tsc.entries.iter(), &keywords, &norm, params);
         let mut bridge = vec![Vec::new(); iso.ids.len()];
-        let mut reverse = vec![Vec::new(); tsc.ids.len()];
         let (pairs, _) = crate::mapping::parse(&files.mapping, catalogs);
         for pair in pairs {
             let (Some(source), Some(target)) = (&pair.source, &pair.target) else { continue };
@@ -292,7 +289,6 @@ impl Matcher {
             }
             let (Some(i), Some(t)) = (iso.position(source), tsc.position(target)) else { continue };
             bridge[i].push((t, f32::from(pair.strength) / 10.0));
-            reverse[t].push((i, f32::from(pair.strength) / 10.0));
         }
         if params.prior_mix > 0.0 {
             let counts = prior_counts(&iso, &tsc);
@@ -307,7 +303,7 @@ impl Matcher {
                 }
             }
         }
-        Ok(Matcher { norm, iso, tsc, bridge, reverse, params })
+        Ok(Matcher { norm, iso, tsc, bridge, params })
     }
 
     /// The built-in profiles over the given catalogs.
@@ -327,7 +323,7 @@ impl Matcher {
         let tokens = self.norm.tokens(text);
         let iso_query = self.iso.index.prepare_tokens(&tokens, &self.norm);
         let iso_scores = self.iso.index.scores(&iso_query);
-        let (tsc_query, tsc_scores) = if to == Framework::Tsc2017 || self.params.reverse_weight > 0.0 {
+        let (tsc_query, tsc_scores) = if to == Framework::Tsc2017 {
             let q = self.tsc.index.prepare_tokens(&tokens, &self.norm);
             let s = self.tsc.index.scores(&q);
             (q, s)
@@ -338,43 +334,32 @@ impl Matcher {
     }
 
     /// Every control of `to` with a positive score for `text`, best first (ties by id), with the rank value and
-    /// the control of the other catalog whose mapping carried most, if any.
+    /// the ISO control whose mapping carried a SOC 2 criterion, if any.
     pub fn rank(&self, text: &str, to: Framework) -> Vec<Ranked> {
         self.rank_prepared(&self.prepare(text, to), to)
     }
 
-    /// The ranking of `to`: text scores relative to the best, plus what the best controls of the other catalog
-    /// carry over the curated mapping (ISO to SOC 2: the finer ISO profiles sharpen the broad criteria; SOC 2 to
-    /// ISO, weighted by `reverse_weight`, only onto ISO controls the text already names).
+    /// The ranking of `to`: text scores relative to the best; for SOC 2, plus what the best ISO controls carry over
+    /// the curated mapping (the finer ISO profiles sharpen the broad criteria).
     fn rank_prepared(&self, p: &Prepared, to: Framework) -> Vec<Ranked> {
-        let (mut values, other, forward) = match to {
-            Framework::Tsc2017 => (p.tsc_scores.clone(), &p.iso_scores, true),
-            _ => (p.iso_scores.clone(), &p.tsc_scores, false),
+        let mut values = match to {
+            Framework::Tsc2017 => p.tsc_scores.clone(),
+            _ => p.iso_scores.clone(),
         };
         let mut via: Vec<Option<(usize, f32)>> = vec![None; values.len()];
         let top = values.iter().copied().fold(0.0f32, f32::max);
         if top > 0.0 {
             values.iter_mut().for_each(|v| *v /= top);
         }
-        let (weight, depth, links) = if forward {
-            (self.params.bridge_weight, self.params.bridge_depth, &self.bridge)
-        } else {
-            (self.params.reverse_weight, self.params.reverse_depth, &self.reverse)
-        };
-        let other_top = other.iter().copied().fold(0.0f32, f32::max);
-        if weight > 0.0 && other_top > 0.0 {
-            let mut order: Vec<usize> = (0..other.len()).filter(|&d| other[d] > 0.0).collect();
-            order.sort_by(|&a, &b| other[b].total_cmp(&other[a]).then(a.cmp(&b)));
-            // How far the best of the other catalog leads its runner-up (1: alone; 0: a tie).
-            let lead = order.get(1).map_or(1.0, |&j| (other[order[0]] - other[j]) / other_top);
-            let sure = 1.0 - self.params.bridge_margin * (1.0 - lead);
-            for &i in order.iter().take(depth) {
-                let w = sure * other[i] / other_top;
-                for &(t, strength) in &links[i] {
-                    if !forward && values[t] <= 0.0 {
-                        continue;
-                    }
-                    let add = weight * w * strength;
+        let iso = &p.iso_scores;
+        let iso_top = iso.iter().copied().fold(0.0f32, f32::max);
+        if to == Framework::Tsc2017 && self.params.bridge_weight > 0.0 && iso_top > 0.0 {
+            let mut order: Vec<usize> = (0..iso.len()).filter(|&d| iso[d] > 0.0).collect();
+            order.sort_by(|&a, &b| iso[b].total_cmp(&iso[a]).then(a.cmp(&b)));
+            for &i in order.iter().take(self.params.bridge_depth) {
+                let w = iso[i] / iso_top;
+                for &(t, strength) in &self.bridge[i] {
+                    let add = self.params.bridge_weight * w * strength;
                     values[t] += add;
                     if via[t].is_none_or(|(_, a)| add > a) {
                         via[t] = Some((i, add));
@@ -406,10 +391,6 @@ impl Matcher {
 
     fn suggest_prepared(&self, text: &str, p: &Prepared, to: Framework, top: usize) -> Vec<Candidate> {
         let target = self.target(to);
-        let other = match to {
-            Framework::Tsc2017 => &self.iso,
-            _ => &self.tsc,
-        };
         let mut out: Vec<Candidate> = Vec::with_capacity(top);
         if top == 0 {
             return out;
@@ -440,7 +421,7 @@ impl Matcher {
             let rival = if r.doc == ranked[0].doc { second } else { best };
             let mut why = target.index.explain(query, r.doc, WHY_TERMS);
             if let Some(i) = r.via {
-                why.push(format!("via {} {} (mapping)", other.ids[i], other.titles[i]));
+                why.push(format!("via {} {} (mapping)", self.iso.ids[i], self.iso.titles[i]));
             }
             out.push(Candidate {
                 id: target.ids[r.doc].clone(),
@@ -472,7 +453,7 @@ pub struct Ranked {
     pub doc: usize,
     /// Rank value: text score relative to the best (1.0), plus what the mapping carried over for SOC 2.
     pub value: f32,
-    /// The control of the other catalog (its document number) that carried most over the mapping.
+    /// SOC 2 only: the ISO control (its document number) that carried most over the mapping.
     pub via: Option<usize>,
     /// Raw text score of the best control: how much the statement said that the profiles know.
     pub evidence: f32,
