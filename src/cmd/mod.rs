@@ -16,7 +16,7 @@ use crate::catalog::{Catalogs, DataFiles};
 use crate::cli::{Cli, Command, ReadArgs};
 use crate::error::{Error, Exit};
 use crate::ids::Framework;
-use crate::import::{Role, Settings};
+use crate::import::{ImportedRow, Role, Settings};
 use crate::mapping::Mapping;
 use crate::read::{self, Limits};
 
@@ -82,7 +82,7 @@ impl Context {
     ) -> Result<crate::import::Imported, Error> {
         let mut imported = crate::import::import(source, settings, &self.catalogs)?;
         // The matcher costs tens of milliseconds to build: only an input with rows to place by text pays for it.
-        let text = if imported.rows.iter().any(|r| r.ids.is_empty() && !r.locked) {
+        let text = if imported.rows.iter().any(ImportedRow::to_place) {
             Some(crate::matching::TextMatch {
                 matcher: self.matcher()?,
                 min_score: min_score.unwrap_or(crate::matching::TEXT_AUTO),

@@ -112,6 +112,12 @@ pub struct ImportedRow {
 
 impl ImportedRow {
     /// Title, else text: what the matcher reads.
+    /// Whether the row is still to be placed by title or text: it has no id, and nothing forbids a guess (a row whose
+    /// id was wrong, or an unmarked wide-matrix row, stays as the client wrote it).
+    pub fn to_place(&self) -> bool {
+        self.ids.is_empty() && !self.locked
+    }
+
     pub fn label(&self) -> String {
         match (&self.title, &self.text) {
             (Some(t), Some(x)) => format!("{t}. {x}"),

@@ -147,7 +147,7 @@ pub fn match_rows(rows: &mut [ImportedRow], catalogs: &Catalogs, framework: Fram
         _ => &catalogs.iso2022,
     };
     let index = TitleIndex::new(catalog);
-    for row in rows.iter_mut().filter(|r| r.ids.is_empty() && !r.locked) {
+    for row in rows.iter_mut().filter(|r| r.to_place()) {
         if let Some((entry, score)) = row.title.as_deref().and_then(|t| index.best(t, TITLE_AUTO)) {
             row.ids = vec![entry.id.clone()];
             row.framework = Some(catalog.framework);
