@@ -65,6 +65,9 @@ fn markdown() -> AutoEscape {
 fn environment<'a>() -> Environment<'a> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // Debug mode names the undefined expression in errors; it is on only in debug builds unless set, and the
+    // release build users run must give the same message.
+    env.set_debug(true);
     // Block tags on their own lines leave no blank lines behind; the default delimiters cannot fail to build.
     if let Ok(syntax) =
         SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true).build()
