@@ -64,15 +64,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return write_prior(&statements);
     }
     let catalogs = Catalogs::builtin();
-    // BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,bridge_weight,bridge_depth,share_power,prior_mix
-    // tries other ranking parameters.
+    // BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,bridge_weight,bridge_depth,share_power,prior_mix,
+    // text_floor tries other ranking parameters.
     let mut params = Params::default();
     if let Ok(p) = std::env::var("BENCH_PARAMS") {
         let v: Vec<f32> = p.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
-        let [k1, b, title, description, keywords, pair, idf_power, bridge_weight, bridge_depth, share_power, prior_mix] =
+        let [k1, b, title, description, keywords, pair, idf_power, bridge_weight, bridge_depth, share_power, prior_mix, text_floor] =
             v[..]
         else {
-            return Err("BENCH_PARAMS needs 11 numbers".into());
+            return Err("BENCH_PARAMS needs 12 numbers".into());
         };
         params = Params {
             k1,
@@ -84,6 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             bridge_depth: bridge_depth as usize,
             share_power,
             prior_mix,
+            text_floor,
         };
     }
     // The profiles and synonyms as they are in `mappings/` now (no rebuild needed while editing them).
@@ -251,8 +252,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("\nCalibration: top-1 precision and recall at each score threshold (ISO and SOC 2 pooled)\n");
     for &split in &splits {
-        let pooled: Vec<&Outcome> =
-            calibration.iter().filter(|(k, _)| k.starts_with(split)).flat_map(|(_, o)| o.iter()).collect();
+        let pooled: Vec<&Outcome> = calibration
+            .iter()
+            .filter(|(k, _)| k.split(' ').next() == Some(split))
+            .flat_map(|(_, o)| o.iter())
+            .collect();
         let total = pooled.len() as f64;
         println!("{split} split ({} answers):\n", pooled.len());
         println!("| threshold | auto-accepted | precision | recall (right and auto / all) |");
