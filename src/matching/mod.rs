@@ -630,6 +630,22 @@ mod tests {
     }
 
     #[test]
+    fn a_weak_soc2_text_match_leans_on_the_iso_ranking() {
+        let c = Catalogs::builtin();
+        // The statement describes threat intelligence (A.5.7, which maps to CC7.1); its words reach the criteria
+        // profiles only weakly, and the best of them by text alone is CC2.1 (relevant, quality information).
+        let text = "The security team gathers information about current threats from commercial feeds and advisories";
+        let top = |text_floor: f32| {
+            let params = Params { text_floor, ..Params::default() };
+            let m = Matcher::with_params(&DataFiles::builtin(), &c, params).unwrap();
+            m.suggest(text, Framework::Tsc2017, 1).remove(0)
+        };
+        let (without, with) = (top(0.0), top(Params::default().text_floor));
+        assert_eq!((without.id.as_str(), with.id.as_str()), ("CC2.1", "CC7.1"));
+        assert!(with.why.iter().any(|w| w.starts_with("via A.5.7 ")), "{:?}", with.why);
+    }
+
+    #[test]
     fn a_one_word_match_is_not_trusted() {
         let c = Catalogs::builtin();
         let m = Matcher::builtin(&c).unwrap();
