@@ -617,32 +617,32 @@ mod tests {
     #[test]
     fn the_prior_picks_among_mapped_criteria_and_says_via_which_control() {
         let c = Catalogs::builtin();
-        // A.8.22 maps most strongly to CC6.1; statements about network segregation are most often labelled CC6.6.
-        let text = "Guest wifi is kept separate from the corporate network";
+        // A.5.3 maps most strongly to CC6.3; statements about segregation of duties are most often labelled CC5.1.
+        let text = "Segregation of duties is enforced";
         let top = |prior_mix: f32| {
             let params = Params { prior_mix, ..Params::default() };
             let m = Matcher::with_params(&DataFiles::builtin(), &c, params).unwrap();
             m.suggest(text, Framework::Tsc2017, 1).remove(0)
         };
         let (without, with) = (top(0.0), top(Params::default().prior_mix));
-        assert_eq!((without.id.as_str(), with.id.as_str()), ("CC6.1", "CC6.6"));
-        assert!(with.why.iter().any(|w| w.starts_with("via A.8.22 ")), "{:?}", with.why);
+        assert_eq!((without.id.as_str(), with.id.as_str()), ("CC6.3", "CC5.1"));
+        assert!(with.why.iter().any(|w| w.starts_with("via A.5.3 ")), "{:?}", with.why);
     }
 
     #[test]
     fn a_weak_soc2_text_match_leans_on_the_iso_ranking() {
         let c = Catalogs::builtin();
-        // The statement describes threat intelligence (A.5.7, which maps to CC7.1); its words reach the criteria
-        // profiles only weakly, and the best of them by text alone is CC2.1 (relevant, quality information).
-        let text = "The security team gathers information about current threats from commercial feeds and advisories";
+        // The statement describes a screen lock (A.7.7, which maps to CC6.1); its words reach the criteria profiles
+        // only weakly, and the best of them by text alone is CC6.7 (for "MDM", mobile device management).
+        let text = "Workstations lock automatically after ten minutes idle, enforced through MDM";
         let top = |text_floor: f32| {
             let params = Params { text_floor, ..Params::default() };
             let m = Matcher::with_params(&DataFiles::builtin(), &c, params).unwrap();
             m.suggest(text, Framework::Tsc2017, 1).remove(0)
         };
         let (without, with) = (top(0.0), top(Params::default().text_floor));
-        assert_eq!((without.id.as_str(), with.id.as_str()), ("CC2.1", "CC7.1"));
-        assert!(with.why.iter().any(|w| w.starts_with("via A.5.7 ")), "{:?}", with.why);
+        assert_eq!((without.id.as_str(), with.id.as_str()), ("CC6.7", "CC6.1"));
+        assert!(with.why.iter().any(|w| w.starts_with("via A.7.7 ")), "{:?}", with.why);
     }
 
     #[test]
