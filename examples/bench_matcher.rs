@@ -251,14 +251,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     println!("\nCalibration: top-1 precision and recall at each score threshold (ISO and SOC 2 pooled)\n");
-    for &split in &splits {
+    // Each split alone, then (unless --no-test) all held-out splits together.
+    let groups: Vec<(String, Vec<&str>)> = splits
+        .iter()
+        .map(|&s| (format!("{s} split"), vec![s]))
+        .chain((!no_test).then(|| ("all held-out splits".to_string(), HELD_OUT.to_vec())))
+        .collect();
+    for (split, members) in &groups {
         let pooled: Vec<&Outcome> = calibration
             .iter()
-            .filter(|(k, _)| k.split(' ').next() == Some(split))
+            .filter(|(k, _)| k.split(' ').next().is_some_and(|s| members.contains(&s)))
             .flat_map(|(_, o)| o.iter())
             .collect();
         let total = pooled.len() as f64;
-        println!("{split} split ({} answers):\n", pooled.len());
+        println!("{split} ({} answers):\n", pooled.len());
         println!("| threshold | auto-accepted | precision | recall (right and auto / all) |");
         println!("|---|---|---|---|");
         let thresholds: Vec<f64> = (0..18).map(|i| i as f64 * 0.05).chain((90..=99).map(|i| i as f64 * 0.01)).collect();
