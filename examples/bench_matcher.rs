@@ -8,8 +8,8 @@
 //! ```
 //!
 //! A correct answer is any of the statement's labelled ids. Profiles, synonyms, parameters and the bridge prior are
-//! tuned on the `dev`, `extra` and `dev2` splits only (each dev split's SOC 2 figures use a prior counted from the
-//! other two). The `test`, `holdout` and `fresh` splits are held out, and are the figures to quote: `holdout` and
+//! tuned on the `dev`, `extra`, `dev2` and `dev3` splits only (each dev split's SOC 2 figures use a prior counted
+//! from the others). The `test`, `holdout` and `fresh` splits are held out, and are the figures to quote: `holdout` and
 //! `fresh` were written by people who never saw the profiles or the matcher, and nothing is ever tuned on them.
 
 use std::time::Instant;
@@ -21,16 +21,17 @@ use crosswalk::matching::index::Params;
 use crosswalk::matching::{Matcher, TEXT_AUTO};
 
 /// The statement files and the split their rows get (`None`: the file's own `split` column, `dev` or `test`).
-const FILES: [(&str, Option<&str>); 5] = [
+const FILES: [(&str, Option<&str>); 6] = [
     ("statements.csv", None),
     ("statements-extra.csv", Some("extra")),
     ("statements-dev2.csv", Some("dev2")),
+    ("statements-dev3.csv", Some("dev3")),
     ("statements-holdout.csv", Some("holdout")),
     ("statements-fresh.csv", Some("fresh")),
 ];
 
 /// The splits the profiles, synonyms, parameters and bridge prior are tuned on.
-const TUNED: [&str; 3] = ["dev", "extra", "dev2"];
+const TUNED: [&str; 4] = ["dev", "extra", "dev2", "dev3"];
 
 /// The splits nothing is tuned on: the figures to quote.
 const HELD_OUT: [&str; 3] = ["test", "holdout", "fresh"];
@@ -163,6 +164,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "dev" => "dev (tuned on)",
                 "extra" => "extra (dev, written later)",
                 "dev2" => "dev2 (dev, written in session 3)",
+                "dev3" => "dev3 (dev, terse notes, written in session 3)",
                 "test" => "test (held out)",
                 "holdout" => "holdout (held out, written in session 2)",
                 _ => "fresh (held out, written in session 3)",
