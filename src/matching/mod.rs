@@ -646,6 +646,39 @@ mod tests {
     }
 
     #[test]
+    fn every_devset_label_is_a_catalog_id() {
+        // A misspelt label would count as a miss in the benchmark without anyone noticing.
+        let c = Catalogs::builtin();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/devset");
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        assert_eq!(files.len(), 6, "{files:?}");
+        for path in files {
+            let mut reader = csv::Reader::from_path(&path).unwrap();
+            assert_eq!(reader.headers().unwrap(), vec!["id", "split", "style", "text", "iso", "tsc"]);
+            let mut rows = 0;
+            for record in reader.records() {
+                let r = record.unwrap();
+                rows += 1;
+                assert!(!r[3].trim().is_empty(), "{}: {} has no text", path.display(), &r[0]);
+                assert!(
+                    !(r[4].trim().is_empty() && r[5].trim().is_empty()),
+                    "{}: {} has no label",
+                    path.display(),
+                    &r[0]
+                );
+                for id in r[4].split(';').filter(|x| !x.is_empty()) {
+                    assert!(c.iso2022.contains(id), "{}: {} names ISO `{id}`", path.display(), &r[0]);
+                }
+                for id in r[5].split(';').filter(|x| !x.is_empty()) {
+                    assert!(c.tsc.contains(id), "{}: {} names SOC 2 `{id}`", path.display(), &r[0]);
+                }
+            }
+            assert!(rows >= 200, "{}: {rows} rows", path.display());
+        }
+    }
+
+    #[test]
     fn a_one_word_match_is_not_trusted() {
         let c = Catalogs::builtin();
         let m = Matcher::builtin(&c).unwrap();
