@@ -54,7 +54,7 @@ struct Outcome {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let misses = std::env::args().any(|a| a == "--misses");
     let quick = std::env::args().any(|a| a == "--quick");
-    // `--no-test` leaves out every figure of the held-out split (for tuning without looking at it).
+    // `--no-test` leaves out every figure of the held-out splits (for tuning without looking at them).
     let no_test = std::env::args().any(|a| a == "--no-test");
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/devset");
     let mut statements = Vec::new();
@@ -98,8 +98,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let prior_path = concat!(env!("CARGO_MANIFEST_DIR"), "/mappings/bridge-prior.csv");
     let matcher = Matcher::with_prior(&files, &catalogs, params, &std::fs::read_to_string(prior_path)?)?;
     let startup = started.elapsed();
-    // Each dev split is scored with a bridge prior counted from the other one only, so that its SOC 2 figures do
-    // not include the prior having seen their own labels; the held-out splits get the shipped prior.
+    // Each dev split is scored with a bridge prior counted from the other dev splits only, so that its SOC 2 figures
+    // do not include the prior having seen their own labels; the held-out splits get the shipped prior.
     let mut cross_fitted = Vec::new();
     for split in TUNED {
         let others: Vec<&str> = TUNED.iter().copied().filter(|s| *s != split).collect();
@@ -111,7 +111,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Text matcher on the statements in {dir}\n");
     println!("| split | target | statements | top-1 | top-3 |");
     println!("|---|---|---|---|---|");
-    let mut calibration: Vec<(String, Vec<Outcome>)> = Vec::new();
+    // Every split's outcomes by target, for the pooled rows and the calibration tables.
+    let mut calibration: Vec<(&str, &str, Vec<Outcome>)> = Vec::new();
     let splits: Vec<&str> = TUNED.iter().chain(if no_test { &[][..] } else { &HELD_OUT[..] }).copied().collect();
     let held_out = |split: &str| HELD_OUT.contains(&split);
     for &split in &splits {
@@ -157,9 +158,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 outcomes.push(Outcome { rank, score: found.first().map_or(0.0, |c| c.score) });
             }
-            let n = outcomes.len() as f64;
-            let top1 = outcomes.iter().filter(|o| o.rank == Some(1)).count() as f64 / n;
-            let top3 = outcomes.iter().filter(|o| o.rank.is_some()).count() as f64 / n;
+            let (top1, top3) = rates(outcomes.iter());
             let label = match split {
                 "dev" => "dev (tuned on)",
                 "extra" => "extra (dev, written later)",
@@ -170,20 +169,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 _ => "fresh (held out, written in session 3)",
             };
             println!("| {label} | {name} | {} | {:.1}% | {:.1}% |", outcomes.len(), top1 * 100.0, top3 * 100.0);
-            calibration.push((format!("{split} {name}"), outcomes));
+            calibration.push((split, name, outcomes));
         }
     }
     if !no_test {
         for (_, name) in targets {
-            let pooled: Vec<&Outcome> = calibration
-                .iter()
-                .filter(|(k, _)| HELD_OUT.iter().any(|h| *k == format!("{h} {name}")))
-                .flat_map(|(_, o)| o.iter())
-                .collect();
-            let n = pooled.len() as f64;
-            let top1 = pooled.iter().filter(|o| o.rank == Some(1)).count() as f64 / n;
-            let top3 = pooled.iter().filter(|o| o.rank.is_some()).count() as f64 / n;
-            println!("| **all held out** | {name} | {} | {:.1}% | {:.1}% |", pooled.len(), top1 * 100.0, top3 * 100.0);
+            let pooled =
+                || calibration.iter().filter(|(s, n, _)| *n == name && HELD_OUT.contains(s)).flat_map(|(_, _, o)| o);
+            let (top1, top3) = rates(pooled());
+            println!(
+                "| **all held out** | {name} | {} | {:.1}% | {:.1}% |",
+                pooled().count(),
+                top1 * 100.0,
+                top3 * 100.0
+            );
         }
     }
 
@@ -260,11 +259,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .chain((!no_test).then(|| ("all held-out splits".to_string(), HELD_OUT.to_vec())))
         .collect();
     for (split, members) in &groups {
-        let pooled: Vec<&Outcome> = calibration
-            .iter()
-            .filter(|(k, _)| k.split(' ').next().is_some_and(|s| members.contains(&s)))
-            .flat_map(|(_, o)| o.iter())
-            .collect();
+        let pooled: Vec<&Outcome> =
+            calibration.iter().filter(|(s, _, _)| members.contains(s)).flat_map(|(_, _, o)| o.iter()).collect();
         let total = pooled.len() as f64;
         println!("{split} ({} answers):\n", pooled.len());
         println!("| threshold | auto-accepted | precision | recall (right and auto / all) |");
@@ -312,6 +308,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         texts.len() as f64 / elapsed.as_secs_f64()
     );
     Ok(())
+}
+
+/// Top-1 and top-3 accuracy (0..1) of some outcomes.
+fn rates<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> (f64, f64) {
+    let (mut n, mut top1, mut top3) = (0usize, 0usize, 0usize);
+    for o in outcomes {
+        n += 1;
+        top1 += usize::from(o.rank == Some(1));
+        top3 += usize::from(o.rank.is_some());
+    }
+    let n = n.max(1) as f64;
+    (top1 as f64 / n, top3 as f64 / n)
 }
 
 /// The statements of one devset file (`id,split,style,text,iso,tsc`), with `split` replaced when given.

@@ -614,33 +614,29 @@ mod tests {
         assert!(counts.values().all(|&n| n > 0));
     }
 
+    /// The best SOC 2 criterion for `text` under `params` over the built-in data.
+    fn best_criterion(text: &str, params: Params) -> Candidate {
+        let m = Matcher::with_params(&DataFiles::builtin(), &Catalogs::builtin(), params).unwrap();
+        m.suggest(text, Framework::Tsc2017, 1).remove(0)
+    }
+
     #[test]
     fn the_prior_picks_among_mapped_criteria_and_says_via_which_control() {
-        let c = Catalogs::builtin();
         // A.5.3 maps most strongly to CC6.3; statements about segregation of duties are most often labelled CC5.1.
         let text = "Segregation of duties is enforced";
-        let top = |prior_mix: f32| {
-            let params = Params { prior_mix, ..Params::default() };
-            let m = Matcher::with_params(&DataFiles::builtin(), &c, params).unwrap();
-            m.suggest(text, Framework::Tsc2017, 1).remove(0)
-        };
-        let (without, with) = (top(0.0), top(Params::default().prior_mix));
+        let without = best_criterion(text, Params { prior_mix: 0.0, ..Params::default() });
+        let with = best_criterion(text, Params::default());
         assert_eq!((without.id.as_str(), with.id.as_str()), ("CC6.3", "CC5.1"));
         assert!(with.why.iter().any(|w| w.starts_with("via A.5.3 ")), "{:?}", with.why);
     }
 
     #[test]
     fn a_weak_soc2_text_match_leans_on_the_iso_ranking() {
-        let c = Catalogs::builtin();
         // The statement describes a screen lock (A.7.7, which maps to CC6.1); its words reach the criteria profiles
         // only weakly, and the best of them by text alone is CC6.7 (for "MDM", mobile device management).
         let text = "Workstations lock automatically after ten minutes idle, enforced through MDM";
-        let top = |text_floor: f32| {
-            let params = Params { text_floor, ..Params::default() };
-            let m = Matcher::with_params(&DataFiles::builtin(), &c, params).unwrap();
-            m.suggest(text, Framework::Tsc2017, 1).remove(0)
-        };
-        let (without, with) = (top(0.0), top(Params::default().text_floor));
+        let without = best_criterion(text, Params { text_floor: 0.0, ..Params::default() });
+        let with = best_criterion(text, Params::default());
         assert_eq!((without.id.as_str(), with.id.as_str()), ("CC6.7", "CC6.1"));
         assert!(with.why.iter().any(|w| w.starts_with("via A.7.7 ")), "{:?}", with.why);
     }
