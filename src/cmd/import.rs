@@ -52,6 +52,7 @@ fn describe(i: &Imported) {
         i.framework,
         i.rows.len()
     );
+    let _ = writeln!(err, "  {}", crate::import::rows_accounted(i.rows.len(), &i.skipped));
     for c in &i.columns {
         let _ = writeln!(err, "  column {} -> {} ({})", crate::issue::column_letter(c.index), c.role, c.reason);
     }
@@ -69,6 +70,7 @@ struct Document<'a> {
     framework: crate::ids::Framework,
     columns: &'a [crate::import::ColumnRole],
     rows: &'a [crate::import::ImportedRow],
+    skipped: &'a [crate::import::Skipped],
     issues: &'a [crate::issue::Issue],
 }
 
@@ -81,6 +83,7 @@ fn json(i: &Imported) -> Vec<u8> {
         framework: i.framework,
         columns: &i.columns,
         rows: &i.rows,
+        skipped: &i.skipped,
         issues: &i.issues,
     };
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();

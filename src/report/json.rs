@@ -14,6 +14,8 @@ struct Document<'a> {
     mapping: MappingInfo<'a>,
     inputs: Vec<&'a InputInfo>,
     rows: Vec<Row<'a>>,
+    /// Rows below the header that are not control rows: rows below the header = `rows` + `skipped`.
+    skipped: &'a [crate::import::Skipped],
     coverage: Vec<Coverage<'a>>,
     issues: &'a [Issue],
 }
@@ -43,6 +45,11 @@ struct Row<'a> {
     notes: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     candidates: &'a [Candidate],
+    /// The framework the row's id was read in (`iso27001-2013` for a 2013 id carried to 2022).
+    edition: Option<crate::ids::Framework>,
+    /// The client's own control number (`C-01`), and the client's control text.
+    reference: Option<&'a str>,
+    text: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -83,8 +90,12 @@ pub fn render(out: &Output) -> Vec<u8> {
                 effect: r.effect,
                 notes: &r.row.notes,
                 candidates: &r.row.candidates,
+                edition: r.row.framework,
+                reference: r.row.reference.as_deref(),
+                text: r.row.text.as_deref(),
             })
             .collect(),
+        skipped: out.skipped,
         coverage: cw
             .coverage
             .iter()
