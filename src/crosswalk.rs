@@ -1,7 +1,7 @@
 //! Rows + mapping -> [`Crosswalk`]: each row's target ids with relationship and strength, and the coverage of every
 //! target element. Pure: no I/O.
 //!
-//! Coverage rule (SPEC.md): an applicable, implemented source control covers a target fully through a relationship
+//! Coverage rule (docs/coverage.md): an applicable, implemented source control covers a target fully through a relationship
 //! that contains the target (`equal`/`superset` read from the source's side), partially otherwise. A planned or
 //! partially implemented control counts as partial; an excluded or not implemented one counts for nothing. Several
 //! partial sources are reported, never promoted to covered.

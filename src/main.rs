@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// jemalloc keeps large runs fast and their peak memory low (see Cargo.toml).
-#[cfg(not(target_env = "msvc"))]
+/// jemalloc keeps large runs fast and their peak memory low (the opt-in `jemalloc` feature, see Cargo.toml).
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
