@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod completions;
 pub mod explain;
 pub mod import;
+pub mod init;
 pub mod map;
 pub mod mapping;
 pub mod report;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Catalog(args) => catalog::run(&ctx, args),
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Mapping(cmd) => mapping::run(&ctx, cmd),
+        Command::Init(args) => init::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }

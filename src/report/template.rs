@@ -14,8 +14,8 @@ use super::context::ReportData;
 pub const HTML_NAME: &str = "report.html.j2";
 /// The built-in Markdown report.
 pub const MD_NAME: &str = "report.md.j2";
-const HTML: &str = include_str!("../../templates/report.html.j2");
-const MD: &str = include_str!("../../templates/report.md.j2");
+pub const HTML: &str = include_str!("../../templates/report.html.j2");
+pub const MD: &str = include_str!("../../templates/report.md.j2");
 
 /// The two built-in renderings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
