@@ -127,7 +127,7 @@ fn print_outcome(settings: &ReportSettings, data: &ReportData) {
         Destination::File(p) => p.display().to_string(),
     };
     let s = &data.summary;
-    eprintln!(
+    crate::sanitise::eprint_line(&format!(
         "{}: {} controls recognised, {} applicable, {} implemented; {} -> {}: {} covered, {} partial, {} gap of {} in scope ({}% covered); wrote {dest}",
         s.input,
         s.recognised,
@@ -140,5 +140,5 @@ fn print_outcome(settings: &ReportSettings, data: &ReportData) {
         s.gap,
         s.in_scope,
         s.covered_pct
-    );
+    ));
 }

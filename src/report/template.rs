@@ -5,10 +5,14 @@
 //! Escaping follows the template's name once `.j2` is stripped: `*.html`/`*.htm` escape HTML, `*.md` escapes the
 //! characters Markdown would read as markup (and `<`, `>`, `&`, so no client text becomes raw HTML on GitHub).
 
+use std::borrow::Cow;
+
 use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 use super::context::ReportData;
+use crate::sanitise;
 
 /// The built-in HTML report.
 pub const HTML_NAME: &str = "report.html.j2";
@@ -83,11 +87,22 @@ fn environment<'a>() -> Environment<'a> {
         }
     });
     env.set_formatter(|out, state, value| {
-        if *state.auto_escape() == markdown() && !value.is_safe() {
+        if value.is_safe() {
+            return minijinja::escape_formatter(out, state, value);
+        }
+        if *state.auto_escape() == markdown() {
             let text = if value.is_none() { String::new() } else { value.to_string() };
-            out.write_str(&escape_markdown(&text)).map_err(minijinja::Error::from)
-        } else {
-            minijinja::escape_formatter(out, state, value)
+            return out.write_str(&escape_markdown(&text)).map_err(minijinja::Error::from);
+        }
+        // Client text: control characters and bidi overrides are replaced before the format's own escaping.
+        let text = match value.as_str() {
+            Some(s) => Cow::Borrowed(s),
+            None if matches!(value.kind(), ValueKind::Seq | ValueKind::Map) => Cow::Owned(value.to_string()),
+            None => return minijinja::escape_formatter(out, state, value),
+        };
+        match sanitise::for_report(&text) {
+            Cow::Borrowed(_) => minijinja::escape_formatter(out, state, value),
+            Cow::Owned(clean) => minijinja::escape_formatter(out, state, &Value::from(clean)),
         }
     });
     env.add_filter("md", |s: String| escape_markdown(&s));
@@ -95,7 +110,7 @@ fn environment<'a>() -> Environment<'a> {
 }
 
 /// Escapes text for a Markdown table cell or paragraph: markup characters get a backslash, `<`, `>` and `&` become
-/// entities, line breaks become spaces.
+/// entities, line breaks become spaces, and other control characters and bidi overrides become U+FFFD.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -109,6 +124,7 @@ pub fn escape_markdown(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '\r' => {}
             '\n' | '\t' => out.push(' '),
+            c if sanitise::is_control(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -175,5 +191,6 @@ mod tests {
     fn markdown_escaping() {
         assert_eq!(escape_markdown("a|b <script>x</script> *c*"), "a\\|b &lt;script&gt;x&lt;/script&gt; \\*c\\*");
         assert_eq!(escape_markdown("line\nbreak"), "line break");
+        assert_eq!(escape_markdown("\x1b[2Jx\u{202e}y\u{7}"), "\u{fffd}\\[2Jx\u{fffd}y\u{fffd}");
     }
 }
