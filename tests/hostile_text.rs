@@ -94,3 +94,34 @@ fn reports_replace_control_characters() {
     let run = dir.run(&["map", "controls.csv", "--format", "md", "-o", "-"]);
     assert_no_raw_controls("map --format md", &run.stdout);
 }
+
+/// A control list whose applicability cell holds markup, quoted back in the issue list.
+const MARKUP: &str = "Ref,Title,Applicable\nA.5.1,Policies,Yes\nA.5.2,Roles,<script>alert(1)</script>*x*\n";
+
+#[test]
+fn user_templates_are_escaped_for_the_output_not_by_their_name() {
+    let dir = Dir::with(&[]);
+    dir.write("controls.csv", MARKUP.as_bytes());
+    dir.write("mine.tpl", b"{% for i in issues %}{{ i.message }}\n{% endfor %}");
+    let message = |out: &str| {
+        let run = dir.run(&["report", "controls.csv", "--template", "mine.tpl", "-o", out]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        std::fs::read_to_string(dir.path(out)).expect("output")
+    };
+    assert_eq!(
+        message("r.html"),
+        "applicability `&lt;script&gt;alert(1)&lt;&#x2f;script&gt;*x*` is not a yes&#x2f;no value; left blank\n"
+    );
+    assert_eq!(
+        message("r.md"),
+        "applicability \\`&lt;script&gt;alert(1)&lt;/script&gt;\\*x\\*\\` is not a yes/no value; left blank\n"
+    );
+    // Another extension is the template's own format: no escaping (control characters are still replaced).
+    assert_eq!(message("r.txt"), "applicability `<script>alert(1)</script>*x*` is not a yes/no value; left blank\n");
+    // Without an extension on the output, the template's inner extension decides, else HTML.
+    dir.write("mine.md.j2", b"{% for i in issues %}{{ i.message }}\n{% endfor %}");
+    let run = dir.run(&["report", "controls.csv", "--template", "mine.md.j2", "-o", "-"]);
+    assert!(run.stdout.starts_with("applicability \\`&lt;script&gt;"), "{}", run.stdout);
+    let run = dir.run(&["report", "controls.csv", "--template", "mine.tpl", "-o", "-"]);
+    assert!(run.stdout.starts_with("applicability `&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "{}", run.stdout);
+}
