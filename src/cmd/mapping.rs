@@ -8,6 +8,7 @@ use crate::error::{Error, Exit};
 use crate::mapping::{self, Mapping};
 use crate::read;
 use crate::report::csv_safe;
+use crate::sanitise::eprint_line;
 use crate::write::{write_output, Destination};
 
 pub fn run(ctx: &Context, cmd: MappingCommand) -> Result<Exit, Error> {
@@ -29,19 +30,19 @@ fn validate(ctx: &Context, file: Option<&std::path::Path>) -> Result<Exit, Error
         problems.extend(m.check_complete(&ctx.catalogs, &data.name));
     }
     for p in &problems {
-        eprintln!("{}: {}", p.at, p.message);
+        eprint_line(&format!("{}: {}", p.at, p.message));
     }
     if problems.is_empty() {
         let sources = pairs.iter().filter_map(|p| p.source.as_ref()).collect::<std::collections::BTreeSet<_>>().len();
         let targets = pairs.iter().filter_map(|p| p.target.as_ref()).collect::<std::collections::BTreeSet<_>>().len();
-        eprintln!(
+        eprint_line(&format!(
             "{}: ok: {} pairs, {sources} ISO ids, {targets} criteria, every Annex A control and criterion has a row",
             data.name,
             pairs.len()
-        );
+        ));
         Ok(Exit::Success)
     } else {
-        eprintln!("{}: {} problem(s)", data.name, problems.len());
+        eprint_line(&format!("{}: {} problem(s)", data.name, problems.len()));
         Ok(Exit::DataProblems)
     }
 }
