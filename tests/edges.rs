@@ -76,3 +76,26 @@ fn counts_past_their_bounds_are_usage_errors() {
     let run = dir.run(&["map", "controls.csv", "--jobs", "1024", "-o", "x.json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn a_folder_by_a_data_file_name_in_the_data_dir_is_an_error() {
+    let dir = Dir::with(&[]);
+    std::fs::create_dir_all(dir.path("data/profiles.csv")).expect("mkdir");
+    let run = dir.run(&["catalog", "tsc-2017", "--data-dir", "data"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "crosswalk: error: data/profiles.csv: cannot read it: a folder, but --data-dir reads `profiles.csv` as a data file\n"
+    );
+    #[cfg(unix)]
+    {
+        std::fs::remove_dir(dir.path("data/profiles.csv")).expect("rmdir");
+        std::os::unix::fs::symlink("nowhere.csv", dir.path("data/tsc-2017.csv")).expect("symlink");
+        let run = dir.run(&["catalog", "tsc-2017", "--data-dir", "data"]);
+        assert_eq!(run.code, 2);
+        assert_eq!(
+            run.stderr,
+            "crosswalk: error: data/tsc-2017.csv: cannot read it: not a regular file, but --data-dir reads `tsc-2017.csv` as a data file\n"
+        );
+    }
+}
