@@ -25,14 +25,14 @@ fn stderr_shows_control_characters_as_escapes() {
     let dir = Dir::with(&[]);
     dir.write("controls.csv", HOSTILE.as_bytes());
     let run = dir.run(&["import", "controls.csv", "-o", "out.csv"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_no_raw_controls("stderr", &run.stderr);
     let lines: Vec<&str> =
         run.stderr.lines().filter(|l| l.starts_with("  error") || l.starts_with("  warning")).collect();
     assert_eq!(
         lines,
         [
-            "  error: controls.csv, row 3, column A (Ref): `A.5.99` is not an ISO 27001:2022 id",
+            "  warning: controls.csv, row 3, column A (Ref): `A.5.99` is not an ISO 27001:2022 id; the row is placed by its title or text instead, for review",
             "  warning: controls.csv, row 4, column C (Applicable): applicability `\\x1b]8;;http://example.test\\x1b\\maybe\\u{9b}` is not a yes/no value; left blank",
         ],
         "{}",
@@ -50,7 +50,7 @@ fn hostile_file_names_stay_on_their_line_of_the_summary_table() {
     dir.write("in/evil\x1b]0;owned\x07\u{202e}.csv", HOSTILE.as_bytes());
     dir.write("in/plain.csv", b"Ref,Title\nA.5.2,Roles\n");
     let run = dir.run(&["map", "in", "--out-dir", "out", "--format", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_no_raw_controls("stderr", &run.stderr);
     let table: Vec<&str> = run.stderr.lines().skip_while(|l| !l.starts_with("input ")).collect();
     assert_eq!(table.len(), 5, "header, three inputs, totals:\n{}", run.stderr);
@@ -86,7 +86,7 @@ fn reports_replace_control_characters() {
         ("r.md", "\u{fffd}\\[31mPolicies\u{fffd}\\[0m \u{fffd}gnp.exe"),
     ] {
         let run = dir.run(&["report", "controls.csv", "-o", out]);
-        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert_eq!(run.code, 0, "{}", run.stderr);
         let text = std::fs::read_to_string(dir.path(out)).expect("report");
         assert_no_raw_controls(out, &text);
         assert!(text.contains(policies), "{out}:\n{text}");

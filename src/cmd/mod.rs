@@ -120,7 +120,7 @@ pub fn read_settings(args: &ReadArgs) -> Result<(Settings, Limits), Error> {
         };
         let role = Role::from_key(role).ok_or_else(|| {
             Error::Usage(format!(
-                "--column `{spec}`: unknown role `{role}`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency"
+                "--column `{spec}`: unknown role `{role}`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency, reference"
             ))
         })?;
         if header.trim().is_empty() {
