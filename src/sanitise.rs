@@ -87,6 +87,28 @@ mod tests {
     }
 
     #[test]
+    fn nothing_else_prints_to_stderr() {
+        fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("src/").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    visit(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("sanitise.rs") {
+                    let text = std::fs::read_to_string(&path).expect("source");
+                    for (i, line) in text.lines().enumerate() {
+                        if ["eprintln!(", "eprint!(", "println!(", "print!("].iter().any(|m| line.contains(m)) {
+                            found.push(format!("{}:{}", path.display(), i + 1));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        visit(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        assert!(found.is_empty(), "print through sanitise::eprint_line(s) or write::write_output: {found:?}");
+    }
+
+    #[test]
     fn nothing_escaped_is_left_behind() {
         let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
         assert!(!one_line(&all).chars().any(is_control));
