@@ -40,6 +40,15 @@ fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Output bytes as [`for_terminal`] shows them, for stdout when it is a terminal: text (csv, json, tables) with its
+/// control characters escaped; bytes that are not UTF-8 (a workbook) unchanged.
+pub fn for_terminal_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    match std::str::from_utf8(bytes).map(for_terminal) {
+        Ok(Cow::Owned(text)) => Cow::Owned(text.into_bytes()),
+        _ => Cow::Borrowed(bytes),
+    }
+}
+
 /// For a report (HTML, Markdown, a user's template): each control character but tab, line feed and carriage
 /// return replaced by U+FFFD, so nothing hidden reaches the reader and a tampered value shows that it was.
 pub fn for_report(text: &str) -> Cow<'_, str> {
@@ -78,6 +87,8 @@ mod tests {
         assert_eq!(for_terminal("a\u{9b}31mb\u{202e}cba\u{2066}"), "a\\u{9b}31mb\\u{202e}cba\\u{2066}");
         assert_eq!(for_terminal("a\r\tb\x7f"), "a\\r\\tb\\x7f");
         assert_eq!(one_line("a\nb.csv"), "a\\nb.csv");
+        assert_eq!(for_terminal_bytes(b"id,title\nA.5.1,\x1b[2J\n").as_ref(), b"id,title\nA.5.1,\\x1b[2J\n");
+        assert_eq!(for_terminal_bytes(b"PK\x03\x04\x1b\xff").as_ref(), b"PK\x03\x04\x1b\xff");
     }
 
     #[test]
