@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use super::{read_settings, Context, Ui};
 use crate::cli::MapArgs;
-use crate::crosswalk::{counts_by_category, Crosswalk, Scope};
+use crate::crosswalk::{Crosswalk, Scope};
 use crate::error::{Error, Exit};
 use crate::ids::Framework;
 use crate::import::{Imported, Settings};
@@ -15,7 +15,7 @@ use crate::mapping::Mapping;
 use crate::read::{self, Limits};
 use crate::report::context::{ReportData, DEFAULT_WINDOW_MONTHS};
 use crate::report::template::{self, Kind};
-use crate::report::{self, Output, RunInfo};
+use crate::report::{self, words, Output, RunInfo};
 use crate::sanitise::{eprint_line, eprint_lines};
 use crate::summary::{InputSummary, Summary};
 use crate::write::{self, Destination};
@@ -351,8 +351,14 @@ fn progress_bar(ui: &Ui, jobs: &[Job]) -> Option<indicatif::ProgressBar> {
 fn map_one(ctx: &Context, ui: &Ui, mapping: &Mapping, run: &RunInfo, settings: &MapSettings, job: &Job) -> Outcome {
     match map_job(ctx, mapping, run, settings, job) {
         Ok(mapped) => Outcome {
-            summary: InputSummary::ok(&mapped.imported, &mapped.crosswalk, dest_name(&job.dest), settings.fail_under),
-            lines: if ui.quiet { Vec::new() } else { describe(ui, job, &mapped) },
+            summary: InputSummary::ok(
+                &mapped.imported,
+                &mapped.crosswalk,
+                &settings.scope,
+                dest_name(&job.dest),
+                settings.fail_under,
+            ),
+            lines: if ui.quiet { Vec::new() } else { describe(ui, job, &mapped, &settings.scope) },
             error: None,
         },
         Err(e) => Outcome {
@@ -373,11 +379,12 @@ fn finish(ui: &Ui, settings: &MapSettings, outcomes: Vec<Outcome>) -> Result<Exi
             exit = Exit::DataProblems;
         }
         if let Some(min) = settings.fail_under.filter(|_| o.summary.below_threshold) {
-            let pct = o.summary.security_coverage_pct.map_or("not measurable".to_string(), |p| format!("{p:.1}%"));
-            eprint_line(&format!(
-                "crosswalk: {}: security coverage {pct} is under --fail-under {min}",
-                o.summary.input
-            ));
+            let pct = o.summary.covered_pct.map_or("not measurable".to_string(), |p| format!("{p:.1}%"));
+            let what = match o.summary.scope.as_slice() {
+                [] => "coverage".to_string(),
+                scope => format!("coverage ({})", scope.join(", ")),
+            };
+            eprint_line(&format!("crosswalk: {}: {what} {pct} is under --fail-under {min}", o.summary.input));
         }
         single_error = o.error;
         entries.push(o.summary);
@@ -420,7 +427,7 @@ pub fn map_job(
 /// The bytes of one output in the chosen format.
 pub fn render(format: Format, output: &Output, ctx: &Context, report: &ReportData) -> Result<Vec<u8>, Error> {
     Ok(match format {
-        Format::Json => report::json::render(output),
+        Format::Json => report::json::render(output, report),
         Format::Csv => report::csv_out::render(output, &ctx.catalogs),
         Format::Xlsx => report::workbook::render(output, &ctx.catalogs, report)
             .map_err(|e| Error::Workbook { file: output.input.path.clone(), detail: e.to_string() })?,
@@ -439,22 +446,17 @@ fn dest_name(dest: &Destination) -> String {
 }
 
 /// What `map` says about one input on stderr.
-fn describe(ui: &Ui, job: &Job, m: &Mapped) -> Vec<String> {
+fn describe(ui: &Ui, job: &Job, m: &Mapped, scope: &Scope) -> Vec<String> {
     let i = &m.imported;
     let rows = || m.crosswalk.rows.iter().map(|r| &r.row);
     let by = |how: crate::import::MatchedBy| rows().filter(|r| r.matched_by == how).count();
     let review = rows().filter(|r| r.review == crate::import::Review::NeedsReview).count();
     let sheet = i.sheet.as_ref().map(|s| format!(", sheet '{s}'")).unwrap_or_default();
     let dest = dest_name(&job.dest);
-    let security = counts_by_category(&m.crosswalk.coverage)
-        .into_iter()
-        .find(|(c, _)| c == "security")
-        .map(|(_, [covered, partial, gap, _])| {
-            format!("; security criteria: {covered} covered, {partial} partial, {gap} gap")
-        })
-        .unwrap_or_default();
+    let cw = &m.crosswalk;
+    let counts = words::headline(&cw.tally(), &words::scope(&scope.categories(), cw.to), cw.to, cw.status_given);
     let mut lines = vec![format!(
-        "{}{sheet}, header row {}: {} rows ({} by id, {} via 2013, {} by title, {} by text, {review} to review), {} -> {}{security}; wrote {dest}",
+        "{}{sheet}, header row {}: {} rows ({} by id, {} via 2013, {} by title, {} by text, {review} to review), {} -> {}; {counts}; wrote {dest}",
         i.file,
         i.header_row,
         m.crosswalk.rows.len(),

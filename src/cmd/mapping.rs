@@ -25,9 +25,13 @@ fn validate(ctx: &Context, file: Option<&std::path::Path>) -> Result<Exit, Error
         None => ctx.files.mapping.clone(),
     };
     let (pairs, mut problems) = mapping::parse(&data, &ctx.catalogs);
+    let mut consistency = None;
     if problems.is_empty() {
         let m = Mapping::load(&data, &[], &ctx.catalogs)?;
         problems.extend(m.check_complete(&ctx.catalogs, &data.name));
+        let (found, stats) = m.check_consistency(&ctx.catalogs, &data.name);
+        problems.extend(found);
+        consistency = Some(stats);
     }
     for p in &problems {
         eprint_line(&format!("{}: {}", p.at, p.message));
@@ -40,6 +44,12 @@ fn validate(ctx: &Context, file: Option<&std::path::Path>) -> Result<Exit, Error
             data.name,
             pairs.len()
         ));
+        if let Some(c) = consistency {
+            eprint_line(&format!(
+                "{}: consistent: {} containing (equal/superset) pairs agree with `beyond_iso` and are their criterion's only core element; {} criteria have a core set ({} core links), {} have none; {} state a limit ISO 27001 never meets",
+                data.name, c.containing, c.with_core, c.core_links, c.without_core, c.limited
+            ));
+        }
         Ok(Exit::Success)
     } else {
         eprint_line(&format!("{}: {} problem(s)", data.name, problems.len()));
@@ -55,6 +65,7 @@ struct Row<'a> {
     strength: u8,
     rationale: &'a str,
     agreeing_sources: String,
+    role: &'a str,
 }
 
 fn export(m: &Mapping, format: &str) -> Result<Exit, Error> {
@@ -68,6 +79,7 @@ fn export(m: &Mapping, format: &str) -> Result<Exit, Error> {
             strength: p.strength,
             rationale: &p.rationale,
             agreeing_sources: p.agreeing_sources.join(";"),
+            role: if p.relationship == mapping::Relationship::None { "" } else { p.role.as_str() },
         })
         .collect();
     let bytes = if format == "json" {
@@ -77,10 +89,10 @@ fn export(m: &Mapping, format: &str) -> Result<Exit, Error> {
         b
     } else {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(["source", "target", "relationship", "strength", "rationale"]);
+        let _ = w.write_record(["source", "target", "relationship", "strength", "rationale", "role"]);
         for r in &rows {
-            let _ =
-                w.write_record([r.source, r.target, r.relationship, &r.strength.to_string(), &csv_safe(r.rationale)]);
+            let strength = r.strength.to_string();
+            let _ = w.write_record([r.source, r.target, r.relationship, &strength, &csv_safe(r.rationale), r.role]);
         }
         w.into_inner().unwrap_or_default()
     };
