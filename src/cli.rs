@@ -71,6 +71,12 @@ pub enum Command {
   crosswalk mapping export --format csv > mapping.csv"
     )]
     Mapping(MappingCommand),
+    /// Write the built-in report templates and data files to a folder, to start a custom report or data set from.
+    #[command(after_help = "Examples:
+  crosswalk init my-report                 then edit my-report/templates/report.html.j2
+  crosswalk report soa.xlsx --template my-report/templates/report.html.j2 -o client.html
+  crosswalk map soa.xlsx --data-dir my-report/data")]
+    Init(InitArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  crosswalk completions bash > /etc/bash_completion.d/crosswalk")]
     Completions(CompletionsArgs),
@@ -293,4 +299,14 @@ pub struct CompletionsArgs {
     /// bash, zsh, fish, powershell or elvish.
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to write into (created if missing); existing files are never replaced without --force.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
 }

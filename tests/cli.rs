@@ -347,3 +347,41 @@ fn an_overlay_changes_coverage() {
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(doc["mapping"]["version"].as_str().unwrap().starts_with("2026.11.0+"));
 }
+
+/// `init` writes the built-in templates and data files; the written template renders a report and the data folder
+/// is accepted by `--data-dir`; a second `init` refuses to replace them.
+#[test]
+fn init_writes_templates_and_data_that_the_tool_accepts() {
+    let dir = sandbox(&["tidy-soa.csv"]);
+    let o = crosswalk(dir.path(), &["init", "custom"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(files(&dir.path().join("custom/templates")), ["README.md", "report.html.j2", "report.md.j2"]);
+    let data = files(&dir.path().join("custom/data"));
+    assert_eq!(data.len(), 7, "{data:?}");
+    assert!(data.contains(&"iso27001-2022-to-tsc-2017.csv".to_string()), "{data:?}");
+
+    let o = crosswalk(
+        dir.path(),
+        &[
+            "report",
+            "tidy-soa.csv",
+            "--data-dir",
+            "custom/data",
+            "--template",
+            "custom/templates/report.md.j2",
+            "-o",
+            "r.md",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ours = std::fs::read_to_string(dir.path().join("r.md")).unwrap();
+    let o = crosswalk(dir.path(), &["report", "tidy-soa.csv", "-o", "builtin.md"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(ours, std::fs::read_to_string(dir.path().join("builtin.md")).unwrap());
+
+    std::fs::write(dir.path().join("custom/templates/report.md.j2"), "mine").unwrap();
+    let o = crosswalk(dir.path(), &["init", "custom"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exist; nothing was written (use --force to replace them)"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join("custom/templates/report.md.j2")).unwrap(), "mine");
+}

@@ -16,6 +16,7 @@ use crate::read::{self, Limits};
 use crate::report::context::{ReportData, DEFAULT_WINDOW_MONTHS};
 use crate::report::template::{self, Kind};
 use crate::report::{self, words, Output, RunInfo};
+use crate::sanitise::{eprint_line, eprint_lines};
 use crate::summary::{InputSummary, Summary};
 use crate::write::{self, Destination};
 
@@ -292,7 +293,7 @@ fn map_all(
         for (i, outcome) in rx {
             done[i] = Some(outcome);
             while let Some(Some(o)) = done.get(next) {
-                let print = || o.lines.iter().for_each(|l| eprintln!("{l}"));
+                let print = || o.lines.iter().for_each(|l| eprint_line(l));
                 match &progress {
                     Some(bar) => {
                         bar.suspend(print);
@@ -334,7 +335,7 @@ fn progress_bar(ui: &Ui, jobs: &[Job]) -> Option<indicatif::ProgressBar> {
     let style = ProgressStyle::with_template("{spinner} mapping {msg} ({elapsed})").ok()?;
     let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr())
         .with_style(style)
-        .with_message(input_name(&job.input));
+        .with_message(crate::sanitise::one_line(&input_name(&job.input)).into_owned());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)
 }
@@ -375,14 +376,14 @@ fn finish(ui: &Ui, settings: &MapSettings, outcomes: Vec<Outcome>) -> Result<Exi
                 [] => "coverage".to_string(),
                 scope => format!("coverage ({})", scope.join(", ")),
             };
-            eprintln!("crosswalk: {}: {what} {pct} is under --fail-under {min}", o.summary.input);
+            eprint_line(&format!("crosswalk: {}: {what} {pct} is under --fail-under {min}", o.summary.input));
         }
         single_error = o.error;
         entries.push(o.summary);
     }
     let summary = Summary::new(entries, settings.fail_under);
     if settings.jobs.len() > 1 && !ui.quiet {
-        eprint!("{}", summary.table());
+        eprint_lines(summary.table().trim_end());
     }
     if let Some(dest) = &settings.summary {
         write::write_output(dest, &summary.to_json())?;

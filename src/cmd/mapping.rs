@@ -8,6 +8,7 @@ use crate::error::{Error, Exit};
 use crate::mapping::{self, Mapping};
 use crate::read;
 use crate::report::csv_safe;
+use crate::sanitise::eprint_line;
 use crate::write::{write_output, Destination};
 
 pub fn run(ctx: &Context, cmd: MappingCommand) -> Result<Exit, Error> {
@@ -33,25 +34,25 @@ fn validate(ctx: &Context, file: Option<&std::path::Path>) -> Result<Exit, Error
         consistency = Some(stats);
     }
     for p in &problems {
-        eprintln!("{}: {}", p.at, p.message);
+        eprint_line(&format!("{}: {}", p.at, p.message));
     }
     if problems.is_empty() {
         let sources = pairs.iter().filter_map(|p| p.source.as_ref()).collect::<std::collections::BTreeSet<_>>().len();
         let targets = pairs.iter().filter_map(|p| p.target.as_ref()).collect::<std::collections::BTreeSet<_>>().len();
-        eprintln!(
+        eprint_line(&format!(
             "{}: ok: {} pairs, {sources} ISO ids, {targets} criteria, every Annex A control and criterion has a row",
             data.name,
             pairs.len()
-        );
+        ));
         if let Some(c) = consistency {
-            eprintln!(
+            eprint_line(&format!(
                 "{}: consistent: {} containing (equal/superset) pairs agree with `beyond_iso` and are their criterion's only core element; {} criteria have a core set ({} core links), {} have none; {} state a limit ISO 27001 never meets",
                 data.name, c.containing, c.with_core, c.core_links, c.without_core, c.limited
-            );
+            ));
         }
         Ok(Exit::Success)
     } else {
-        eprintln!("{}: {} problem(s)", data.name, problems.len());
+        eprint_line(&format!("{}: {} problem(s)", data.name, problems.len()));
         Ok(Exit::DataProblems)
     }
 }

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod completions;
 pub mod explain;
 pub mod import;
+pub mod init;
 pub mod map;
 pub mod mapping;
 pub mod report;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Catalog(args) => catalog::run(&ctx, args),
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Mapping(cmd) => mapping::run(&ctx, cmd),
+        Command::Init(args) => init::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }
@@ -150,8 +152,11 @@ fn apply_profile(settings: &mut Settings, path: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Plain text table with aligned columns (for `table` formats on a terminal).
+/// Plain text table with aligned columns (for `table` formats on a terminal). Each cell is made safe for the
+/// terminal and kept on one line ([`crate::sanitise::one_line`]).
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> =
+        rows.iter().map(|r| r.iter().map(|c| crate::sanitise::one_line(c)).collect()).collect();
     let widths: Vec<usize> = (0..headers.len())
         .map(|i| {
             rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0).max(headers[i].len())
@@ -167,7 +172,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     };
     let mut out = line(headers.to_vec());
     for r in rows {
-        out.push_str(&line(r.iter().map(String::as_str).collect()));
+        out.push_str(&line(r.iter().map(|c| c.as_ref()).collect()));
     }
     out
 }

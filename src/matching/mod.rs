@@ -22,7 +22,7 @@ use normalise::Normaliser;
 /// Title similarity at or above which a title match is trusted without review.
 pub const TITLE_AUTO: f64 = 0.92;
 
-/// Text-match score below which a match needs review (calibrated on the held-out split, see the README).
+/// Text-match score below which a match needs review (calibrated on the held-out split, see docs/matching.md).
 pub const TEXT_AUTO: f64 = 0.94;
 
 /// Runner-up candidates kept on a row matched by text.

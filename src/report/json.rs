@@ -1,4 +1,4 @@
-//! The JSON document of SPEC.md (fields may be added, none removed or renamed).
+//! The JSON document of docs/output.md (fields may be added, none removed or renamed).
 
 use serde::Serialize;
 

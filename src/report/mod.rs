@@ -1,4 +1,4 @@
-//! Crosswalk -> outputs: the JSON of SPEC.md, CSV for pipelines, the crosswalk workbook, and rendered templates.
+//! Crosswalk -> outputs: the JSON of docs/output.md, CSV for pipelines, the crosswalk workbook, and rendered templates.
 //! Everything here returns bytes; `write.rs` puts them on disk.
 
 pub mod context;
