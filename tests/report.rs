@@ -320,7 +320,8 @@ fn the_workbook_has_reuse_and_gaps_sheets() {
             "Ops Lead",
             "Grafana capacity board",
             "Monthly",
-            "2"
+            "2",
+            "core"
         ]
     );
     // A.8.6 once, A.7.14 three times, A.8.16 twice, A.5.34 as context for twelve privacy criteria.

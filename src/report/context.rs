@@ -1016,7 +1016,7 @@ mod tests {
         assert_eq!(cc41.not_counted[0].kind, "clause");
         assert_eq!(cc41.status, "gap");
         assert_eq!(cc41.would_cover, ["clause 9.2.1 (planned)"]);
-        assert_eq!(cc41.reason, "gap: clause 9.2.1 planned; clause 9.2.2 and clause 9.1 not in the input");
+        assert_eq!(cc41.reason, "gap: clause 9.2.1 planned; clauses 9.2.2 and 9.1 not in the input");
         let clause = d.clauses.iter().find(|c| c.id == "9.2.1").unwrap();
         assert_eq!(clause.status, "in progress");
         let risks: Vec<(&str, &str)> = d.risks.iter().map(|r| (r.id.as_str(), r.reason.as_str())).collect();

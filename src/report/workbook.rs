@@ -335,6 +335,7 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
         ("Evidence", 30.0),
         ("Frequency", 12.0),
         ("Input rows", 10.0),
+        ("Role", 11.0),
     ];
     header_row(ws, st, &headers)?;
     let mut r = 0u32;
@@ -360,6 +361,7 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
             ws.write_string(r, 11, &x.frequency)?;
             let rows: Vec<String> = x.rows.iter().map(usize::to_string).collect();
             ws.write_string(r, 12, fit(&rows.join(", ")))?;
+            ws.write_string(r, 13, &x.role)?;
         }
     }
     finish(ws, r, headers.len() as u16)
