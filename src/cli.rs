@@ -149,7 +149,7 @@ pub struct MapArgs {
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// Inputs processed in parallel (default: all cores, or RAYON_NUM_THREADS).
+    /// Inputs processed in parallel, 1 to 1024 (default: all cores, or RAYON_NUM_THREADS).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 
@@ -203,7 +203,7 @@ pub struct SuggestArgs {
     #[arg(long, default_value = "iso27001-2022", value_parser = ["iso27001-2022", "tsc-2017"])]
     pub to: String,
 
-    /// Candidates per statement.
+    /// Candidates per statement, 1 to 200.
     #[arg(long, default_value_t = 3, value_name = "K")]
     pub top: usize,
 

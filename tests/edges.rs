@@ -50,3 +50,52 @@ fn decimal_comma_ids_from_a_german_csv() {
     let want = [("5,15", r#"["A.5.15"]"#), ("A.5,10", r#"["A.5.10"]"#), ("8,2", r#"["A.8.2"]"#)];
     assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())), "{}", run.stderr);
 }
+
+#[test]
+fn counts_past_their_bounds_are_usage_errors() {
+    let dir = Dir::with(&[]);
+    dir.write("controls.csv", b"Ref,Title\nA.5.1,Policies\n");
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["suggest", "Nightly backups", "--top", "1000000000"],
+            "--top 1000000000: expected at most 200 candidates per statement (no catalog holds more)",
+        ),
+        (&["map", "controls.csv", "--jobs", "99999999"], "--jobs 99999999: expected at most 1024 worker threads"),
+        (
+            &["map", "controls.csv", "--jobs", "1025", "-o", "x.json"],
+            "--jobs 1025: expected at most 1024 worker threads",
+        ),
+    ];
+    for (args, message) in cases {
+        let run = dir.run(args);
+        assert_eq!((run.code, run.stderr.as_str()), (2, format!("crosswalk: error: {message}\n").as_str()), "{args:?}");
+    }
+    assert_eq!(dir.files(), ["controls.csv"]);
+    let run = dir.run(&["suggest", "Nightly backups", "--top", "200", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = dir.run(&["map", "controls.csv", "--jobs", "1024", "-o", "x.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_folder_by_a_data_file_name_in_the_data_dir_is_an_error() {
+    let dir = Dir::with(&[]);
+    std::fs::create_dir_all(dir.path("data/profiles.csv")).expect("mkdir");
+    let run = dir.run(&["catalog", "tsc-2017", "--data-dir", "data"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "crosswalk: error: data/profiles.csv: cannot read it: a folder, but --data-dir reads `profiles.csv` as a data file\n"
+    );
+    #[cfg(unix)]
+    {
+        std::fs::remove_dir(dir.path("data/profiles.csv")).expect("rmdir");
+        std::os::unix::fs::symlink("nowhere.csv", dir.path("data/tsc-2017.csv")).expect("symlink");
+        let run = dir.run(&["catalog", "tsc-2017", "--data-dir", "data"]);
+        assert_eq!(run.code, 2);
+        assert_eq!(
+            run.stderr,
+            "crosswalk: error: data/tsc-2017.csv: cannot read it: not a regular file, but --data-dir reads `tsc-2017.csv` as a data file\n"
+        );
+    }
+}

@@ -125,3 +125,18 @@ fn user_templates_are_escaped_for_the_output_not_by_their_name() {
     let run = dir.run(&["report", "controls.csv", "--template", "mine.tpl", "-o", "-"]);
     assert!(run.stdout.starts_with("applicability `&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "{}", run.stdout);
 }
+
+#[test]
+fn a_runaway_template_stops_with_an_error_and_writes_nothing() {
+    let dir = Dir::with(&[]);
+    dir.write("controls.csv", b"Ref,Title\nA.5.1,Policies\n");
+    dir.write("loop.j2", b"{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n");
+    let run = dir.run(&["report", "controls.csv", "--template", "loop.j2", "-o", "r.html"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "crosswalk: error: loop.j2, line 1: the template ran out of fuel (it loops without end, or does far more work \
+         than a report of this input needs) in `{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}`\n"
+    );
+    assert_eq!(dir.files(), ["controls.csv", "loop.j2"]);
+}

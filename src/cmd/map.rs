@@ -53,6 +53,9 @@ impl Format {
     }
 }
 
+/// The most worker threads `--jobs` may ask for; more would exhaust the system's threads, not speed anything up.
+pub const MAX_JOBS: usize = 1024;
+
 /// One input and where its output goes.
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -173,8 +176,12 @@ impl MapSettings {
                 return Err(Error::Usage(format!("--min-score {m}: expected a number from 0 to 1")));
             }
         }
-        if args.jobs == Some(0) {
-            return Err(Error::Usage("--jobs 0: expected 1 or more worker threads".into()));
+        match args.jobs {
+            Some(0) => return Err(Error::Usage("--jobs 0: expected 1 or more worker threads".into())),
+            Some(n) if n > MAX_JOBS => {
+                return Err(Error::Usage(format!("--jobs {n}: expected at most {MAX_JOBS} worker threads")))
+            }
+            _ => {}
         }
         if let Some(pct) = args.fail_under {
             if !(0.0..=100.0).contains(&pct) {
@@ -243,8 +250,9 @@ pub fn run(ctx: &Context, ui: &Ui, args: MapArgs) -> Result<Exit, Error> {
     let mapping = ctx.mapping(&settings.mappings)?;
     let run_info = RunInfo::new(&mapping.version, &settings.scope);
     ensure_no_input_overwritten(&settings)?;
+    // No more workers than inputs: idle ones would only spin.
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads.unwrap_or(0))
+        .num_threads(settings.threads.map_or(0, |t| t.min(settings.jobs.len())))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the worker threads: {e}")))?;
     let outcomes = map_all(ctx, ui, &mapping, &run_info, &settings, &pool);

@@ -69,6 +69,21 @@ impl Kind {
     }
 }
 
+/// Fuel every render may use (minijinja counts one per instruction and one per 64 bytes it produces), whatever
+/// the input's size: the built-in reports of a small input use about 12,000.
+pub const FUEL_BASE: u64 = 5_000_000;
+
+/// Fuel added per control row and per issue of the input: the built-in HTML report of a 100,000-row input with an
+/// issue on every row uses about 1.9 million, 19 per row and issue, so 100 leaves five times that.
+pub const FUEL_PER_ITEM: u64 = 100;
+
+/// The fuel one render of `data` may use: a template that loops without end (nested `range(100000)`) or builds
+/// gigabytes stops with an error instead of running for hours.
+pub fn fuel(data: &ReportData) -> u64 {
+    let items = (data.summary.rows + data.issues.len()) as u64;
+    FUEL_BASE.saturating_add(FUEL_PER_ITEM.saturating_mul(items))
+}
+
 /// A user's template: the name to report in errors (its path) and its text.
 #[derive(Debug, Clone)]
 pub struct UserTemplate {
@@ -148,9 +163,19 @@ pub fn escape_markdown(text: &str) -> String {
     out
 }
 
-/// Renders the built-in template of `kind`, or `user` when given, escaping values for `kind`.
+/// Renders the built-in template of `kind`, or `user` when given, escaping values for `kind`, with [`fuel`].
 pub fn render(kind: Kind, data: &ReportData, user: Option<&UserTemplate>) -> Result<String, TemplateError> {
+    render_with_fuel(kind, data, user, fuel(data))
+}
+
+fn render_with_fuel(
+    kind: Kind,
+    data: &ReportData,
+    user: Option<&UserTemplate>,
+    fuel: u64,
+) -> Result<String, TemplateError> {
     let mut env = environment(kind);
+    env.set_fuel(Some(fuel));
     let fail = |name: &str, source: &str, e: minijinja::Error| describe(name, source, &e);
     env.add_template(HTML_NAME, HTML).map_err(|e| fail(HTML_NAME, HTML, e))?;
     env.add_template(MD_NAME, MD).map_err(|e| fail(MD_NAME, MD, e))?;
@@ -186,6 +211,10 @@ fn describe(name: &str, source: &str, e: &minijinja::Error) -> TemplateError {
         (minijinja::ErrorKind::UndefinedError, None) => {
             ("undefined value".to_string(), " (a misspelt field? templates/README.md lists them)".to_string())
         }
+        (minijinja::ErrorKind::OutOfFuel, _) => (
+            "the template ran out of fuel".to_string(),
+            " (it loops without end, or does far more work than a report of this input needs)".to_string(),
+        ),
         (minijinja::ErrorKind::SyntaxError, d) => {
             ("syntax error".to_string(), d.map(|d| format!(": {d}")).unwrap_or_default())
         }
@@ -213,5 +242,52 @@ mod tests {
         assert_eq!(escape_markdown("a|b <script>x</script> *c*"), "a\\|b &lt;script&gt;x&lt;/script&gt; \\*c\\*");
         assert_eq!(escape_markdown("line\nbreak"), "line break");
         assert_eq!(escape_markdown("\x1b[2Jx\u{202e}y\u{7}"), "\u{fffd}\\[2Jx\u{fffd}y\u{fffd}");
+    }
+
+    /// The report of `rows` control rows, each with an applicability that is not yes/no (an issue per row).
+    fn report_of(rows: usize) -> ReportData {
+        use crate::report::{Output, RunInfo};
+        let ctx = crate::cmd::Context::load(None).expect("built-in data");
+        let mut csv = String::from("Ref,Title,Applicable\n");
+        for i in 0..rows {
+            csv.push_str(&format!("A.5.{},Control {i},maybe\n", 1 + i % 37));
+        }
+        let source = crate::read::read_bytes("c.csv", "csv", csv.into_bytes(), Default::default()).expect("csv");
+        let mut imported = ctx.understand(&source, &Default::default(), None).expect("import");
+        let mapping = ctx.mapping(&[]).expect("mapping");
+        let scope = crate::crosswalk::Scope::default();
+        let to = crate::ids::Framework::Tsc2017;
+        let crosswalk = crate::crosswalk::build(&mut imported, &mapping, &ctx.catalogs, &scope, to);
+        let run = RunInfo::new(&mapping.version, &scope);
+        ReportData::build(&Output::new(&run, &imported, &crosswalk), &ctx.catalogs, &mapping, 6)
+    }
+
+    #[test]
+    fn built_in_reports_use_a_fraction_of_their_fuel() {
+        let data = report_of(2_000);
+        let items = (data.summary.rows + data.issues.len()) as u64;
+        assert!(data.summary.rows == 2_000 && items >= 4_000, "{items}");
+        // A quarter of the per-item budget and a small base are enough: the real budget leaves four times that.
+        let tight = 20_000 + FUEL_PER_ITEM / 4 * items;
+        for kind in [Kind::Html, Kind::Markdown] {
+            render_with_fuel(kind, &data, None, tight).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        }
+        assert!(fuel(&data) > 4 * tight);
+    }
+
+    #[test]
+    fn a_runaway_template_runs_out_of_fuel() {
+        let data = report_of(3);
+        let user = UserTemplate {
+            name: "loop.j2".into(),
+            text: "<p>\n{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}\n"
+                .into(),
+        };
+        let err = render(Kind::Html, &data, Some(&user)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "loop.j2, line 2: the template ran out of fuel (it loops without end, or does far more work than a report \
+             of this input needs) in `{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}`"
+        );
     }
 }
