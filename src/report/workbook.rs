@@ -361,7 +361,7 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
             ws.write_string(r, 11, &x.frequency)?;
             let rows: Vec<String> = x.rows.iter().map(usize::to_string).collect();
             ws.write_string(r, 12, fit(&rows.join(", ")))?;
-            ws.write_string(r, 13, &x.role)?;
+            ws.write_string(r, 13, x.role.as_str())?;
         }
     }
     finish(ws, r, headers.len() as u16)
