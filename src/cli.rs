@@ -123,7 +123,7 @@ pub struct MapArgs {
     pub output: Option<String>,
 
     /// Output format (default: from the output's extension, else xlsx; json for stdout).
-    #[arg(long, value_parser = ["xlsx", "json", "csv", "md", "html"])]
+    #[arg(long, value_parser = ["xlsx", "json", "csv", "md", "html", "oscal"])]
     pub format: Option<String>,
 
     /// Target framework (default: tsc-2017 for ISO and custom input, iso27001-2022 for SOC 2 input).
@@ -279,14 +279,21 @@ pub enum MappingCommand {
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },
-    /// Print the effective mapping, one row per pair.
+    /// Write the effective mapping, one entry per pair, in our csv or json or for other tools (docs/interchange.md).
     #[command(after_help = "Examples:
   crosswalk mapping export --format csv > mapping.csv
-  crosswalk mapping export --format json --mapping ours.csv")]
+  crosswalk mapping export --format json --mapping ours.csv
+  crosswalk mapping export --format oscal -o iso-soc2.oscal.json         OSCAL 1.2 mapping-collection
+  crosswalk mapping export --format ciso-assistant -o iso-soc2.yaml      CISO Assistant mapping library
+  crosswalk mapping export --format strm-tsv -o iso-soc2.strm.tsv        NIST IR 8477 STRM")]
     Export {
-        /// Output format.
-        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        /// Output format: csv or json (ours), oscal, ciso-assistant, strm (csv) or strm-tsv.
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json", "oscal", "ciso-assistant", "strm", "strm-tsv"])]
         format: String,
+
+        /// Output file (default: stdout).
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
 
         /// Mapping files that add to or replace pairs of the built-in mapping.
         #[arg(long = "mapping", value_name = "FILE")]

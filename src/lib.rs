@@ -21,6 +21,7 @@ pub mod crosswalk;
 pub mod error;
 pub mod ids;
 pub mod import;
+pub mod interchange;
 pub mod issue;
 pub mod mapping;
 pub mod matching;

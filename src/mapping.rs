@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::catalog::data::DataFile;
 use crate::catalog::Catalogs;
 use crate::ids::ControlId;
+use crate::interchange::Overlay;
 use crate::issue::{Issue, Location};
 
 /// Version of the curated mapping shipped with this build.
@@ -139,6 +140,8 @@ pub struct Mapping {
     pub version: String,
     by_source: BTreeMap<ControlId, Vec<usize>>,
     by_target: BTreeMap<ControlId, Vec<usize>>,
+    /// Overlay entries that were skipped (unknown ids in another tool's file), to show the user.
+    pub warnings: Vec<Issue>,
 }
 
 /// A mapping that cannot be used; every problem is listed with file and line.
@@ -296,13 +299,14 @@ pub fn parse(file: &DataFile, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Issue>) {
 
 impl Mapping {
     /// The built-in mapping with overlays applied. Fails with every problem found.
-    pub fn load(base: &DataFile, overlays: &[DataFile], catalogs: &Catalogs) -> Result<Mapping, MappingError> {
+    pub fn load(base: &DataFile, overlays: &[Overlay], catalogs: &Catalogs) -> Result<Mapping, MappingError> {
         let (mut pairs, mut problems) = parse(base, catalogs);
         let mut digest = Sha256::new();
         for overlay in overlays {
-            let (extra, extra_problems) = parse(overlay, catalogs);
+            // Any format: ours, OSCAL, CISO Assistant, STRM (src/interchange).
+            let (extra, extra_problems) = crate::interchange::parse_overlay(overlay, catalogs);
             problems.extend(extra_problems);
-            digest.update(overlay.text.as_bytes());
+            digest.update(&overlay.bytes);
             for pair in extra {
                 match pairs.iter_mut().find(|p| p.source == pair.source && p.target == pair.target) {
                     Some(existing) => *existing = pair,
@@ -310,6 +314,8 @@ impl Mapping {
                 }
             }
         }
+        let (warnings, problems): (Vec<Issue>, Vec<Issue>) =
+            problems.into_iter().partition(|p| p.severity != crate::issue::Severity::Error);
         if !problems.is_empty() {
             return Err(MappingError { problems });
         }
@@ -319,7 +325,14 @@ impl Mapping {
             let hex: String = digest.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect();
             format!("{MAPPING_VERSION}+{hex}")
         };
-        Ok(Mapping::index(pairs, version))
+        let mut mapping = Mapping::index(pairs, version);
+        mapping.warnings = warnings;
+        Ok(mapping)
+    }
+
+    /// A mapping of these pairs alone (an overlay read on its own, for instance).
+    pub fn from_pairs(pairs: Vec<Pair>, version: String) -> Mapping {
+        Mapping::index(pairs, version)
     }
 
     /// The built-in mapping. It is tested, so it cannot fail at run time.
@@ -343,7 +356,7 @@ impl Mapping {
                 by_target.entry(t.clone()).or_default().push(i);
             }
         }
-        Mapping { pairs, version, by_source, by_target }
+        Mapping { pairs, version, by_source, by_target, warnings: Vec::new() }
     }
 
     /// Rows whose source is this ISO id (including its `none` row), strongest first, ties by target id.
@@ -564,7 +577,7 @@ mod tests {
         let files = crate::catalog::DataFiles::builtin();
         // A.5.26 said to contain CC7.5 while A.5.27 and A.8.13 stay core, and CC7.5's text names A.5.27.
         let overlay = file("source,target,relationship,strength,role,rationale\nA.5.26,CC7.5,superset,8,core,Claimed to hold recovery.\nA.5.9,CC1.2,superset,4,core,Claimed to hold board oversight.\n");
-        let m = Mapping::load(&files.mapping, &[overlay], &c).unwrap();
+        let m = Mapping::load(&files.mapping, &[overlay.into()], &c).unwrap();
         let (problems, _) = m.check_consistency(&c, "builtin");
         let got: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.at, p.message)).collect();
         assert_eq!(
@@ -616,7 +629,7 @@ mod tests {
         let files = crate::catalog::DataFiles::builtin();
         let overlay =
             file(&format!("{HEADER}A.5.15,CC6.1,equal,10,Our client's access policy is enforced by design.,\n"));
-        let m = Mapping::load(&files.mapping, &[overlay], &c).unwrap();
+        let m = Mapping::load(&files.mapping, &[overlay.into()], &c).unwrap();
         let p = m.from_source(&ControlId::new("A.5.15"));
         let p = p.iter().find(|p| p.target.as_ref().is_some_and(|t| t.as_str() == "CC6.1")).unwrap();
         assert_eq!((p.relationship, p.strength), (Relationship::Equal, 10));

@@ -28,6 +28,8 @@ pub enum Format {
     Csv,
     Md,
     Html,
+    /// OSCAL 1.2 mapping-collection (JSON).
+    Oscal,
 }
 
 impl Format {
@@ -38,6 +40,7 @@ impl Format {
             "csv" => Format::Csv,
             "md" | "markdown" => Format::Md,
             "html" | "htm" => Format::Html,
+            "oscal" => Format::Oscal,
             _ => return None,
         })
     }
@@ -49,6 +52,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Md => "md",
             Format::Html => "html",
+            Format::Oscal => "oscal.json",
         }
     }
 }
@@ -431,6 +435,12 @@ pub fn render(format: Format, output: &Output, ctx: &Context, report: &ReportDat
         Format::Csv => report::csv_out::render(output, &ctx.catalogs),
         Format::Xlsx => report::workbook::render(output, &ctx.catalogs, report)
             .map_err(|e| Error::Workbook { file: output.input.path.clone(), detail: e.to_string() })?,
+        Format::Oscal => crate::interchange::oscal::export_crosswalk(output).ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: no row maps to a target, so there is no OSCAL mapping to write",
+                output.input.path
+            ))
+        })?,
         Format::Md | Format::Html => {
             let kind = if format == Format::Md { Kind::Markdown } else { Kind::Html };
             template::render(kind, report, None).map_err(|e| Error::Template(e.to_string()))?.into_bytes()
@@ -467,6 +477,14 @@ fn describe(ui: &Ui, job: &Job, m: &Mapped, scope: &Scope) -> Vec<String> {
         i.framework,
         m.crosswalk.to,
     )];
+    if !i.skipped.is_empty() {
+        lines.push(format!("  {}", crate::import::rows_accounted(m.crosswalk.rows.len(), &i.skipped)));
+    }
+    if ui.verbose > 0 {
+        for s in &i.skipped {
+            lines.push(format!("  row {}: skipped ({}): {}", s.row, s.reason.as_str(), s.text));
+        }
+    }
     let errors = i.issues.iter().filter(|x| x.severity == Severity::Error).count();
     let warnings = i.issues.iter().filter(|x| x.severity == Severity::Warning).count();
     for issue in &i.issues {
