@@ -101,7 +101,7 @@ impl Context {
         let overlays = overlays.iter().map(|p| crate::interchange::read_overlay(p)).collect::<Result<Vec<_>, _>>()?;
         let mapping = Mapping::load(&self.files.mapping, &overlays, &self.catalogs)?;
         for w in &mapping.warnings {
-            eprintln!("crosswalk: {w}");
+            crate::sanitise::eprint_line(&format!("crosswalk: {w}"));
         }
         Ok(mapping)
     }
