@@ -374,6 +374,9 @@ pub struct Sample {
     /// Understood cadence: `annual`, `semi-annual`, `quarterly`, `monthly`, `weekly`, `daily`, `continuous`,
     /// `ad hoc`, `every N months` …, `unknown` (a cell not understood) or `not given` (an empty cell).
     pub cadence: String,
+    /// Whether the frequency cell was understood, not understood, or empty (what `cadence` says in words).
+    #[serde(skip)]
+    pub reading: FrequencyReading,
     /// Times it operates in the window (weeks and days rounded down); none for continuous, ad hoc and unknown.
     pub occurrences: Option<u32>,
     /// False when it runs less often than once in the window, so its one run may fall outside it.
@@ -388,11 +391,22 @@ pub struct Sample {
     pub rows: Vec<usize>,
 }
 
+/// How a control's frequency cell was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrequencyReading {
+    Understood,
+    NotUnderstood,
+    NotGiven,
+}
+
 /// A finding from reading the input.
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueLine {
     /// `error`, `warning` or `info`.
     pub severity: String,
+    /// The same, typed, for decisions.
+    #[serde(skip)]
+    pub level: Severity,
     /// File, sheet, row and column as the spreadsheet shows them.
     pub at: String,
     /// What was found.
@@ -498,6 +512,7 @@ impl ReportData {
                 .iter()
                 .map(|i| IssueLine {
                     severity: i.severity.to_string(),
+                    level: i.severity,
                     at: i.at.to_string(),
                     message: i.message.clone(),
                 })
@@ -868,6 +883,11 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
             let freq = row.row.frequency.clone().unwrap_or_default();
             let cadence = frequency::parse(&freq);
             let occurrences = cadence.and_then(|c| c.occurrences(window));
+            let reading = match cadence {
+                Some(_) => FrequencyReading::Understood,
+                None if freq.trim().is_empty() => FrequencyReading::NotGiven,
+                None => FrequencyReading::NotUnderstood,
+            };
             let sample = Sample {
                 id: control.clone(),
                 title: if cw.to == Framework::Iso2022 {
@@ -878,11 +898,12 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
                 owner: row.row.owner.clone().unwrap_or_default(),
                 evidence: row.row.evidence.clone().unwrap_or_default(),
                 frequency: freq.clone(),
-                cadence: match cadence {
-                    Some(c) => c.label(),
-                    None if freq.trim().is_empty() => "not given".to_string(),
-                    None => "unknown".to_string(),
+                cadence: match reading {
+                    FrequencyReading::Understood => cadence.map(|c| c.label()).unwrap_or_default(),
+                    FrequencyReading::NotGiven => "not given".to_string(),
+                    FrequencyReading::NotUnderstood => "unknown".to_string(),
                 },
+                reading,
                 occurrences,
                 operates: occurrences != Some(0),
                 in_window: match occurrences {
@@ -890,7 +911,7 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
                     Some(n) => format!("{n} in the window"),
                     None => String::new(),
                 },
-                expect: if cadence.is_none() && freq.trim().is_empty() {
+                expect: if reading == FrequencyReading::NotGiven {
                     "no frequency given: state how often the control runs".to_string()
                 } else {
                     expectation(cadence, occurrences)
@@ -939,8 +960,8 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
         has_frequency,
         criteria: criteria_out,
         not_operating: all.iter().filter(|s| !s.operates).cloned().collect(),
-        unknown: all.iter().filter(|s| s.cadence == "unknown").cloned().collect(),
-        no_frequency: all.iter().filter(|s| s.cadence == "not given").count(),
+        unknown: all.iter().filter(|s| s.reading == FrequencyReading::NotUnderstood).cloned().collect(),
+        no_frequency: all.iter().filter(|s| s.reading == FrequencyReading::NotGiven).count(),
     }
 }
 
@@ -950,7 +971,7 @@ fn ids_text(ids: &[crate::ids::ControlId]) -> String {
 
 /// Whether the run found data problems of severity error.
 pub fn has_errors(data: &ReportData) -> bool {
-    data.issues.iter().any(|i| i.severity == Severity::Error.to_string())
+    data.issues.iter().any(|i| i.level == Severity::Error)
 }
 
 #[cfg(test)]
@@ -1047,7 +1068,12 @@ mod tests {
         let mut d = data();
         // Lists that are empty in this input get one element so their fields are seen too.
         d.remaining.no_counterpart.push(Ref { id: "A.5.32".into(), title: String::new(), category: String::new() });
-        d.issues.push(IssueLine { severity: "info".into(), at: "t.csv".into(), message: String::new() });
+        d.issues.push(IssueLine {
+            severity: "info".into(),
+            level: Severity::Info,
+            at: "t.csv".into(),
+            message: String::new(),
+        });
         keys(&serde_json::to_value(&d).unwrap(), &mut found);
         let readme = include_str!("../../templates/README.md");
         let missing: Vec<&String> = found.iter().filter(|k| !readme.contains(&format!("| `{k}` |"))).collect();
@@ -1103,17 +1129,24 @@ mod tests {
         let mut structs: BTreeMap<String, (String, Vec<Field>)> = BTreeMap::new();
         let mut docs: Vec<String> = Vec::new();
         let mut current: Option<Documented> = None;
+        // A field under `#[serde(skip)]` is not in the context.
+        let mut skipped = false;
         for line in source.lines() {
             let t = line.trim();
-            if let Some(d) = t.strip_prefix("///") {
+            if t == "#[serde(skip)]" {
+                skipped = true;
+            } else if let Some(d) = t.strip_prefix("///") {
                 docs.push(d.trim().to_string());
             } else if let Some(name) = t.strip_prefix("pub struct ").and_then(|x| x.strip_suffix(" {")) {
                 current = Some((name.to_string(), docs.join(" "), Vec::new()));
                 docs.clear();
             } else if let (Some((_, _, fields)), Some(field)) = (current.as_mut(), t.strip_prefix("pub ")) {
                 if let Some((name, ty)) = field.trim_end_matches(',').split_once(": ") {
-                    fields.push((name.to_string(), type_words(ty), docs.join(" ")));
+                    if !skipped {
+                        fields.push((name.to_string(), type_words(ty), docs.join(" ")));
+                    }
                 }
+                skipped = false;
                 docs.clear();
             } else if t == "}" {
                 if let Some((name, doc, fields)) = current.take() {
