@@ -140,9 +140,11 @@ pub fn detect(bytes: &[u8]) -> Result<Kind, String> {
         .split_once(':')
         .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
     if yaml_key {
-        return if head.contains("requirement_mapping_set") {
+        // The whole file (at most MAX_OVERLAY_BYTES): a library's translations can fill its first pages.
+        let all = crate::read::delimited::decode(bytes);
+        return if all.contains("requirement_mapping_set") {
             Ok(Kind::CisoYaml)
-        } else if head.contains("requirement_nodes") {
+        } else if all.contains("requirement_nodes") {
             Err("a CISO Assistant framework library, not a mapping library".into())
         } else {
             Err("YAML without `objects.requirement_mapping_sets`".into())
