@@ -33,7 +33,7 @@ pub enum Command {
   crosswalk map soa.xlsx --format json -o -      the JSON document on stdout
   crosswalk map soc2-matrix.csv --to iso27001-2022 -o matrix.xlsx
   crosswalk map clients/ --out-dir out --format json --summary summary.json
-  crosswalk map clients/ --out-dir out --fail-under 60   exit 1 under 60% security coverage
+  crosswalk map clients/ --out-dir out --fail-under 60   exit 1 under 60% coverage (security)
   crosswalk map - --format csv < soa.csv > out.csv       stdin (csv or workbook) to stdout")]
     Map(MapArgs),
     /// Show how a spreadsheet was understood: sheet, header row, column roles, and each control row.
@@ -133,7 +133,7 @@ pub struct MapArgs {
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// TSC categories in scope, comma-separated (security is always in).
+    /// TSC categories counted, comma-separated, or `all` (default: security; security is always in).
     #[arg(long, value_name = "LIST")]
     pub scope: Option<String>,
 
@@ -149,7 +149,7 @@ pub struct MapArgs {
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// Inputs processed in parallel (default: all cores, or RAYON_NUM_THREADS).
+    /// Inputs processed in parallel, 1 to 1024 (default: all cores, or RAYON_NUM_THREADS).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 
@@ -157,8 +157,8 @@ pub struct MapArgs {
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
-    /// Exit 1 when security coverage is below PCT for any input: covered / in-scope security criteria × 100
-    /// (mapping to iso27001-2022: covered / all Annex A controls and ISMS clauses × 100).
+    /// Exit 1 when coverage is below PCT for any input: covered / in-scope criteria × 100, the number every output
+    /// shows (security only unless --scope widens it; mapping to iso27001-2022: all Annex A controls and clauses).
     #[arg(long, value_name = "PCT")]
     pub fail_under: Option<f64>,
 }
@@ -203,7 +203,7 @@ pub struct SuggestArgs {
     #[arg(long, default_value = "iso27001-2022", value_parser = ["iso27001-2022", "tsc-2017"])]
     pub to: String,
 
-    /// Candidates per statement.
+    /// Candidates per statement, 1 to 200.
     #[arg(long, default_value_t = 3, value_name = "K")]
     pub top: usize,
 
@@ -226,7 +226,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
 
-    /// TSC categories in scope, comma-separated (security is always in).
+    /// TSC categories counted, comma-separated, or `all` (default: security; security is always in).
     #[arg(long, value_name = "LIST")]
     pub scope: Option<String>,
 

@@ -39,24 +39,22 @@ pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
     Ok(if errors { Exit::DataProblems } else { Exit::Success })
 }
 
-/// The layout on stderr: sheet, header row, and each column's role with the reason. A closed stderr is no error.
+/// The layout on stderr: sheet, header row, and each column's role with the reason, one line each.
 fn describe(i: &Imported) {
-    use std::io::Write;
-    let mut err = std::io::stderr().lock();
+    use crate::sanitise::eprint_line;
     let sheet = i.sheet.as_ref().map(|s| format!("sheet '{s}', ")).unwrap_or_default();
-    let _ = writeln!(
-        err,
+    eprint_line(&format!(
         "{}: {sheet}header row {}, framework {}, {} control rows",
         i.file,
         i.header_row,
         i.framework,
         i.rows.len()
-    );
+    ));
     for c in &i.columns {
-        let _ = writeln!(err, "  column {} -> {} ({})", crate::issue::column_letter(c.index), c.role, c.reason);
+        eprint_line(&format!("  column {} -> {} ({})", crate::issue::column_letter(c.index), c.role, c.reason));
     }
     for issue in &i.issues {
-        let _ = writeln!(err, "  {issue}");
+        eprint_line(&format!("  {issue}"));
     }
 }
 

@@ -9,6 +9,7 @@ use crate::interchange;
 use crate::mapping::{self, Mapping};
 use crate::read;
 use crate::report::csv_safe;
+use crate::sanitise::eprint_line;
 use crate::write::{write_output, Destination};
 
 pub fn run(ctx: &Context, cmd: MappingCommand) -> Result<Exit, Error> {
@@ -41,24 +42,34 @@ fn validate(ctx: &Context, file: Option<&std::path::Path>) -> Result<Exit, Error
         None => ctx.files.mapping.clone(),
     };
     let (pairs, mut problems) = mapping::parse(&data, &ctx.catalogs);
+    let mut consistency = None;
     if problems.is_empty() {
         let m = Mapping::load(&data, &[], &ctx.catalogs)?;
         problems.extend(m.check_complete(&ctx.catalogs, &data.name));
+        let (found, stats) = m.check_consistency(&ctx.catalogs, &data.name);
+        problems.extend(found);
+        consistency = Some(stats);
     }
     for p in &problems {
-        eprintln!("{}: {}", p.at, p.message);
+        eprint_line(&format!("{}: {}", p.at, p.message));
     }
     if problems.is_empty() {
         let sources = pairs.iter().filter_map(|p| p.source.as_ref()).collect::<std::collections::BTreeSet<_>>().len();
         let targets = pairs.iter().filter_map(|p| p.target.as_ref()).collect::<std::collections::BTreeSet<_>>().len();
-        eprintln!(
+        eprint_line(&format!(
             "{}: ok: {} pairs, {sources} ISO ids, {targets} criteria, every Annex A control and criterion has a row",
             data.name,
             pairs.len()
-        );
+        ));
+        if let Some(c) = consistency {
+            eprint_line(&format!(
+                "{}: consistent: {} containing (equal/superset) pairs agree with `beyond_iso` and are their criterion's only core element; {} criteria have a core set ({} core links), {} have none; {} state a limit ISO 27001 never meets",
+                data.name, c.containing, c.with_core, c.core_links, c.without_core, c.limited
+            ));
+        }
         Ok(Exit::Success)
     } else {
-        eprintln!("{}: {} problem(s)", data.name, problems.len());
+        eprint_line(&format!("{}: {} problem(s)", data.name, problems.len()));
         Ok(Exit::DataProblems)
     }
 }
@@ -71,6 +82,7 @@ struct Row<'a> {
     strength: u8,
     rationale: &'a str,
     agreeing_sources: String,
+    role: &'a str,
 }
 
 /// The mapping in one of the export formats (`mapping export --format`).
@@ -94,6 +106,7 @@ fn rows(m: &Mapping) -> Vec<Row<'_>> {
             strength: p.strength,
             rationale: &p.rationale,
             agreeing_sources: p.agreeing_sources.join(";"),
+            role: if p.relationship == mapping::Relationship::None { "" } else { p.role.as_str() },
         })
         .collect()
 }
@@ -108,7 +121,7 @@ fn own_json(m: &Mapping) -> Vec<u8> {
 
 fn own_csv(m: &Mapping) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut records = vec![["source", "target", "relationship", "strength", "rationale"].map(String::from)];
+    let mut records = vec![["source", "target", "relationship", "strength", "rationale", "role"].map(String::from)];
     for r in rows(m) {
         records.push([
             r.source.to_string(),
@@ -116,6 +129,7 @@ fn own_csv(m: &Mapping) -> Vec<u8> {
             r.relationship.to_string(),
             r.strength.to_string(),
             csv_safe(r.rationale),
+            r.role.to_string(),
         ]);
     }
     for record in &records {

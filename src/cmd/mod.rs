@@ -156,8 +156,11 @@ fn apply_profile(settings: &mut Settings, path: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Plain text table with aligned columns (for `table` formats on a terminal).
+/// Plain text table with aligned columns (for `table` formats on a terminal). Each cell is made safe for the
+/// terminal and kept on one line ([`crate::sanitise::one_line`]).
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> =
+        rows.iter().map(|r| r.iter().map(|c| crate::sanitise::one_line(c)).collect()).collect();
     let widths: Vec<usize> = (0..headers.len())
         .map(|i| {
             rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0).max(headers[i].len())
@@ -173,7 +176,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     };
     let mut out = line(headers.to_vec());
     for r in rows {
-        out.push_str(&line(r.iter().map(String::as_str).collect()));
+        out.push_str(&line(r.iter().map(|c| c.as_ref()).collect()));
     }
     out
 }

@@ -338,6 +338,8 @@ pub fn read_yaml(text: &str, c: &mut Collector) {
                 b: b.to_string(),
                 relationship,
                 strength,
+                // CISO Assistant has no role: it comes from the strength.
+                role: None,
                 rationale: rationale_text(m.rationale.as_deref(), m.annotation.as_deref()),
                 agreeing: Vec::new(),
                 mirror,
@@ -450,6 +452,7 @@ pub fn read_workbook(bytes: &[u8], c: &mut Collector) {
             b: cell(Some(tgt)),
             relationship,
             strength,
+            role: None,
             rationale,
             agreeing: Vec::new(),
             mirror: false,

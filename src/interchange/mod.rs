@@ -17,7 +17,7 @@ use crate::catalog::data::DataFile;
 use crate::catalog::Catalogs;
 use crate::ids::ControlId;
 use crate::issue::{Issue, Location, Severity};
-use crate::mapping::{self, Mapping, Pair, Relationship};
+use crate::mapping::{self, Mapping, Pair, Relationship, Role};
 use crate::read::ReadError;
 
 /// Largest overlay file read: a mapping of these two catalogs is a few hundred kilobytes in any format.
@@ -195,6 +195,8 @@ fn read_own_json(text: &str, c: &mut Collector) {
         rationale: String,
         #[serde(default)]
         agreeing_sources: String,
+        #[serde(default)]
+        role: String,
     }
     let doc: Doc = match serde_json::from_str(text) {
         Ok(d) => d,
@@ -213,6 +215,16 @@ fn read_own_json(text: &str, c: &mut Collector) {
             continue;
         };
         let agreeing = p.agreeing_sources.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let role = match p.role.trim() {
+            "" => None,
+            text => match Role::parse(text) {
+                Some(r) => Some(r),
+                None => {
+                    c.error_at(None, format!("entry `pairs[{i}]`: role `{text}` is not one of core, supporting"));
+                    continue;
+                }
+            },
+        };
         c.add(Entry {
             label: format!("pairs[{i}]"),
             row: None,
@@ -220,6 +232,7 @@ fn read_own_json(text: &str, c: &mut Collector) {
             b: p.target,
             relationship,
             strength: Some(p.strength),
+            role,
             rationale: Some(p.rationale),
             agreeing: agreeing.collect(),
             mirror: false,
@@ -246,6 +259,8 @@ pub struct Entry {
     pub b: String,
     pub relationship: Relationship,
     pub strength: Option<u8>,
+    /// Core or supporting where the format says; else from the strength, as for a csv without a `role` column.
+    pub role: Option<Role>,
     pub rationale: Option<String>,
     pub agreeing: Vec<String>,
     /// The entry restates a pair of another set of the same file the other way round (CISO Assistant's reverse
@@ -478,6 +493,24 @@ impl<'a> Collector<'a> {
             self.defaulted_strength += 1;
             default_strength(relationship)
         });
+        let role = match (e.role, relationship) {
+            (Some(Role::Core), Relationship::None) => {
+                self.error_at(e.row, format!("{what}: a pair with no relationship cannot be `core`"));
+                return;
+            }
+            (Some(Role::Core), _) if strength <= mapping::SUPPORTING_MAX => {
+                self.error_at(
+                    e.row,
+                    format!(
+                        "{what}: a link of strength {strength} is context, not coverage: its role must be `supporting`"
+                    ),
+                );
+                return;
+            }
+            (_, Relationship::None) => Role::Supporting,
+            (Some(role), _) => role,
+            (None, _) => Role::from_strength(strength),
+        };
         let rationale = match e.rationale.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
             Some(r) => r,
             None => format!("Taken from `{}` ({place}), which gives no rationale.", self.file),
@@ -487,14 +520,16 @@ impl<'a> Collector<'a> {
             target,
             relationship,
             strength,
+            role,
             rationale: Arc::from(rationale),
             agreeing_sources: e.agreeing,
             at,
         };
         let key = (pair.source.clone(), pair.target.clone());
         if let Some((first, first_label)) = self.pairs.get(&key) {
-            // A mirrored entry may word its rationale differently; relationship and strength must agree.
-            let same = first.relationship == pair.relationship && first.strength == pair.strength;
+            // A mirrored entry may word its rationale differently; relationship, strength and role must agree.
+            let same =
+                first.relationship == pair.relationship && first.strength == pair.strength && first.role == pair.role;
             if e.mirror && same {
                 return;
             }
@@ -544,6 +579,7 @@ impl<'a> Collector<'a> {
                 target: Some(criterion),
                 relationship,
                 strength,
+                role: Role::from_strength(strength),
                 rationale: Arc::from(rationale),
                 agreeing_sources: Vec::new(),
                 at: r.at,
@@ -680,6 +716,7 @@ mod tests {
             b: b.into(),
             relationship: rel,
             strength: None,
+            role: None,
             rationale: None,
             agreeing: Vec::new(),
             mirror: false,
@@ -749,15 +786,17 @@ mod tests {
 mod round_trip {
     use super::*;
 
-    type Key = (Option<String>, Option<String>, Relationship, u8, String);
+    type Key = (Option<String>, Option<String>, Relationship, u8, String, Option<Role>);
 
-    fn keys(pairs: &[Pair], one_sided: bool) -> Vec<Key> {
+    /// What a format keeps of each pair; CISO Assistant keeps neither one-sided rows nor the role.
+    fn keys(pairs: &[Pair], complete: bool) -> Vec<Key> {
         let mut k: Vec<Key> = pairs
             .iter()
-            .filter(|p| one_sided || (p.source.is_some() && p.target.is_some()))
+            .filter(|p| complete || (p.source.is_some() && p.target.is_some()))
             .map(|p| {
                 let id = |i: &Option<ControlId>| i.as_ref().map(|i| i.to_string());
-                (id(&p.source), id(&p.target), p.relationship, p.strength, p.rationale.to_string())
+                let role = complete.then_some(p.role);
+                (id(&p.source), id(&p.target), p.relationship, p.strength, p.rationale.to_string(), role)
             })
             .collect();
         k.sort();
@@ -804,6 +843,6 @@ mod round_trip {
         let first = String::from_utf8(bytes).unwrap();
         let strip = |s: &str| s.lines().filter(|l| !l.starts_with("description:")).collect::<Vec<_>>().join("\n");
         assert_eq!(strip(&text), strip(&first));
-        assert!(first.contains("No counterpart at all (not written as requirement mappings): A.5.32, P2.1"));
+        assert!(first.contains("No counterpart at all (not written as requirement mappings): A.5.32"));
     }
 }

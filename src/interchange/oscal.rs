@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{relationship_word, version_date, Collector, Entry};
 use crate::ids::Framework;
-use crate::mapping::{Mapping, Relationship};
+use crate::mapping::{Mapping, Relationship, Role};
 use crate::report::Output;
 
 /// The OSCAL version written.
 pub const OSCAL_VERSION: &str = "1.2.1";
 
-/// Namespace of our props (`strength`, `agreeing-source`, `no-counterpart`, `row`).
+/// Namespace of our props (`strength`, `role`, `agreeing-source`, `no-counterpart`, `row`).
 pub const NS: &str = "urn:crosswalk:oscal";
 
 const METHOD_NOTE: &str = "Pairs are read from the ISO/IEC 27001:2022 side with the set-theory relationships of NIST IR 8477; strength (1-10) is the `strength` prop; every pair has a one-sentence rationale in its remarks. A requirement with no counterpart at all is listed in the gap summary and in a `no-counterpart` prop with its rationale.";
@@ -214,7 +214,8 @@ pub fn export(m: &Mapping) -> Vec<u8> {
     for p in &m.pairs {
         match (&p.source, &p.target) {
             (Some(s), Some(t)) => {
-                let mut map_props = vec![Prop::new("strength", p.strength.to_string())];
+                let mut map_props =
+                    vec![Prop::new("strength", p.strength.to_string()), Prop::new("role", p.role.as_str())];
                 map_props.extend(p.agreeing_sources.iter().map(|a| Prop::new("agreeing-source", a.clone())));
                 maps.push(Map {
                     uuid: uuid(&format!("map:{s}:{t}")),
@@ -505,6 +506,16 @@ fn read_mapping(i: usize, mapping: &InMapping, c: &mut Collector) {
         }
         let agreeing: Vec<String> =
             map.props.iter().filter(|p| p.is("agreeing-source")).map(|p| p.value.trim().to_string()).collect();
+        let role = match map.props.iter().find(|p| p.is("role")) {
+            None => None,
+            Some(p) => match Role::parse(&p.value) {
+                Some(r) => Some(r),
+                None => {
+                    c.error_at(None, format!("entry `{label}`: role `{}` is not one of core, supporting", p.value));
+                    continue;
+                }
+            },
+        };
         for s in &map.sources {
             for t in &map.targets {
                 if c.too_many() {
@@ -517,6 +528,7 @@ fn read_mapping(i: usize, mapping: &InMapping, c: &mut Collector) {
                     b: t.id_ref.clone(),
                     relationship,
                     strength,
+                    role,
                     rationale: map.remarks.clone(),
                     agreeing: agreeing.clone(),
                     mirror: false,
@@ -562,6 +574,7 @@ fn read_mapping(i: usize, mapping: &InMapping, c: &mut Collector) {
             b,
             relationship: Relationship::None,
             strength,
+            role: None,
             rationale: p.remarks.clone(),
             agreeing: Vec::new(),
             mirror: false,

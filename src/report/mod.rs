@@ -6,6 +6,7 @@ pub mod csv_out;
 pub mod frequency;
 pub mod json;
 pub mod template;
+pub mod words;
 pub mod workbook;
 
 use serde::Serialize;
