@@ -319,3 +319,22 @@ fn export_never_writes_over_an_overlay() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(std::fs::read(dir.path("m.csv")).unwrap(), before);
 }
+
+#[test]
+fn validate_checks_a_mapping_in_another_format() {
+    let dir = Dir::with(&[]);
+    run_ok(&dir, &["mapping", "export", "--format", "ciso-assistant", "-o", "m.yaml"]);
+    let r = dir.run(&["mapping", "validate", "m.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.starts_with("m.yaml: ok: "), "{}", r.stderr);
+    dir.write(
+        "bad.csv",
+        b"Focal Document Element,STRM Relationship,Reference Document Element\nA.5.15,sort of,CC6.1\n",
+    );
+    let r = dir.run(&["mapping", "validate", "bad.csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: bad.csv, row 2: STRM relationship `sort of` is not one of equal, subset of, superset of, intersects with, no relationship\nbad.csv: 1 problem(s)\n"
+    );
+}
