@@ -17,7 +17,7 @@ use crate::catalog::data::DataFile;
 use crate::catalog::Catalogs;
 use crate::ids::ControlId;
 use crate::issue::{Issue, Location, Severity};
-use crate::mapping::{self, Mapping, Pair, Relationship, Role};
+use crate::mapping::{self, Pair, Relationship, Role};
 use crate::read::ReadError;
 
 /// Largest overlay file read: a mapping of these two catalogs is a few hundred kilobytes in any format.
@@ -128,7 +128,7 @@ pub fn detect(bytes: &[u8]) -> Result<Kind, String> {
     }
     let line = first.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#') && l != &"---").unwrap_or("");
     let lower = line.to_ascii_lowercase();
-    if lower.contains("focal document element") || lower.contains("focal document element (fde)") {
+    if lower.contains("focal document element") {
         return Ok(Kind::Strm);
     }
     let cells: Vec<String> =
@@ -163,12 +163,9 @@ pub fn parse_overlay(file: &Overlay, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Iss
         }
     };
     let text = || crate::read::delimited::decode(&file.bytes);
-    if kind == Kind::Csv {
-        return mapping::parse(&DataFile { name: file.name.clone(), text: text() }, catalogs);
-    }
     let mut c = Collector::new(&file.name, catalogs);
     match kind {
-        Kind::Csv => {}
+        Kind::Csv => return mapping::parse(&DataFile { name: file.name.clone(), text: text() }, catalogs),
         Kind::Json => read_own_json(&text(), &mut c),
         Kind::Oscal => oscal::read(&text(), &mut c),
         Kind::CisoYaml => ciso::read_yaml(&text(), &mut c),
@@ -301,7 +298,8 @@ pub struct Collector<'a> {
     rolled: BTreeMap<(ControlId, ControlId), RollUp>,
     problems: Vec<Issue>,
     entries: usize,
-    skipped: usize,
+    /// Over [`MAX_ENTRIES`]: reported once, and every further entry ignored.
+    refused: bool,
     defaulted_strength: usize,
 }
 
@@ -315,7 +313,7 @@ impl<'a> Collector<'a> {
             rolled: BTreeMap::new(),
             problems: Vec::new(),
             entries: 0,
-            skipped: 0,
+            refused: false,
             defaulted_strength: 0,
         }
     }
@@ -345,13 +343,13 @@ impl<'a> Collector<'a> {
 
     /// Whether the file has already failed as a whole (readers stop early).
     pub fn too_many(&mut self) -> bool {
-        if self.entries >= MAX_ENTRIES {
-            if !self.problems.iter().any(|p| p.message.starts_with("more than")) {
-                self.fail(format!("more than {MAX_ENTRIES} entries: a mapping of these two catalogs has a few hundred, so the file is refused"));
-            }
-            return true;
+        if self.entries >= MAX_ENTRIES && !self.refused {
+            self.refused = true;
+            self.fail(format!(
+                "more than {MAX_ENTRIES} entries: a mapping of these two catalogs has a few hundred, so the file is refused"
+            ));
         }
-        false
+        self.refused
     }
 
     fn side(&self, raw: &str) -> Side {
@@ -395,7 +393,6 @@ impl<'a> Collector<'a> {
         };
         for side in [&a, &b] {
             if let Side::Unknown(id) = side {
-                self.skipped += 1;
                 self.warn_at(
                     &e.row,
                     format!("{what}: `{id}` is neither an ISO 27001:2022 id nor a TSC 2017 criterion or point of focus: skipped"),
@@ -655,11 +652,6 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
-/// The pairs of a mapping that a format writes, in mapping order.
-pub fn pairs_of(m: &Mapping) -> impl Iterator<Item = &Pair> {
-    m.pairs.iter()
-}
-
 /// `2026.11.0` -> (2026, 11); a version that does not start so gives (2026, 1).
 pub fn version_date(version: &str) -> (u32, u32) {
     let mut parts = version.split(['.', '+']).map(|p| p.parse::<u32>().ok());
@@ -785,6 +777,7 @@ mod tests {
 #[cfg(test)]
 mod round_trip {
     use super::*;
+    use crate::mapping::Mapping;
 
     type Key = (Option<String>, Option<String>, Relationship, u8, String, Option<Role>);
 

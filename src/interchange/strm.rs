@@ -68,6 +68,14 @@ pub fn export(m: &Mapping, catalogs: &Catalogs, tsv: bool) -> Vec<u8> {
     w.into_inner().expect("the csv is flushed to memory")
 }
 
+/// A value as it was before `csv_safe` put a `'` before a leading `=`, `+`, `-`, `@`, tab or carriage return.
+fn unguard(value: &str) -> String {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        _ => value.to_string(),
+    }
+}
+
 /// Finds a column by any of its names (case and spacing ignored, `(optional)` and `(FDE)` suffixes too).
 fn column(headers: &[String], names: &[&str]) -> Option<usize> {
     headers.iter().position(|h| names.contains(&h.as_str()))
@@ -157,8 +165,9 @@ pub fn read(text: &str, c: &mut Collector) {
                 }
             }
         };
-        // Our rationale column; a file without one (OLIR, SCF) gives its notes instead.
-        let rationale = Some(cell(rationale_col)).filter(|s| !s.is_empty()).or_else(|| Some(cell(notes_col)));
+        // Our rationale column (the `'` that kept a spreadsheet from running it as a formula taken off); a file
+        // without one (OLIR, SCF) gives its notes instead.
+        let rationale = Some(unguard(&cell(rationale_col))).filter(|s| !s.is_empty()).or_else(|| Some(cell(notes_col)));
         let notes = cell(notes_col);
         let agreeing = notes
             .strip_prefix("also listed by:")
