@@ -86,7 +86,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             share_power,
             prior_mix,
             text_floor,
+            ..Params::default()
         };
+    }
+    // BENCH_GENERIC=W sets the weight of process words (`Params::generic_weight`).
+    if let Ok(w) = std::env::var("BENCH_GENERIC") {
+        params.generic_weight = w.trim().parse()?;
     }
     // The profiles and synonyms as they are in `mappings/` now (no rebuild needed while editing them).
     let mut files = DataFiles::builtin();

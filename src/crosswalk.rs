@@ -528,6 +528,7 @@ mod tests {
             framework: Framework::Iso2022,
             columns: vec![],
             rows,
+            skipped: vec![],
             issues: vec![],
         }
     }

@@ -42,8 +42,11 @@ pub fn ensure_not_input(dest: &Destination, inputs: &[PathBuf]) -> Result<(), Wr
 pub fn write_output(dest: &Destination, bytes: &[u8]) -> Result<(), WriteError> {
     match dest {
         Destination::Stdout => {
+            use std::io::IsTerminal;
             let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|_| out.flush()) {
+            // A person reads a terminal: text goes there with its control characters escaped, as on stderr.
+            let shown = if out.is_terminal() { crate::sanitise::for_terminal_bytes(bytes) } else { bytes.into() };
+            match out.write_all(&shown).and_then(|_| out.flush()) {
                 // The reader went away (`| head`): like any filter, stop quietly.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 r => r.map_err(|e| WriteError::Io { path: "-".into(), detail: e.to_string() }),

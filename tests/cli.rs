@@ -111,7 +111,7 @@ fn map_csv_and_scope() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "row,raw_id,id,title,matched_by,score,review,applicable,status,target,relationship,strength,target_title"
+        "row,raw_id,id,title,matched_by,score,review,applicable,status,target,relationship,strength,target_title,reference,text"
     );
     assert!(text
         .lines()
@@ -127,11 +127,11 @@ fn map_csv_and_scope() {
 }
 
 #[test]
-fn unknown_ids_are_errors_on_their_row_and_exit_1() {
+fn unknown_ids_without_title_or_text_are_errors_on_their_row_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("soa.csv"),
-        "Ref,Control,Applicable\nA.5.15,Access control,Yes\nA.5.40,Made up,Yes\nA.9.2.3,Privileged access,Yes\n",
+        "Ref,Control,Applicable\nA.5.15,Access control,Yes\nA.5.40,,Yes\nA.9.2.3,Privileged access,Yes\n",
     )
     .unwrap();
     let o = crosswalk(dir.path(), &["map", "soa.csv", "--format", "json", "-o", "out.json"]);
@@ -190,7 +190,7 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "crosswalk: error: --column `colour=Ref`: unknown role `colour`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency\n"
+        "crosswalk: error: --column `colour=Ref`: unknown role `colour`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency, reference\n"
     );
     let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "--scope", "security,privcy"]);
     assert_eq!(o.status.code(), Some(2));

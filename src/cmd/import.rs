@@ -50,6 +50,7 @@ fn describe(i: &Imported) {
         i.framework,
         i.rows.len()
     ));
+    eprint_line(&format!("  {}", crate::import::rows_accounted(i.rows.len(), &i.skipped)));
     for c in &i.columns {
         eprint_line(&format!("  column {} -> {} ({})", crate::issue::column_letter(c.index), c.role, c.reason));
     }
@@ -67,6 +68,7 @@ struct Document<'a> {
     framework: crate::ids::Framework,
     columns: &'a [crate::import::ColumnRole],
     rows: &'a [crate::import::ImportedRow],
+    skipped: &'a [crate::import::Skipped],
     issues: &'a [crate::issue::Issue],
 }
 
@@ -79,6 +81,7 @@ fn json(i: &Imported) -> Vec<u8> {
         framework: i.framework,
         columns: &i.columns,
         rows: &i.rows,
+        skipped: &i.skipped,
         issues: &i.issues,
     };
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();

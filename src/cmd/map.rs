@@ -477,6 +477,14 @@ fn describe(ui: &Ui, job: &Job, m: &Mapped, scope: &Scope) -> Vec<String> {
         i.framework,
         m.crosswalk.to,
     )];
+    if !i.skipped.is_empty() {
+        lines.push(format!("  {}", crate::import::rows_accounted(m.crosswalk.rows.len(), &i.skipped)));
+    }
+    if ui.verbose > 0 {
+        for s in &i.skipped {
+            lines.push(format!("  row {}: skipped ({}): {}", s.row, s.reason.as_str(), s.text));
+        }
+    }
     let errors = i.issues.iter().filter(|x| x.severity == Severity::Error).count();
     let warnings = i.issues.iter().filter(|x| x.severity == Severity::Warning).count();
     for issue in &i.issues {

@@ -101,7 +101,7 @@ impl Context {
         let overlays = overlays.iter().map(|p| crate::interchange::read_overlay(p)).collect::<Result<Vec<_>, _>>()?;
         let mapping = Mapping::load(&self.files.mapping, &overlays, &self.catalogs)?;
         for w in &mapping.warnings {
-            eprintln!("crosswalk: {w}");
+            crate::sanitise::eprint_line(&format!("crosswalk: {w}"));
         }
         Ok(mapping)
     }
@@ -120,7 +120,7 @@ pub fn read_settings(args: &ReadArgs) -> Result<(Settings, Limits), Error> {
         };
         let role = Role::from_key(role).ok_or_else(|| {
             Error::Usage(format!(
-                "--column `{spec}`: unknown role `{role}`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency"
+                "--column `{spec}`: unknown role `{role}`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency, reference"
             ))
         })?;
         if header.trim().is_empty() {

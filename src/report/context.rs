@@ -988,6 +988,7 @@ mod tests {
                 row(4, "A.7.14", true, Status::Implemented, "annual"),
                 row(5, "9.2.1", true, Status::Planned, "yearly"),
             ],
+            skipped: vec![],
             issues: vec![],
         };
         let scope = Scope::default();

@@ -17,6 +17,8 @@ struct Document<'a> {
     rows: Vec<Row<'a>>,
     /// The counts every output shows, over the in-scope target elements.
     totals: Totals<'a>,
+    /// Rows below the header that are not control rows: rows below the header = `rows` + `skipped`.
+    skipped: &'a [crate::import::Skipped],
     coverage: Vec<Coverage<'a>>,
     issues: &'a [Issue],
 }
@@ -60,6 +62,11 @@ struct Row<'a> {
     notes: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     candidates: &'a [Candidate],
+    /// The framework the row's id was read in (`iso27001-2013` for a 2013 id carried to 2022).
+    edition: Option<crate::ids::Framework>,
+    /// The client's own control number (`C-01`), and the client's control text.
+    reference: Option<&'a str>,
+    text: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -109,6 +116,9 @@ pub fn render(out: &Output, report: &ReportData) -> Vec<u8> {
                 effect: r.effect,
                 notes: &r.row.notes,
                 candidates: &r.row.candidates,
+                edition: r.row.framework,
+                reference: r.row.reference.as_deref(),
+                text: r.row.text.as_deref(),
             })
             .collect(),
         totals: Totals {
@@ -119,6 +129,7 @@ pub fn render(out: &Output, report: &ReportData) -> Vec<u8> {
             status_given: cw.status_given,
             headline: &report.summary.headline,
         },
+        skipped: out.skipped,
         coverage: cw
             .coverage
             .iter()

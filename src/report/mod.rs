@@ -55,6 +55,8 @@ pub struct Output<'a> {
     pub input: InputInfo,
     pub crosswalk: &'a Crosswalk,
     pub issues: &'a [Issue],
+    /// Rows below the header that are not control rows, with why.
+    pub skipped: &'a [crate::import::Skipped],
 }
 
 impl<'a> Output<'a> {
@@ -71,6 +73,7 @@ impl<'a> Output<'a> {
             },
             crosswalk,
             issues: &imported.issues,
+            skipped: &imported.skipped,
         }
     }
 }

@@ -106,6 +106,8 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
         ("Relationship and strength", 34.0),
         ("Candidates for review", 34.0),
         ("Notes", 40.0),
+        ("Client reference", 14.0),
+        ("Client text", 50.0),
     ];
     header_row(ws, st, &headers)?;
     let mut r = 0u32;
@@ -113,7 +115,7 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
         r += 1;
         let x = &row.row;
         let catalog_title = x.ids.first().and_then(|id| catalogs.find(id.as_str())).map(|e| e.title.clone());
-        let title = x.title.clone().or(catalog_title).or_else(|| x.text.clone()).unwrap_or_default();
+        let title = x.title.clone().or_else(|| x.text.clone()).or(catalog_title).unwrap_or_default();
         ws.write_number(r, 0, x.row as f64)?;
         ws.write_string(r, 1, x.raw_id.as_deref().unwrap_or(""))?;
         ws.write_string(r, 2, ids(&x.ids))?;
@@ -147,6 +149,8 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
             notes.push("planned, not implemented, excluded or status unknown: counts for no coverage".into());
         }
         ws.write_string(r, 12, fit(&notes.join("\n")))?;
+        ws.write_string(r, 13, x.reference.as_deref().unwrap_or(""))?;
+        ws.write_string(r, 14, fit(x.text.as_deref().unwrap_or("")))?;
     }
     finish(ws, r, headers.len() as u16)
 }
