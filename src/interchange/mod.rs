@@ -839,3 +839,26 @@ mod round_trip {
         assert!(first.contains("No counterpart at all (not written as requirement mappings): A.5.32"));
     }
 }
+
+#[cfg(test)]
+mod damaged {
+    use super::*;
+    use crate::mapping::Mapping;
+
+    /// Every export cut short anywhere is read without a panic: pairs, or problems naming the file.
+    #[test]
+    fn truncated_exports_never_panic() {
+        let c = Catalogs::builtin();
+        let m = Mapping::builtin(&c);
+        let exports: [(&str, Vec<u8>); 3] =
+            [("m.json", oscal::export(&m)), ("m.yaml", ciso::export(&m)), ("m.csv", strm::export(&m, &c, false))];
+        for (name, bytes) in exports {
+            for cut in (1..40).map(|i| bytes.len() * i / 40) {
+                let file = Overlay { name: name.into(), bytes: bytes[..cut].to_vec() };
+                let (pairs, problems) = parse_overlay(&file, &c);
+                assert!(!pairs.is_empty() || !problems.is_empty(), "{name} cut at {cut}");
+                assert!(problems.iter().all(|p| p.at.file == name), "{name} cut at {cut}");
+            }
+        }
+    }
+}
