@@ -67,6 +67,29 @@ fn oscal_crosswalk_of_a_client_file_validates() {
     let rows: Vec<&Value> = maps.iter().map(|m| &m["sources"][0]["props"][0]).collect();
     assert!(rows.iter().all(|p| p["name"] == "row" && p["value"].as_str().is_some_and(|v| v.parse::<usize>().is_ok())));
     assert_eq!(doc["mapping-collection"]["back-matter"]["resources"][0]["title"], "tidy-soa.csv");
+
+    // SOC 2 input maps to ISO: criteria are the sources, relationships read from the criterion's side.
+    std::fs::copy(fixture("report/soc2-matrix.csv"), dir.path("soc2-matrix.csv")).unwrap();
+    let out = run_ok(&dir, &["map", "soc2-matrix.csv", "--format", "oscal", "-o", "-"]);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(schema_errors(&schema(), &doc), Vec::<String>::new());
+    let first = &doc["mapping-collection"]["mappings"][0]["maps"][0];
+    assert!(first["sources"][0]["id-ref"].as_str().is_some_and(|id| id.starts_with("CC")), "{first}");
+    assert!(first["targets"][0]["id-ref"].as_str().is_some_and(|id| !id.starts_with("CC")), "{first}");
+}
+
+#[test]
+fn strm_files_in_the_secure_controls_framework_layout_are_read() {
+    let dir = Dir::with(&[]);
+    // SCF's layout: the id in `FDE #`, the element's text in `Focal Document Element (FDE)`.
+    dir.write(
+        "scf-style.csv",
+        b"FDE #,FDE Name,Focal Document Element (FDE),STRM Rationale,STRM Relationship,Reference Document Element,Strength of Relationship (optional),Notes (optional)\n\
+A.5.15,Access control,Rules to control access are set.,Semantic,Equal,CC6.1,10,Our access rules are the criterion.\n",
+    );
+    let out = run_ok(&dir, &["mapping", "export", "--mapping", "scf-style.csv"]);
+    let row = out.lines().find(|l| l.starts_with("A.5.15,CC6.1,")).unwrap();
+    assert_eq!(row, "A.5.15,CC6.1,equal,10,Our access rules are the criterion.,core");
 }
 
 #[test]

@@ -76,11 +76,12 @@ fn unguard(value: &str) -> String {
     }
 }
 
-/// Finds a column by any of its names (case and spacing ignored, `(optional)` and `(FDE)` suffixes too).
+/// Finds a column by the first of its names that a header has (headers normalised by [`normalise_header`]).
 fn column(headers: &[String], names: &[&str]) -> Option<usize> {
-    headers.iter().position(|h| names.contains(&h.as_str()))
+    names.iter().find_map(|n| headers.iter().position(|h| h == n))
 }
 
+/// Lower case, single spaces, without `(optional)` and `(FDE)`.
 fn normalise_header(h: &str) -> String {
     let lower = h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
     let lower = lower.replace("(optional)", "").replace("(fde)", "");
@@ -101,7 +102,9 @@ pub fn read(text: &str, c: &mut Collector) {
         Ok(h) => h.iter().map(normalise_header).collect(),
         Err(e) => return c.fail(format!("row 1: {e}")),
     };
-    let focal = column(&headers, &["focal document element"]);
+    // The Secure Controls Framework's files put the id in `FDE #` and the element's text in `Focal Document Element
+    // (FDE)`; OLIR's put the id in `Focal Document Element`.
+    let focal = column(&headers, &["fde #", "fde#", "focal document element"]);
     let relationship = column(&headers, &["strm relationship", "set theory relationship", "relationship"]);
     let reference = column(&headers, &["reference document element", "scf #", "scf control #", "reference element"]);
     let (Some(focal), Some(rel_col), Some(reference)) = (focal, relationship, reference) else {
