@@ -16,7 +16,7 @@ use crate::crosswalk::{counts_by_category, Contribution, CoverageStatus, Crosswa
 use crate::ids::{ControlId, Framework};
 use crate::import::Review;
 use crate::issue::Severity;
-use crate::mapping::{Mapping, Relationship};
+use crate::mapping::{Mapping, Relationship, Role as LinkRole};
 
 /// What the report says about itself, in every rendering.
 pub const NOTICE: &str = "This report supports readiness work: it shows where existing controls and evidence can be \
@@ -212,7 +212,7 @@ pub struct Reuse {
     /// 1–10.
     pub strength: u8,
     /// `core` (part of the set that meets the target's intent) or `supporting` (context, never coverage).
-    pub role: String,
+    pub role: LinkRole,
     /// `full` when this control alone covers the target, else `partial`.
     pub extent: String,
     /// `full` (implemented), `partial` (partly implemented) or `nothing` (planned, not implemented, excluded,
@@ -518,7 +518,7 @@ fn criteria(out: &Output, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Cata
         Reuse {
             relationship: c.relationship.to_string(),
             strength: c.strength,
-            role: c.role.as_str().to_string(),
+            role: c.role,
             extent: if c.full { "full" } else { "partial" }.to_string(),
             effect: effect_word(c.effect).to_string(),
             rationale: c.rationale.to_string(),
@@ -571,7 +571,7 @@ fn gaps(criteria: &[Criterion], mapping: &Mapping, to_iso: bool, status: &str) -
             category: c.category.clone(),
             status: c.status.clone(),
             reason: c.reason.clone(),
-            partial_by: c.reuse.iter().filter(|r| r.role == "core").map(|r| r.label.clone()).collect(),
+            partial_by: c.reuse.iter().filter(|r| r.role == LinkRole::Core).map(|r| r.label.clone()).collect(),
             excluded_by: c.not_counted.iter().map(|r| r.label.clone()).collect(),
             would_cover: c.would_cover.clone(),
             beyond_iso: c.beyond_iso.clone(),
@@ -658,7 +658,7 @@ fn reuse(c: &Contribution, numbers: &[usize], rows: &BTreeMap<usize, &CrosswalkR
         title: if client_title.is_empty() { catalog_title } else { client_title },
         relationship: c.relationship.to_string(),
         strength: c.strength,
-        role: c.role.as_str().to_string(),
+        role: c.role,
         extent: if c.full { "full" } else { "partial" }.to_string(),
         effect: effect_word(c.effect).to_string(),
         status: distinct(found.iter().map(|r| Some(status_str(r)))),
@@ -855,7 +855,7 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
             let rows: BTreeMap<usize, &CrosswalkRow> = cw.rows.iter().map(|r| (r.row.row, r)).collect();
             for c in in_scope.values() {
                 // Supporting links are context: the auditor samples the controls the criterion rests on.
-                for x in c.reuse.iter().filter(|x| x.role == "core") {
+                for x in c.reuse.iter().filter(|x| x.role == LinkRole::Core) {
                     for n in &x.rows {
                         if let Some(r) = rows.get(n) {
                             pairs.push((c.id.clone(), x.label.clone(), r));
@@ -1017,7 +1017,7 @@ mod tests {
         assert_eq!(cc41.not_counted[0].kind, "clause");
         assert_eq!(cc41.status, "gap");
         assert_eq!(cc41.would_cover, ["clause 9.2.1 (planned)"]);
-        assert_eq!(cc41.reason, "gap: clause 9.2.1 planned; clause 9.2.2 and clause 9.1 not in the input");
+        assert_eq!(cc41.reason, "gap: clause 9.2.1 planned; clauses 9.2.2 and 9.1 not in the input");
         let clause = d.clauses.iter().find(|c| c.id == "9.2.1").unwrap();
         assert_eq!(clause.status, "in progress");
         let risks: Vec<(&str, &str)> = d.risks.iter().map(|r| (r.id.as_str(), r.reason.as_str())).collect();
@@ -1088,6 +1088,7 @@ mod tests {
             "String" => "text".into(),
             "usize" | "u32" | "u8" => "number".into(),
             "bool" => "true/false".into(),
+            "LinkRole" => "text".into(),
             other => other.into(),
         }
     }
