@@ -68,6 +68,13 @@ fn oscal_crosswalk_of_a_client_file_validates() {
     assert!(rows.iter().all(|p| p["name"] == "row" && p["value"].as_str().is_some_and(|v| v.parse::<usize>().is_ok())));
     assert_eq!(doc["mapping-collection"]["back-matter"]["resources"][0]["title"], "tidy-soa.csv");
 
+    // Client text with line breaks and stray spaces still gives valid one-line OSCAL strings.
+    dir.write("messy name.csv", b"id,title\n\"A.5.1\nPolicies  \",Policies\n\" A.8.13 \",Backup\n");
+    let doc: Value =
+        serde_json::from_str(&run_ok(&dir, &["map", "messy name.csv", "--format", "oscal", "-o", "-"])).unwrap();
+    assert_eq!(schema_errors(&schema(), &doc), Vec::<String>::new());
+    assert!(doc.to_string().contains(r#""value":"A.5.1 Policies""#));
+
     // SOC 2 input maps to ISO: criteria are the sources, relationships read from the criterion's side.
     std::fs::copy(fixture("report/soc2-matrix.csv"), dir.path("soc2-matrix.csv")).unwrap();
     let out = run_ok(&dir, &["map", "soc2-matrix.csv", "--format", "oscal", "-o", "-"]);

@@ -166,6 +166,11 @@ struct Resource {
     props: Vec<Prop>,
 }
 
+/// Client text as OSCAL's one-line string types want it: no line breaks, no leading or trailing space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// OSCAL's token type (`with-ids`, `group`): a letter or `_` first, then letters, digits, `.`, `-`, `_`.
 fn is_token(s: &str) -> bool {
     let mut chars = s.chars();
@@ -295,7 +300,7 @@ pub fn export_crosswalk(output: &Output) -> Option<Vec<u8>> {
     let version = &output.run.mapping_version;
     let file = Resource {
         uuid: uuid(&format!("input:{}", input.sha256)),
-        title: input.path.clone(),
+        title: one_line(&input.path),
         description: format!("The control list read from `{}` ({}).", input.path, input.framework),
         props: vec![Prop::new("sha256", input.sha256.clone())],
     };
@@ -309,8 +314,8 @@ pub fn export_crosswalk(output: &Output) -> Option<Vec<u8>> {
         }
         for t in &row.targets {
             let mut item_props = vec![Prop::new("row", r.row.to_string())];
-            if let Some(raw) = r.raw_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                item_props.push(Prop::new("raw-id", raw.to_string()));
+            if let Some(raw) = r.raw_id.as_deref().map(one_line).filter(|s| !s.is_empty()) {
+                item_props.push(Prop::new("raw-id", raw));
             }
             maps.push(Map {
                 uuid: uuid(&format!("crosswalk-map:{}:{}:{}:{}", input.sha256, r.row, t.via, t.id)),
@@ -335,7 +340,7 @@ pub fn export_crosswalk(output: &Output) -> Option<Vec<u8>> {
         collection: Collection {
             uuid: uuid(&format!("crosswalk:{}:{}:{}", input.sha256, version, cw.to.key())),
             metadata: Metadata {
-                title: format!("Crosswalk of {} to {}", input.path, cw.to),
+                title: format!("Crosswalk of {} to {}", one_line(&input.path), cw.to),
                 last_modified: last_modified(version),
                 version: version.clone(),
                 oscal_version: OSCAL_VERSION,
