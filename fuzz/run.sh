@@ -23,8 +23,9 @@ profile)
 template | delimited) seed "$fixtures"/*.csv "$fixtures"/import/*.csv "$fixtures"/import/*.tsv "$fixtures"/report/*.csv ;;
 workbook)
     seed "$fixtures"/*.xlsx "$fixtures"/import/*.xlsx
-    # Small xls and ods files made by the test generator (the repository ships none).
-    if [ -d seeds/workbook ]; then seed seeds/workbook/*; fi ;;
+    # Small xls, ods and xlsx files made by the test generator (the repository ships no xls or ods).
+    (cd .. && CROSSWALK_SEED_DIR="$PWD/fuzz/seeds/workbook" cargo test -q --test hostile write_fuzz_seeds -- --ignored)
+    seed seeds/workbook/* ;;
 *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 exec cargo +nightly fuzz run "$target" "$corpus" -- -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 "$@"

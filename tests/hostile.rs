@@ -600,3 +600,72 @@ fn a_batch_with_crashing_hanging_and_exploding_files_finishes_and_reports_each()
     }
     assert!(stderr.ends_with("12 inputs: 5 ok, 7 failed; 11 rows\n"), "{stderr}");
 }
+
+/// Writes small xls and ods seeds for the workbook fuzz target into `$CROSSWALK_SEED_DIR` (fuzz/run.sh runs it).
+#[test]
+#[ignore = "writes fuzzing seeds"]
+fn write_fuzz_seeds() {
+    let dir = std::path::PathBuf::from(std::env::var("CROSSWALK_SEED_DIR").expect("set CROSSWALK_SEED_DIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut merged = xls_soa("SoA");
+    merged.merged = vec![(0, 0, 0, 1)];
+    std::fs::write(dir.join("soa.xls"), xls(&[xls_soa("SoA"), merged], None)).unwrap();
+    std::fs::write(dir.join("soa.ods"), ods(&ods_content("SoA", &ods_soa_rows()))).unwrap();
+    let repeats = r#"<table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="2" office:value-type="float" office:value="1"/><table:table-cell table:number-columns-repeated="5"/></table:table-row>"#;
+    std::fs::write(dir.join("repeats.ods"), ods(&ods_content("SoA", &format!("{}{repeats}", ods_soa_rows()))))
+        .unwrap();
+    let after = "<mergeCells count=\"1\"><mergeCell ref=\"A1:B1\"/></mergeCells>";
+    std::fs::write(dir.join("inline.xlsx"), xlsx(&[("SoA", sheet_xml(&soa_rows(), after))], None)).unwrap();
+}
+
+/// Writes the hostile files of this suite, at the sizes the measurements in docs/hostile-input.md use, into
+/// `$CROSSWALK_HOSTILE_DIR`, to check peak memory with a release build:
+/// `CROSSWALK_HOSTILE_DIR=/tmp/h cargo test --test hostile write_hostile_files -- --ignored`, then
+/// `/usr/bin/time -v crosswalk import /tmp/h/FILE`.
+#[test]
+#[ignore = "writes files for a manual measurement"]
+fn write_hostile_files() {
+    let dir = std::path::PathBuf::from(std::env::var("CROSSWALK_HOSTILE_DIR").expect("set CROSSWALK_HOSTILE_DIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
+    let mut huge = xls_soa("SoA");
+    huge.dimensions = Some((0, 1_048_576, 0, 256));
+    write("huge.xls", &xls(&[huge], None));
+    let mut corner = xls_soa("SoA");
+    corner.dimensions = None;
+    corner.cells.push((0xFFFF, 0xFF, XlsValue::Text("far away")));
+    write("corner.xls", &xls(&[corner], None));
+    write("flipped.xls", &xls(&[xls_soa("SoA")], Some(0x00FF_FFFF)));
+    let bomb = r#"<table:table-row table:number-rows-repeated="100000"><table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1"/></table:table-row>"#;
+    write("repeats.ods", &ods(&ods_content("SoA", &format!("{}{bomb}{}", ods_soa_rows(), ods_row(&["A.8.1", "x"])))));
+    let content = ods_content("SoA", &ods_soa_rows());
+    write("cut.ods", &ods(&content[..content.find("</table:table>").unwrap()]));
+    let spaces = ods_soa_rows().replace("<text:p>Yes</text:p>", r#"<text:p>Yes<text:s text:c="1000000000"/></text:p>"#);
+    write("spaces.ods", &ods(&ods_content("SoA", &spaces)));
+    let mut rows = soa_rows();
+    for r in 4..=60_000 {
+        rows.push(vec![(format!("AMJ{r}"), "x".to_string())]);
+    }
+    write("wide.xlsx", &xlsx(&[("SoA", sheet_xml(&rows, ""))], None));
+    let mut rows = soa_rows();
+    for r in 4..=200 {
+        rows.push(vec![(format!("AMJ{r}"), "x".to_string())]);
+    }
+    let xml = sheet_xml(&rows, "");
+    let names: Vec<String> = (1..=100).map(|i| format!("S{i}")).collect();
+    let sheets: Vec<(&str, String)> = names.iter().map(|n| (n.as_str(), xml.clone())).collect();
+    write("same.xlsx", &xlsx(&sheets, Some(&[0usize; 100])));
+    let mut rows = soa_rows();
+    for r in 4..=1000 {
+        rows.push(vec![(format!("A{r}"), "x".to_string())]);
+    }
+    let merges: String = (1..=2000).map(|c| format!("<mergeCell ref=\"A{c}:AMJ1048576\"/>")).collect();
+    write("merged.xlsx", &xlsx(&[("SoA", sheet_xml(&rows, &format!("<mergeCells>{merges}</mergeCells>")))], None));
+    let same: String = "<mergeCell ref=\"A1:AMJ1048576\"/>".repeat(2000);
+    write("merged-same.xlsx", &xlsx(&[("SoA", sheet_xml(&rows, &format!("<mergeCells>{same}</mergeCells>")))], None));
+    write("commas.csv", &vec![b','; 1_900_000]);
+    write("newlines.csv", &vec![b'\n'; 1_900_000]);
+    write("quote.csv", SOA_CSV.as_bytes());
+    write("commas-50mb.csv", &vec![b','; 50_000_000]);
+    write("newlines-100mb.csv", &vec![b'\n'; 100_000_000]);
+}
