@@ -22,6 +22,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crosswalk::catalog::{Catalogs, EntryKind};
+#[cfg(unix)]
 use nix::sys::resource::{getrusage, UsageWho};
 use rust_xlsxwriter::Workbook;
 
@@ -193,6 +194,7 @@ fn measure_best(bin: &Path, args: &[String], sub: &[&str], runs: usize) -> Resul
 }
 
 /// The helper: runs the command once and prints wall seconds, CPU seconds, peak MiB and the exit code.
+#[cfg(unix)]
 fn measure_child(args: &[String]) {
     let start = Instant::now();
     let status = Command::new(&args[0]).args(&args[1..]).status();
@@ -216,6 +218,13 @@ fn measure_child(args: &[String]) {
     // Linux reports ru_maxrss in KiB.
     let peak_mib = usage.max_rss() as f64 / 1024.0;
     println!("{wall} {cpu} {peak_mib} {exit}");
+}
+
+/// The helper needs `getrusage`, which only Unix has.
+#[cfg(not(unix))]
+fn measure_child(_args: &[String]) {
+    eprintln!("the benchmark measures CPU time and peak memory with getrusage, which needs a Unix system");
+    std::process::exit(2);
 }
 
 /// Controls as (id, title).

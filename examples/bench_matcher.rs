@@ -86,7 +86,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             share_power,
             prior_mix,
             text_floor,
+            ..Params::default()
         };
+    }
+    // BENCH_GENERIC=W sets the weight of process words (`Params::generic_weight`).
+    if let Ok(w) = std::env::var("BENCH_GENERIC") {
+        params.generic_weight = w.trim().parse()?;
     }
     // The profiles and synonyms as they are in `mappings/` now (no rebuild needed while editing them).
     let mut files = DataFiles::builtin();
@@ -161,12 +166,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let (top1, top3) = rates(outcomes.iter());
             let label = match split {
                 "dev" => "dev (tuned on)",
-                "extra" => "extra (dev, written later)",
-                "dev2" => "dev2 (dev, written in session 3)",
-                "dev3" => "dev3 (dev, terse notes, written in session 3)",
+                "extra" => "extra (tuned on)",
+                "dev2" => "dev2 (tuned on)",
+                "dev3" => "dev3 (tuned on, terse notes)",
                 "test" => "test (held out)",
-                "holdout" => "holdout (held out, written in session 2)",
-                _ => "fresh (held out, written in session 3)",
+                "holdout" => "holdout (held out)",
+                _ => "fresh (held out)",
             };
             println!("| {label} | {name} | {} | {:.1}% | {:.1}% |", outcomes.len(), top1 * 100.0, top3 * 100.0);
             calibration.push((split, name, outcomes));

@@ -6,5 +6,5 @@
 #   scripts/bench.sh --runs 5            runs per case (default 3; the best is reported, the median beside it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --bin crosswalk --example bench_map
+cargo build --release --features jemalloc --bin crosswalk --example bench_map
 exec target/release/examples/bench_map "$@"

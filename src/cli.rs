@@ -33,7 +33,7 @@ pub enum Command {
   crosswalk map soa.xlsx --format json -o -      the JSON document on stdout
   crosswalk map soc2-matrix.csv --to iso27001-2022 -o matrix.xlsx
   crosswalk map clients/ --out-dir out --format json --summary summary.json
-  crosswalk map clients/ --out-dir out --fail-under 60   exit 1 under 60% security coverage
+  crosswalk map clients/ --out-dir out --fail-under 60   exit 1 under 60% coverage (security)
   crosswalk map - --format csv < soa.csv > out.csv       stdin (csv or workbook) to stdout")]
     Map(MapArgs),
     /// Show how a spreadsheet was understood: sheet, header row, column roles, and each control row.
@@ -71,6 +71,12 @@ pub enum Command {
   crosswalk mapping export --format csv > mapping.csv"
     )]
     Mapping(MappingCommand),
+    /// Write the built-in report templates and data files to a folder, to start a custom report or data set from.
+    #[command(after_help = "Examples:
+  crosswalk init my-report                 then edit my-report/templates/report.html.j2
+  crosswalk report soa.xlsx --template my-report/templates/report.html.j2 -o client.html
+  crosswalk map soa.xlsx --data-dir my-report/data")]
+    Init(InitArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  crosswalk completions bash > /etc/bash_completion.d/crosswalk")]
     Completions(CompletionsArgs),
@@ -142,7 +148,7 @@ pub struct MapArgs {
     pub output: Option<String>,
 
     /// Output format (default: from the output's extension, else xlsx; json for stdout).
-    #[arg(long, value_parser = ["xlsx", "json", "csv", "md", "html"])]
+    #[arg(long, value_parser = ["xlsx", "json", "csv", "md", "html", "oscal"])]
     pub format: Option<String>,
 
     /// Target framework (default: tsc-2017 for ISO and custom input, iso27001-2022 for SOC 2 input).
@@ -152,7 +158,7 @@ pub struct MapArgs {
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// TSC categories in scope, comma-separated (security is always in).
+    /// TSC categories counted, comma-separated, or `all` (default: security; security is always in).
     #[arg(long, value_name = "LIST")]
     pub scope: Option<String>,
 
@@ -168,7 +174,7 @@ pub struct MapArgs {
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// Inputs processed in parallel (default: all cores, or RAYON_NUM_THREADS).
+    /// Inputs processed in parallel, 1 to 1024 (default: all cores, or RAYON_NUM_THREADS).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 
@@ -176,8 +182,8 @@ pub struct MapArgs {
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
-    /// Exit 1 when security coverage is below PCT for any input: covered / in-scope security criteria × 100
-    /// (mapping to iso27001-2022: covered / all Annex A controls and ISMS clauses × 100).
+    /// Exit 1 when coverage is below PCT for any input: covered / in-scope criteria × 100, the number every output
+    /// shows (security only unless --scope widens it; mapping to iso27001-2022: all Annex A controls and clauses).
     #[arg(long, value_name = "PCT")]
     pub fail_under: Option<f64>,
 }
@@ -222,7 +228,7 @@ pub struct SuggestArgs {
     #[arg(long, default_value = "iso27001-2022", value_parser = ["iso27001-2022", "tsc-2017"])]
     pub to: String,
 
-    /// Candidates per statement.
+    /// Candidates per statement, 1 to 200.
     #[arg(long, default_value_t = 3, value_name = "K")]
     pub top: usize,
 
@@ -245,7 +251,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
 
-    /// TSC categories in scope, comma-separated (security is always in).
+    /// TSC categories counted, comma-separated, or `all` (default: security; security is always in).
     #[arg(long, value_name = "LIST")]
     pub scope: Option<String>,
 
@@ -298,14 +304,21 @@ pub enum MappingCommand {
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },
-    /// Print the effective mapping, one row per pair.
+    /// Write the effective mapping, one entry per pair, in our csv or json or for other tools (docs/interchange.md).
     #[command(after_help = "Examples:
   crosswalk mapping export --format csv > mapping.csv
-  crosswalk mapping export --format json --mapping ours.csv")]
+  crosswalk mapping export --format json --mapping ours.csv
+  crosswalk mapping export --format oscal -o iso-soc2.oscal.json         OSCAL 1.2 mapping-collection
+  crosswalk mapping export --format ciso-assistant -o iso-soc2.yaml      CISO Assistant mapping library
+  crosswalk mapping export --format strm-tsv -o iso-soc2.strm.tsv        NIST IR 8477 STRM")]
     Export {
-        /// Output format.
-        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        /// Output format: csv or json (ours), oscal, ciso-assistant, strm (csv) or strm-tsv.
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json", "oscal", "ciso-assistant", "strm", "strm-tsv"])]
         format: String,
+
+        /// Output file (default: stdout).
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
 
         /// Mapping files that add to or replace pairs of the built-in mapping.
         #[arg(long = "mapping", value_name = "FILE")]
@@ -318,4 +331,14 @@ pub struct CompletionsArgs {
     /// bash, zsh, fish, powershell or elvish.
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to write into (created if missing); existing files are never replaced without --force.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -1,19 +1,21 @@
 //! Rows + mapping -> [`Crosswalk`]: each row's target ids with relationship and strength, and the coverage of every
-//! target element. Pure: no I/O.
+//! target element with the reason for its verdict. Pure: no I/O.
 //!
-//! Coverage rule (SPEC.md): an applicable, implemented source control covers a target fully through a relationship
-//! that contains the target (`equal`/`superset` read from the source's side), partially otherwise. A planned or
-//! partially implemented control counts as partial; an excluded or not implemented one counts for nothing. Several
-//! partial sources are reported, never promoted to covered.
+//! Coverage model (`mappings/README.md`, `docs/coverage.md`): each criterion has a curated set of core ISO elements
+//! that together meet its intent. All of them implemented cover it, unless the criterion asks for something ISO
+//! 27001 never requires (its `limit`), which leaves it partial; some of them implemented or partly implemented give
+//! partial; none gives a gap. Supporting links are context, never coverage. Planned, not implemented, excluded and
+//! unknown controls count for nothing and are listed as "would cover once implemented". A file without a status
+//! column is taken as implemented, and every output says so.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::catalog::{Catalogs, EntryKind};
+use crate::catalog::{Catalogs, EntryKind, Limit};
 use crate::ids::{ControlId, Framework};
-use crate::import::{Imported, ImportedRow, Status};
-use crate::mapping::{Mapping, Relationship};
+use crate::import::{Imported, ImportedRow, Role as ColumnRole, Status};
+use crate::mapping::{self, Mapping, Relationship};
 
 /// TSC categories a SOC 2 examination can include; security is always in.
 pub const CATEGORIES: [&str; 5] = ["security", "availability", "confidentiality", "processing-integrity", "privacy"];
@@ -23,20 +25,28 @@ pub const CATEGORIES: [&str; 5] = ["security", "availability", "confidentiality"
 pub struct Scope(pub BTreeSet<String>);
 
 impl Default for Scope {
-    /// All five categories.
+    /// Security only, as in most SOC 2 examinations; `--scope` adds categories.
     fn default() -> Scope {
-        Scope(CATEGORIES.iter().map(|c| c.to_string()).collect())
+        Scope(BTreeSet::from(["security".to_string()]))
     }
 }
 
 impl Scope {
-    /// Parses `security,availability`; security is added when missing. `Err` names the unknown category.
+    /// Every category.
+    pub fn all() -> Scope {
+        Scope(CATEGORIES.iter().map(|c| c.to_string()).collect())
+    }
+
+    /// Parses `security,availability` or `all`; security is added when missing. `Err` names the unknown category.
     pub fn parse(list: &str) -> Result<Scope, String> {
         let mut set = BTreeSet::from(["security".to_string()]);
         for part in list.split(',').map(|p| p.trim().to_ascii_lowercase()).filter(|p| !p.is_empty()) {
+            if part == "all" {
+                return Ok(Scope::all());
+            }
             let part = if part == "pi" { "processing-integrity".to_string() } else { part };
             if !CATEGORIES.contains(&part.as_str()) {
-                return Err(format!("unknown scope `{part}`: expected {}", CATEGORIES.join(", ")));
+                return Err(format!("unknown scope `{part}`: expected {} or all", CATEGORIES.join(", ")));
             }
             set.insert(part);
         }
@@ -45,6 +55,11 @@ impl Scope {
 
     pub fn contains(&self, category: &str) -> bool {
         self.0.contains(category)
+    }
+
+    /// The categories in TSC order.
+    pub fn categories(&self) -> Vec<String> {
+        CATEGORIES.iter().filter(|c| self.contains(c)).map(|c| c.to_string()).collect()
     }
 }
 
@@ -56,6 +71,8 @@ pub struct Target {
     pub relationship: Relationship,
     pub strength: u8,
     #[serde(skip)]
+    pub role: mapping::Role,
+    #[serde(skip)]
     pub via: ControlId,
     #[serde(skip)]
     pub rationale: std::sync::Arc<str>,
@@ -65,12 +82,40 @@ pub struct Target {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Effect {
-    /// Applicable and implemented (or no status column): covers through containing relationships.
+    /// Applicable and implemented (or no status column): counts in full.
     Full,
-    /// Planned or partly implemented: partial at most.
+    /// Partly implemented: partial at most.
     Partial,
-    /// Excluded or not implemented.
+    /// Planned, not implemented, excluded, or a status the file leaves empty or unreadable.
     Nothing,
+}
+
+/// What the input says of a control, from its applicability and status cells. Ordered best first: of several rows
+/// for one control, the best one decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Implemented,
+    /// The file has no status column: taken as implemented, and the outputs say so.
+    Assumed,
+    Partly,
+    Planned,
+    NotImplemented,
+    /// The file has a status column, but this row's cell is empty or not understood.
+    Unknown,
+    /// Not applicable in the SoA.
+    Excluded,
+}
+
+impl State {
+    /// How much a control in this state counts.
+    pub fn effect(self) -> Effect {
+        match self {
+            State::Implemented | State::Assumed => Effect::Full,
+            State::Partly => Effect::Partial,
+            State::Planned | State::NotImplemented | State::Unknown | State::Excluded => Effect::Nothing,
+        }
+    }
 }
 
 /// Coverage state of one target element.
@@ -100,6 +145,9 @@ pub struct Contribution {
     pub id: ControlId,
     pub relationship: Relationship,
     pub strength: u8,
+    /// Core (counts towards coverage) or supporting (context).
+    pub role: mapping::Role,
+    pub state: State,
     pub effect: Effect,
     /// Whether this contribution alone covers the target.
     pub full: bool,
@@ -108,17 +156,43 @@ pub struct Contribution {
     pub rationale: std::sync::Arc<str>,
 }
 
+/// A core element of a target and its state in the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Element {
+    pub id: ControlId,
+    pub state: State,
+}
+
+/// Why a target element got its status: the facts, turned into words only by the outputs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// Core elements that count (implemented, assumed implemented, partly implemented), strongest first.
+    pub counted: Vec<Element>,
+    /// Core elements the input has that count for nothing yet (planned, not implemented, excluded, unknown): they
+    /// would cover once implemented.
+    pub pending: Vec<Element>,
+    /// Core elements the input does not have.
+    pub missing: Vec<ControlId>,
+    /// Supporting links the input implements: context, never coverage.
+    pub context: Vec<ControlId>,
+    /// What ISO 27001 never holds of the criterion, when that is what keeps it partial.
+    pub limit: Option<Limit>,
+    /// No element of the other framework holds a core part of this one.
+    pub no_core: bool,
+}
+
 /// Coverage of one target element.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Coverage {
     pub id: ControlId,
     pub status: CoverageStatus,
-    /// Source controls that contribute (fully or partly), in id order.
+    /// Core source controls that count (implemented or partly), in id order.
     pub by: Vec<ControlId>,
     /// TSC category, Annex A theme or `isms`.
     pub category: String,
     pub title: String,
-    /// Every contribution, strongest first (including excluded controls, with effect `nothing`).
+    pub verdict: Verdict,
+    /// Every contribution, strongest first (including those that count for nothing).
     pub contributions: Vec<Contribution>,
 }
 
@@ -128,6 +202,8 @@ pub struct CrosswalkRow {
     #[serde(flatten)]
     pub row: ImportedRow,
     pub effect: Effect,
+    #[serde(skip)]
+    pub state: State,
     pub targets: Vec<Target>,
 }
 
@@ -136,20 +212,80 @@ pub struct CrosswalkRow {
 pub struct Crosswalk {
     pub from: Framework,
     pub to: Framework,
+    /// False when the input has no status column: every applicable control was taken as implemented.
+    pub status_given: bool,
     pub rows: Vec<CrosswalkRow>,
     pub coverage: Vec<Coverage>,
 }
 
-/// How a row counts towards coverage.
-pub fn effect(row: &ImportedRow) -> Effect {
+/// Counts of target elements by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub covered: usize,
+    pub partial: usize,
+    pub gap: usize,
+    pub out_of_scope: usize,
+}
+
+impl Tally {
+    pub fn of<'a>(coverage: impl IntoIterator<Item = &'a Coverage>) -> Tally {
+        let mut t = Tally::default();
+        for c in coverage {
+            match c.status {
+                CoverageStatus::Covered => t.covered += 1,
+                CoverageStatus::Partial => t.partial += 1,
+                CoverageStatus::Gap => t.gap += 1,
+                CoverageStatus::OutOfScope => t.out_of_scope += 1,
+            }
+        }
+        t
+    }
+
+    /// Elements counted: covered, partial and gap.
+    pub fn in_scope(&self) -> usize {
+        self.covered + self.partial + self.gap
+    }
+
+    /// `covered` as a whole percentage of `in_scope`, rounded half up; 0 when nothing is in scope.
+    pub fn covered_pct(&self) -> u32 {
+        percent(self.covered, self.in_scope())
+    }
+}
+
+/// Whole percentage, rounded half up; 0 of 0 is 0.
+pub fn percent(part: usize, whole: usize) -> u32 {
+    if whole == 0 {
+        return 0;
+    }
+    ((part * 200 + whole) / (whole * 2)) as u32
+}
+
+impl Crosswalk {
+    /// The counts every output shows: the in-scope target elements.
+    pub fn tally(&self) -> Tally {
+        Tally::of(&self.coverage)
+    }
+}
+
+/// What the input says of a row's control. `status_given`: whether the file has a status column.
+pub fn state(row: &ImportedRow, status_given: bool) -> State {
     if row.applicable == Some(false) {
-        return Effect::Nothing;
+        return State::Excluded;
     }
     match row.status {
-        Some(Status::NotImplemented | Status::NotApplicable) => Effect::Nothing,
-        Some(Status::Partial | Status::Planned) => Effect::Partial,
-        Some(Status::Implemented) | None => Effect::Full,
+        Some(Status::NotApplicable) => State::Excluded,
+        Some(Status::NotImplemented) => State::NotImplemented,
+        Some(Status::Planned) => State::Planned,
+        Some(Status::Partial) => State::Partly,
+        Some(Status::Implemented) => State::Implemented,
+        None if status_given => State::Unknown,
+        None => State::Assumed,
     }
+}
+
+/// How a row counts towards coverage.
+pub fn effect(row: &ImportedRow, status_given: bool) -> Effect {
+    state(row, status_given).effect()
 }
 
 /// Builds the crosswalk. ISO (2022, 2013 carried over, custom matched to ISO) maps to TSC; TSC maps to ISO.
@@ -162,6 +298,8 @@ pub fn build(
     to: Framework,
 ) -> Crosswalk {
     let to_iso = to == Framework::Iso2022;
+    let status_given = imported.columns.iter().any(|c| c.role == ColumnRole::Status)
+        || imported.rows.iter().any(|r| r.status.is_some() || r.status_text.is_some());
     let rows: Vec<CrosswalkRow> = std::mem::take(&mut imported.rows)
         .into_iter()
         .map(|row| {
@@ -188,6 +326,7 @@ pub fn build(
                         id: other,
                         relationship: rel,
                         strength: p.strength,
+                        role: p.role,
                         via: id.clone(),
                         rationale: p.rationale.clone(),
                     };
@@ -199,15 +338,23 @@ pub fn build(
                 }
             }
             targets.sort_by(|a, b| b.strength.cmp(&a.strength).then_with(|| a.id.cmp(&b.id)));
-            CrosswalkRow { effect: effect(&row), row, targets }
+            let state = state(&row, status_given);
+            CrosswalkRow { effect: state.effect(), state, row, targets }
         })
         .collect();
-    let coverage = coverage(&rows, catalogs, scope, to);
-    Crosswalk { from: imported.framework, to, rows, coverage }
+    let coverage = coverage(&rows, mapping, catalogs, scope, to);
+    Crosswalk { from: imported.framework, to, status_given, rows, coverage }
 }
 
-fn coverage(rows: &[CrosswalkRow], catalogs: &Catalogs, scope: &Scope, to: Framework) -> Vec<Coverage> {
-    let elements: Vec<&crate::catalog::Entry> = if to == Framework::Iso2022 {
+fn coverage(
+    rows: &[CrosswalkRow],
+    mapping: &Mapping,
+    catalogs: &Catalogs,
+    scope: &Scope,
+    to: Framework,
+) -> Vec<Coverage> {
+    let to_iso = to == Framework::Iso2022;
+    let elements: Vec<&crate::catalog::Entry> = if to_iso {
         catalogs.annex_controls().chain(catalogs.assessable_clauses()).collect()
     } else {
         catalogs.tsc.entries.iter().collect()
@@ -218,20 +365,21 @@ fn coverage(rows: &[CrosswalkRow], catalogs: &Catalogs, scope: &Scope, to: Frame
     for row in rows {
         for t in &row.targets {
             let slot = found.entry(t.id.clone()).or_default();
-            let full = row.effect == Effect::Full && t.relationship.covers_fully();
             let c = slot.entry(t.via.clone()).or_insert_with(|| Contribution {
                 id: t.via.clone(),
                 relationship: t.relationship,
                 strength: t.strength,
+                role: t.role,
+                state: row.state,
                 effect: row.effect,
-                full,
+                full: false,
                 rows: Vec::new(),
                 rationale: t.rationale.clone(),
             });
             // The best row for this control decides (an implemented duplicate beats a planned one).
-            if row.effect < c.effect {
+            if row.state < c.state {
+                c.state = row.state;
                 c.effect = row.effect;
-                c.full = full;
             }
             c.rows.push(row.row.row);
         }
@@ -242,28 +390,112 @@ fn coverage(rows: &[CrosswalkRow], catalogs: &Catalogs, scope: &Scope, to: Frame
             let mut contributions: Vec<Contribution> =
                 found.remove(&e.id).map(|m| m.into_values().collect()).unwrap_or_default();
             contributions.sort_by(|a, b| b.strength.cmp(&a.strength).then_with(|| a.id.cmp(&b.id)));
-            let counting: Vec<&Contribution> = contributions.iter().filter(|c| c.effect != Effect::Nothing).collect();
             let in_scope = e.kind != EntryKind::Criterion || scope.contains(&e.group);
-            let status = if !in_scope {
-                CoverageStatus::OutOfScope
-            } else if counting.iter().any(|c| c.full) {
-                CoverageStatus::Covered
-            } else if !counting.is_empty() {
-                CoverageStatus::Partial
+            let (status, verdict) = if to_iso {
+                judge_iso(&e.id, &mut contributions, mapping)
             } else {
-                CoverageStatus::Gap
+                judge_criterion(&e.id, e.limit, &mut contributions, mapping)
             };
-            let by: BTreeSet<ControlId> = counting.iter().map(|c| c.id.clone()).collect();
+            let status = if in_scope { status } else { CoverageStatus::OutOfScope };
+            let by: BTreeSet<ControlId> = verdict.counted.iter().map(|c| c.id.clone()).collect();
             Coverage {
                 id: e.id.clone(),
                 status,
                 by: by.into_iter().collect(),
                 category: e.group.clone(),
                 title: e.title.clone(),
+                verdict,
                 contributions,
             }
         })
         .collect()
+}
+
+/// A criterion against its core set: all core elements in full cover it (unless a limit keeps it partial), some
+/// give partial, none a gap.
+fn judge_criterion(
+    id: &ControlId,
+    limit: Option<Limit>,
+    contributions: &mut [Contribution],
+    mapping: &Mapping,
+) -> (CoverageStatus, Verdict) {
+    let mut core = mapping.core_of(id);
+    // An element said to contain the criterion (`equal`/`superset`, e.g. from an overlay) holds it alone: any one
+    // such element in full covers it, whatever the rest of the core set and the limit.
+    let containing: Vec<&mapping::Pair> = core.iter().copied().filter(|p| p.relationship.covers_fully()).collect();
+    let any_one = !containing.is_empty();
+    if any_one {
+        core = containing;
+    }
+    let limit = if any_one { None } else { limit };
+    let mut verdict = Verdict { no_core: core.is_empty(), ..Verdict::default() };
+    for pair in &core {
+        let Some(source) = &pair.source else { continue };
+        match contributions.iter().find(|c| &c.id == source) {
+            Some(c) if c.effect != Effect::Nothing => {
+                verdict.counted.push(Element { id: c.id.clone(), state: c.state })
+            }
+            Some(c) => verdict.pending.push(Element { id: c.id.clone(), state: c.state }),
+            None => verdict.missing.push(source.clone()),
+        }
+    }
+    verdict.context = contributions
+        .iter()
+        .filter(|c| c.role == mapping::Role::Supporting && c.effect != Effect::Nothing)
+        .map(|c| c.id.clone())
+        .collect();
+    let all_in_full = if any_one {
+        verdict.counted.iter().any(|c| c.state.effect() == Effect::Full)
+    } else {
+        !core.is_empty()
+            && verdict.pending.is_empty()
+            && verdict.missing.is_empty()
+            && verdict.counted.iter().all(|c| c.state.effect() == Effect::Full)
+    };
+    let status = if all_in_full && limit.is_none() {
+        CoverageStatus::Covered
+    } else if !verdict.counted.is_empty() {
+        CoverageStatus::Partial
+    } else {
+        CoverageStatus::Gap
+    };
+    if status == CoverageStatus::Partial && all_in_full {
+        verdict.limit = limit;
+    }
+    if status == CoverageStatus::Covered && (core.len() == 1 || any_one) {
+        for c in contributions.iter_mut() {
+            c.full = c.effect == Effect::Full && core.iter().any(|p| p.source.as_ref() == Some(&c.id));
+        }
+    }
+    (status, verdict)
+}
+
+/// An ISO element against the SOC 2 criteria of the input: covered through an implemented criterion that contains
+/// it, partial through any other core link that counts, else a gap.
+fn judge_iso(id: &ControlId, contributions: &mut [Contribution], mapping: &Mapping) -> (CoverageStatus, Verdict) {
+    let no_core = !mapping
+        .from_source(id)
+        .iter()
+        .any(|p| p.role == mapping::Role::Core && p.relationship != Relationship::None && p.target.is_some());
+    let mut verdict = Verdict { no_core, ..Verdict::default() };
+    for c in contributions.iter_mut() {
+        c.full = c.role == mapping::Role::Core && c.effect == Effect::Full && c.relationship.covers_fully();
+        let element = Element { id: c.id.clone(), state: c.state };
+        match (c.role, c.effect) {
+            (mapping::Role::Supporting, Effect::Nothing) => {}
+            (mapping::Role::Supporting, _) => verdict.context.push(c.id.clone()),
+            (mapping::Role::Core, Effect::Nothing) => verdict.pending.push(element),
+            (mapping::Role::Core, _) => verdict.counted.push(element),
+        }
+    }
+    let status = if contributions.iter().any(|c| c.full) {
+        CoverageStatus::Covered
+    } else if !verdict.counted.is_empty() {
+        CoverageStatus::Partial
+    } else {
+        CoverageStatus::Gap
+    };
+    (status, verdict)
 }
 
 /// Counts per category: (category, covered, partial, gap, out of scope).
@@ -296,6 +528,7 @@ mod tests {
             framework: Framework::Iso2022,
             columns: vec![],
             rows,
+            skipped: vec![],
             issues: vec![],
         }
     }
@@ -304,39 +537,143 @@ mod tests {
         cw.coverage.iter().find(|c| c.id.as_str() == id).unwrap()
     }
 
+    /// Every Annex A control and every assessable clause, each on its own row in `status`.
+    fn programme(status: Status) -> Imported {
+        let c = Catalogs::builtin();
+        let ids: Vec<ControlId> = c.annex_controls().chain(c.assessable_clauses()).map(|e| e.id.clone()).collect();
+        let rows = ids.iter().enumerate().map(|(i, id)| row(i + 2, id.as_str(), Some(true), Some(status))).collect();
+        imported(rows)
+    }
+
+    fn ids_with(cw: &Crosswalk, category: &str, status: CoverageStatus) -> Vec<String> {
+        cw.coverage.iter().filter(|c| c.category == category && c.status == status).map(|c| c.id.to_string()).collect()
+    }
+
+    /// The expected table of a complete ISO 27001 programme, all implemented, every category in scope:
+    ///
+    /// | category | criteria | covered | partial | gap | what keeps the partial ones partial |
+    /// |---|---|---|---|---|---|
+    /// | security | 33 | 27 | 6 | 0 | a board (CC1.2, CC1.3, CC4.2), report data (CC2.1), external commitments (CC2.3), fraud risk (CC3.3) |
+    /// | availability | 3 | 3 | 0 | 0 | |
+    /// | confidentiality | 2 | 2 | 0 | 0 | |
+    /// | processing integrity | 5 | 0 | 5 | 0 | processing specifications and accuracy checks |
+    /// | privacy | 18 | 0 | 5 | 13 | privacy practices; A.5.34 alone is context |
+    #[test]
+    fn a_complete_programme_covers_all_but_what_iso_never_asks() {
+        let c = Catalogs::builtin();
+        let m = Mapping::builtin(&c);
+        let cw = build(&mut programme(Status::Implemented), &m, &c, &Scope::all(), Framework::Tsc2017);
+        let partial = ids_with(&cw, "security", CoverageStatus::Partial);
+        assert_eq!(partial, ["CC1.2", "CC1.3", "CC2.1", "CC2.3", "CC3.3", "CC4.2"]);
+        let limits: Vec<Option<Limit>> =
+            cw.coverage.iter().filter(|x| partial.contains(&x.id.to_string())).map(|x| x.verdict.limit).collect();
+        use Limit::*;
+        assert_eq!(
+            limits,
+            [Some(Board), Some(Board), Some(ReportData), Some(ExternalCommitments), Some(FraudRisk), Some(Board)]
+        );
+        assert_eq!(ids_with(&cw, "security", CoverageStatus::Covered).len(), 27);
+        assert_eq!(ids_with(&cw, "security", CoverageStatus::Gap), Vec::<String>::new());
+        assert_eq!(ids_with(&cw, "availability", CoverageStatus::Covered), ["A1.1", "A1.2", "A1.3"]);
+        assert_eq!(ids_with(&cw, "confidentiality", CoverageStatus::Covered), ["C1.1", "C1.2"]);
+        assert_eq!(ids_with(&cw, "processing-integrity", CoverageStatus::Partial).len(), 5);
+        assert_eq!(ids_with(&cw, "privacy", CoverageStatus::Partial), ["P4.2", "P4.3", "P6.4", "P6.5", "P6.6"]);
+        assert_eq!(ids_with(&cw, "privacy", CoverageStatus::Gap).len(), 13);
+        let cc61 = status_of(&cw, "CC6.1");
+        assert_eq!(cc61.by.len(), 7, "{:?}", cc61.by);
+        assert!(cc61.verdict.pending.is_empty() && cc61.verdict.missing.is_empty());
+    }
+
+    #[test]
+    fn a_planned_programme_covers_nothing() {
+        let c = Catalogs::builtin();
+        let m = Mapping::builtin(&c);
+        let cw = build(&mut programme(Status::Planned), &m, &c, &Scope::all(), Framework::Tsc2017);
+        assert_eq!(cw.tally(), Tally { covered: 0, partial: 0, gap: 61, out_of_scope: 0 });
+        let cc61 = status_of(&cw, "CC6.1");
+        assert_eq!(cc61.verdict.pending.len(), 7);
+        assert!(cc61.verdict.pending.iter().all(|e| e.state == State::Planned));
+    }
+
+    #[test]
+    fn the_core_set_decides() {
+        let c = Catalogs::builtin();
+        let m = Mapping::builtin(&c);
+        let core = ["A.5.9", "A.5.15", "A.5.17", "A.8.2", "A.8.3", "A.8.5", "A.8.24"];
+        let rows = |planned: &str| -> Imported {
+            imported(
+                core.iter()
+                    .enumerate()
+                    .map(|(i, id)| {
+                        let s = if *id == planned { Status::Planned } else { Status::Implemented };
+                        row(i + 2, id, Some(true), Some(s))
+                    })
+                    .collect(),
+            )
+        };
+        let cw = build(&mut rows("none"), &m, &c, &Scope::default(), Framework::Tsc2017);
+        assert_eq!(status_of(&cw, "CC6.1").status, CoverageStatus::Covered);
+        let cw = build(&mut rows("A.8.2"), &m, &c, &Scope::default(), Framework::Tsc2017);
+        let cc61 = status_of(&cw, "CC6.1");
+        assert_eq!(cc61.status, CoverageStatus::Partial);
+        assert_eq!(cc61.verdict.pending, [Element { id: ControlId::new("A.8.2"), state: State::Planned }]);
+        // A supporting link alone is context, never coverage.
+        let cw = build(
+            &mut imported(vec![row(2, "A.7.7", Some(true), None)]),
+            &m,
+            &c,
+            &Scope::default(),
+            Framework::Tsc2017,
+        );
+        let cc61 = status_of(&cw, "CC6.1");
+        assert_eq!((cc61.status, cc61.verdict.context.clone()), (CoverageStatus::Gap, vec![ControlId::new("A.7.7")]));
+    }
+
     #[test]
     fn excluded_and_planned_controls() {
         let c = Catalogs::builtin();
         let m = Mapping::builtin(&c);
-        let all = Scope::default();
+        let all = Scope::all();
         let cw = build(&mut imported(vec![row(2, "A.5.15", Some(true), None)]), &m, &c, &all, Framework::Tsc2017);
         assert_eq!(cw.coverage.len(), 61);
+        assert!(!cw.status_given);
         let cc61 = status_of(&cw, "CC6.1");
-        assert_ne!(cc61.status, CoverageStatus::Gap);
+        assert_eq!(cc61.status, CoverageStatus::Partial);
         assert_eq!(cc61.by, [ControlId::new("A.5.15")]);
+        assert_eq!(cc61.verdict.counted, [Element { id: ControlId::new("A.5.15"), state: State::Assumed }]);
         let cw = build(&mut imported(vec![row(2, "A.5.15", Some(false), None)]), &m, &c, &all, Framework::Tsc2017);
         assert_eq!(status_of(&cw, "CC6.1").status, CoverageStatus::Gap);
-        let cw = build(
-            &mut imported(vec![row(2, "A.5.15", Some(true), Some(Status::Planned))]),
-            &m,
-            &c,
-            &all,
-            Framework::Tsc2017,
-        );
-        assert_eq!(status_of(&cw, "CC6.1").status, CoverageStatus::Partial);
+        assert_eq!(status_of(&cw, "CC6.1").verdict.pending[0].state, State::Excluded);
+        for (status, want) in [
+            (Status::Planned, CoverageStatus::Gap),
+            (Status::NotImplemented, CoverageStatus::Gap),
+            (Status::Partial, CoverageStatus::Partial),
+        ] {
+            let cw = build(
+                &mut imported(vec![row(2, "A.5.15", Some(true), Some(status))]),
+                &m,
+                &c,
+                &all,
+                Framework::Tsc2017,
+            );
+            assert!(cw.status_given);
+            assert_eq!(status_of(&cw, "CC6.1").status, want, "{status:?}");
+        }
     }
 
     #[test]
     fn scope_marks_out_of_scope() {
         let c = Catalogs::builtin();
         let m = Mapping::builtin(&c);
+        assert_eq!(Scope::default().categories(), ["security"]);
+        assert_eq!(Scope::parse("all").unwrap(), Scope::all());
         let scope = Scope::parse("availability").unwrap();
         let cw = build(&mut imported(vec![]), &m, &c, &scope, Framework::Tsc2017);
         assert_eq!(status_of(&cw, "P1.1").status, CoverageStatus::OutOfScope);
         assert_eq!(status_of(&cw, "A1.2").status, CoverageStatus::Gap);
         assert_eq!(
             Scope::parse("security,privcy").unwrap_err(),
-            "unknown scope `privcy`: expected security, availability, confidentiality, processing-integrity, privacy"
+            "unknown scope `privcy`: expected security, availability, confidentiality, processing-integrity, privacy or all"
         );
     }
 }

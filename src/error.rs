@@ -1,4 +1,4 @@
-//! The error of a run that could not be done, and the exit codes of SPEC.md.
+//! The error of a run that could not be done, and the exit codes the README lists.
 
 use crate::catalog::CatalogError;
 use crate::import::ImportError;

@@ -219,8 +219,12 @@ pub fn clean_spaces(s: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
-/// Reads one token such as `A.05.15`, `cc 6.1.`, `Clause 6.1.2` or `5.1`. Returns `None` when it is not an id.
+/// Reads one token such as `A.05.15`, `cc 6.1.`, `Clause 6.1.2`, `5.1` or the decimal comma `5,15`. Returns `None`
+/// when it is not an id.
 pub fn parse_token(token: &str) -> Option<RawId> {
+    if let Some(dotted) = decimal_comma(token) {
+        return parse_token(&dotted);
+    }
     let cleaned = clean_spaces(token);
     let mut s = cleaned.trim().trim_end_matches(['.', ':', ')', ',', ';']).trim().to_ascii_lowercase();
     s = s.trim_start_matches(['(', '[', '#']).to_string();
@@ -332,6 +336,23 @@ fn parse_numbers(s: &str) -> Option<Vec<u32>> {
         .collect()
 }
 
+/// `5,15`, `A.5,15` or `A 5,15` (a number as a German or French spreadsheet writes it) with the comma as a dot;
+/// `None` for anything else. The first number must be an Annex A theme or a clause chapter (4 to 10) and nothing
+/// may follow, so lists such as `CC6.1, CC6.2` or `5,6,7` and amounts such as `0,5` are not read this way.
+pub fn decimal_comma(token: &str) -> Option<String> {
+    let t = token.trim();
+    let body = match t.as_bytes().first() {
+        Some(b'A' | b'a') => t[1..].strip_prefix(['.', ' ']).unwrap_or(&t[1..]),
+        _ => t,
+    };
+    let (whole, fraction) = body.split_once(',')?;
+    let digits = |s: &str| (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) || !(4..=10).contains(&whole.parse::<u32>().ok()?) {
+        return None;
+    }
+    Some(format!("{}{whole}.{fraction}", &t[..t.len() - body.len()]))
+}
+
 /// Cuts a cell into id tokens and trailing text. Separators between ids: comma, semicolon, slash, pipe, newline,
 /// `and`/`&`/`+`. Each line is read on its own: ids first (after an optional label such as `Exigences 27001 :`),
 /// then a title; the titles of all lines, joined, are the `rest`.
@@ -342,6 +363,10 @@ pub fn split_cell(cell: &str) -> SplitCell {
         let line = clean_spaces(line);
         let line = line.trim();
         if line.is_empty() {
+            continue;
+        }
+        if let Some(raw) = decimal_comma(line).and_then(|dotted| parse_token(&dotted)) {
+            out.tokens.push(Token { text: line.to_string(), raw });
             continue;
         }
         let mut part = split_line(line);
@@ -762,6 +787,34 @@ mod tests {
         let c = split_cell("Quarterly access review");
         assert!(c.tokens.is_empty());
         assert_eq!(c.rest, "Quarterly access review");
+    }
+
+    #[test]
+    fn decimal_commas() {
+        assert_eq!(one("5,15"), "A.5.15");
+        assert_eq!(one("A.5,15"), "A.5.15");
+        assert_eq!(one("a 5,15"), "A.5.15");
+        assert_eq!(parse_token("5,10"), Some(RawId::Bare(vec![5, 10])));
+        assert_eq!(parse_token("9,2"), Some(RawId::Bare(vec![9, 2])));
+        let c = split_cell("5,15");
+        assert_eq!((c.tokens[0].text.as_str(), &c.tokens[0].raw), ("5,15", &RawId::Bare(vec![5, 15])));
+        assert!(c.rest.is_empty() && c.rejected.is_empty());
+        assert_eq!(split_cell(" A.8,2 ").tokens[0].raw, RawId::Annex(8, 2));
+        // Not decimal numbers: amounts, lists, ids with more parts, anything after the number.
+        for s in ["0,5", "1,5", "3,25", "11,2", "5,1234", "5,", ",5", "5,15,2", "5, 15", "A.5.1,15", "5,15 Titel"] {
+            assert_eq!(decimal_comma(s), None, "{s}");
+        }
+        assert_eq!(parse_token("0,5"), None);
+    }
+
+    #[test]
+    fn comma_lists_still_split() {
+        let texts = |cell: &str| split_cell(cell).tokens.into_iter().map(|t| t.text).collect::<Vec<_>>();
+        assert_eq!(texts("CC6.1, CC6.2"), ["CC6.1", "CC6.2"]);
+        assert_eq!(texts("CC6.1,CC6.2"), ["CC6.1", "CC6.2"]);
+        assert_eq!(texts("A.5.1,A.5.2"), ["A.5.1", "A.5.2"]);
+        assert_eq!(texts("5.1,5.2"), ["5.1", "5.2"]);
+        assert_eq!(texts("6.1.2, 6.1.3"), ["6.1.2", "6.1.3"]);
     }
 
     #[test]

@@ -21,11 +21,13 @@ pub mod crosswalk;
 pub mod error;
 pub mod ids;
 pub mod import;
+pub mod interchange;
 pub mod issue;
 pub mod mapping;
 pub mod matching;
 pub mod read;
 pub mod report;
+pub mod sanitise;
 pub mod summary;
 pub mod write;
 

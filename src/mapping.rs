@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::catalog::data::DataFile;
 use crate::catalog::Catalogs;
 use crate::ids::ControlId;
+use crate::interchange::Overlay;
 use crate::issue::{Issue, Location};
 
 /// Version of the curated mapping shipped with this build.
@@ -66,6 +67,46 @@ impl Relationship {
     }
 }
 
+/// What a pair does for its criterion's coverage (the `role` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Part of the set of ISO elements that together meet the criterion's intent: all of them implemented cover
+    /// it, some of them cover it partly.
+    Core,
+    /// Context: worth showing beside the criterion, never counted as coverage.
+    Supporting,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "core" => Some(Role::Core),
+            "supporting" => Some(Role::Supporting),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Core => "core",
+            Role::Supporting => "supporting",
+        }
+    }
+
+    /// The role of a pair in a file without a `role` column: core from strength 4 up.
+    pub fn from_strength(strength: u8) -> Role {
+        if strength > SUPPORTING_MAX {
+            Role::Core
+        } else {
+            Role::Supporting
+        }
+    }
+}
+
+/// Links this weak or weaker are context only (`supporting`), never coverage.
+pub const SUPPORTING_MAX: u8 = 3;
+
 impl fmt::Display for Relationship {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -81,6 +122,8 @@ pub struct Pair {
     pub target: Option<ControlId>,
     pub relationship: Relationship,
     pub strength: u8,
+    /// Core or supporting; supporting for `none` rows.
+    pub role: Role,
     /// Shared by every row and coverage entry that cites the pair.
     pub rationale: std::sync::Arc<str>,
     /// Public source families that list the same pair.
@@ -97,6 +140,8 @@ pub struct Mapping {
     pub version: String,
     by_source: BTreeMap<ControlId, Vec<usize>>,
     by_target: BTreeMap<ControlId, Vec<usize>>,
+    /// Overlay entries that were skipped (unknown ids in another tool's file), to show the user.
+    pub warnings: Vec<Issue>,
 }
 
 /// A mapping that cannot be used; every problem is listed with file and line.
@@ -120,6 +165,9 @@ struct Row {
     target: String,
     relationship: String,
     strength: String,
+    /// Absent in files written before the column existed: then the strength decides.
+    #[serde(default)]
+    role: Option<String>,
     rationale: String,
     #[serde(default)]
     agreeing_sources: String,
@@ -139,7 +187,7 @@ pub fn parse(file: &DataFile, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Issue>) {
             let found = headers.iter().collect::<Vec<_>>().join(",");
             problems.push(Issue::error(
                 Location::file(&file.name).row(1),
-                format!("missing column `{required}`: the header must be `source,target,relationship,strength,rationale,agreeing_sources`, found `{found}`"),
+                format!("missing column `{required}`: the header must be `source,target,relationship,strength,role,rationale,agreeing_sources`, found `{found}`"),
             ));
         }
     }
@@ -180,6 +228,28 @@ pub fn parse(file: &DataFile, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Issue>) {
                 format!("strength `{}` is not a whole number from 1 to 10", row.strength),
             ));
         }
+        let role = match row.role.as_deref().map(str::trim) {
+            None => Some(Role::from_strength(strength.unwrap_or(1))),
+            Some("") if relationship == Some(Relationship::None) => Some(Role::Supporting),
+            Some(text) => {
+                let role = Role::parse(text);
+                if role.is_none() {
+                    problems.push(Issue::error(at.clone(), format!("role `{text}` is not one of core, supporting")));
+                }
+                role
+            }
+        };
+        if role == Some(Role::Core) && relationship == Some(Relationship::None) {
+            problems.push(Issue::error(at.clone(), "a `none` row cannot be `core`: leave `role` empty"));
+        }
+        if let (Some(Role::Core), Some(s)) = (role, strength.filter(|s| *s <= SUPPORTING_MAX)) {
+            problems.push(Issue::error(
+                at.clone(),
+                format!(
+                    "a link of strength {s} is context, not coverage: set `role` to `supporting` or raise the strength above {SUPPORTING_MAX}"
+                ),
+            ));
+        }
         if row.rationale.is_empty() {
             problems.push(Issue::error(at.clone(), "the rationale is empty: every pair needs one sentence saying why"));
         }
@@ -212,6 +282,7 @@ pub fn parse(file: &DataFile, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Issue>) {
             target: (!row.target.is_empty()).then(|| ControlId::new(row.target)),
             relationship: relationship.unwrap_or(Relationship::None),
             strength: strength.unwrap_or(1),
+            role: role.unwrap_or(Role::Supporting),
             rationale: row.rationale.into(),
             agreeing_sources: row
                 .agreeing_sources
@@ -228,13 +299,14 @@ pub fn parse(file: &DataFile, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Issue>) {
 
 impl Mapping {
     /// The built-in mapping with overlays applied. Fails with every problem found.
-    pub fn load(base: &DataFile, overlays: &[DataFile], catalogs: &Catalogs) -> Result<Mapping, MappingError> {
+    pub fn load(base: &DataFile, overlays: &[Overlay], catalogs: &Catalogs) -> Result<Mapping, MappingError> {
         let (mut pairs, mut problems) = parse(base, catalogs);
         let mut digest = Sha256::new();
         for overlay in overlays {
-            let (extra, extra_problems) = parse(overlay, catalogs);
+            // Any format: ours, OSCAL, CISO Assistant, STRM (src/interchange).
+            let (extra, extra_problems) = crate::interchange::parse_overlay(overlay, catalogs);
             problems.extend(extra_problems);
-            digest.update(overlay.text.as_bytes());
+            digest.update(&overlay.bytes);
             for pair in extra {
                 match pairs.iter_mut().find(|p| p.source == pair.source && p.target == pair.target) {
                     Some(existing) => *existing = pair,
@@ -242,6 +314,8 @@ impl Mapping {
                 }
             }
         }
+        let (warnings, problems): (Vec<Issue>, Vec<Issue>) =
+            problems.into_iter().partition(|p| p.severity != crate::issue::Severity::Error);
         if !problems.is_empty() {
             return Err(MappingError { problems });
         }
@@ -251,7 +325,14 @@ impl Mapping {
             let hex: String = digest.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect();
             format!("{MAPPING_VERSION}+{hex}")
         };
-        Ok(Mapping::index(pairs, version))
+        let mut mapping = Mapping::index(pairs, version);
+        mapping.warnings = warnings;
+        Ok(mapping)
+    }
+
+    /// A mapping of these pairs alone (an overlay read on its own, for instance).
+    pub fn from_pairs(pairs: Vec<Pair>, version: String) -> Mapping {
+        Mapping::index(pairs, version)
     }
 
     /// The built-in mapping. It is tested, so it cannot fail at run time.
@@ -275,7 +356,7 @@ impl Mapping {
                 by_target.entry(t.clone()).or_default().push(i);
             }
         }
-        Mapping { pairs, version, by_source, by_target }
+        Mapping { pairs, version, by_source, by_target, warnings: Vec::new() }
     }
 
     /// Rows whose source is this ISO id (including its `none` row), strongest first, ties by target id.
@@ -322,6 +403,90 @@ impl Mapping {
         problems
     }
 
+    /// The core ISO elements of a criterion, strongest first: all of them implemented meet its intent.
+    pub fn core_of(&self, criterion: &ControlId) -> Vec<&Pair> {
+        self.to_target(criterion)
+            .into_iter()
+            .filter(|p| p.role == Role::Core && p.relationship != Relationship::None && p.source.is_some())
+            .collect()
+    }
+
+    /// Whether the data agree with themselves: a containing (`equal`/`superset`) pair is its criterion's only core
+    /// element, leaves no `limit`, and the criterion's `beyond_iso` text names no other ISO element; every ISO id a
+    /// `beyond_iso` text names is linked to that criterion; a criterion without a core element states a `limit`.
+    pub fn check_consistency(&self, catalogs: &Catalogs, file: &str) -> (Vec<Issue>, Consistency) {
+        let mut problems = Vec::new();
+        let mut stats = Consistency::default();
+        let at = || Location::file(file);
+        for criterion in &catalogs.tsc.entries {
+            let pairs = self.to_target(&criterion.id);
+            let linked: BTreeSet<&ControlId> = pairs
+                .iter()
+                .filter(|p| p.relationship != Relationship::None)
+                .filter_map(|p| p.source.as_ref())
+                .collect();
+            let named = iso_ids_in(&criterion.beyond_iso, catalogs);
+            for id in named.iter().filter(|id| !linked.contains(id)) {
+                problems.push(Issue::error(
+                    at(),
+                    format!(
+                        "the `beyond_iso` text of `{}` names `{id}`, which the mapping does not link to `{}`",
+                        criterion.id, criterion.id
+                    ),
+                ));
+            }
+            let core = self.core_of(&criterion.id);
+            if core.is_empty() {
+                stats.without_core += 1;
+                if criterion.limit.is_none() {
+                    problems.push(Issue::error(
+                        at(),
+                        format!("criterion `{}` has no core ISO element and no `limit` saying why", criterion.id),
+                    ));
+                }
+            } else {
+                stats.with_core += 1;
+                stats.core_links += core.len();
+            }
+            if criterion.limit.is_some() {
+                stats.limited += 1;
+            }
+            for p in pairs.iter().filter(|p| p.relationship.covers_fully()) {
+                let Some(source) = &p.source else { continue };
+                stats.containing += 1;
+                if let Some(limit) = criterion.limit {
+                    problems.push(Issue::error(
+                        p.at.clone(),
+                        format!(
+                            "`{source}` is said to contain `{}`, but the criterion's limit `{}` says ISO does not hold all of it",
+                            criterion.id,
+                            limit_key(limit)
+                        ),
+                    ));
+                }
+                for other in core.iter().filter_map(|c| c.source.as_ref()).filter(|c| *c != source) {
+                    problems.push(Issue::error(
+                        p.at.clone(),
+                        format!(
+                            "`{source}` is said to contain `{}`, so it is the only core element, but `{other}` is core too",
+                            criterion.id
+                        ),
+                    ));
+                }
+                for other in named.iter().filter(|n| *n != source) {
+                    problems.push(Issue::error(
+                        p.at.clone(),
+                        format!(
+                            "`{source}` is said to contain `{}`, but its `beyond_iso` text names `{other}` as well",
+                            criterion.id
+                        ),
+                    ));
+                }
+            }
+        }
+        (problems, stats)
+    }
+
     /// Ids that appear as sources (for statistics).
     pub fn sources(&self) -> BTreeSet<&ControlId> {
         self.by_source.keys().collect()
@@ -331,6 +496,40 @@ impl Mapping {
     pub fn targets(&self) -> BTreeSet<&ControlId> {
         self.by_target.keys().collect()
     }
+}
+
+/// Figures of the consistency check, for `mapping validate`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Consistency {
+    /// `equal`/`superset` pairs checked against their criterion.
+    pub containing: usize,
+    /// Criteria with at least one core element, and the core links they have.
+    pub with_core: usize,
+    pub core_links: usize,
+    /// Criteria with no core element (each states a limit).
+    pub without_core: usize,
+    /// Criteria with a `limit`.
+    pub limited: usize,
+}
+
+fn limit_key(limit: crate::catalog::Limit) -> String {
+    serde_json::to_value(limit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// ISO 27001:2022 ids a free text names (`A.5.26`, `clause 7.4`, `(6.2)`), in text order, each once.
+pub fn iso_ids_in(text: &str, catalogs: &Catalogs) -> Vec<ControlId> {
+    let mut out: Vec<ControlId> = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '/')) {
+        let word = word.trim_end_matches(['.', ':']);
+        if word.contains('.') && word.chars().next().is_some_and(|c| c.is_ascii_digit() || c == 'A') {
+            if let Some(e) = catalogs.iso2022.get(word) {
+                if e.assessable && !out.contains(&e.id) {
+                    out.push(e.id.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -348,12 +547,59 @@ mod tests {
         let c = Catalogs::builtin();
         let m = Mapping::builtin(&c);
         assert!(m.check_complete(&c, "builtin").is_empty());
-        let annex: Vec<usize> =
-            c.annex_controls().map(|e| m.from_source(&e.id).iter().filter(|p| p.target.is_some()).count()).collect();
-        let max = annex.iter().max().copied().unwrap_or(0);
-        assert!(max <= 8, "an Annex A control reaches {max} criteria: pivot noise?");
+        // Coverage claims stay direct: no Annex A control is core to more than 8 criteria (supporting context, such
+        // as A.5.34 pointing at the privacy duties of law, may reach further).
+        let core: Vec<usize> = c
+            .annex_controls()
+            .map(|e| m.from_source(&e.id).iter().filter(|p| p.target.is_some() && p.role == Role::Core).count())
+            .collect();
+        let max = core.iter().max().copied().unwrap_or(0);
+        assert!(max <= 8, "an Annex A control is core to {max} criteria: pivot noise?");
         let a515 = m.from_source(&ControlId::new("A.5.15"));
         assert!(a515.iter().any(|p| p.target.as_ref().is_some_and(|t| t.as_str() == "CC6.1")));
+    }
+
+    #[test]
+    fn builtin_mapping_agrees_with_beyond_iso() {
+        let c = Catalogs::builtin();
+        let m = Mapping::builtin(&c);
+        let (problems, stats) = m.check_consistency(&c, "builtin");
+        let got: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(got, Vec::<&str>::new());
+        assert!(stats.containing > 0 && stats.with_core > 0 && stats.limited > 0, "{stats:?}");
+        // Every strength-3-or-less link is supporting.
+        assert!(m.pairs.iter().all(|p| p.strength > SUPPORTING_MAX || p.role == Role::Supporting));
+    }
+
+    #[test]
+    fn inconsistent_containing_rows_are_reported() {
+        let c = Catalogs::builtin();
+        let files = crate::catalog::DataFiles::builtin();
+        // A.5.26 said to contain CC7.5 while A.5.27 and A.8.13 stay core, and CC7.5's text names A.5.27.
+        let overlay = file("source,target,relationship,strength,role,rationale\nA.5.26,CC7.5,superset,8,core,Claimed to hold recovery.\nA.5.9,CC1.2,superset,4,core,Claimed to hold board oversight.\n");
+        let m = Mapping::load(&files.mapping, &[overlay.into()], &c).unwrap();
+        let (problems, _) = m.check_consistency(&c, "builtin");
+        let got: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.at, p.message)).collect();
+        assert_eq!(
+            got,
+            [
+                "my-mapping.csv, row 3: `A.5.9` is said to contain `CC1.2`, but the criterion's limit `board` says ISO does not hold all of it",
+                "my-mapping.csv, row 3: `A.5.9` is said to contain `CC1.2`, so it is the only core element, but `5.1` is core too",
+                "my-mapping.csv, row 3: `A.5.9` is said to contain `CC1.2`, so it is the only core element, but `9.3.1` is core too",
+                "my-mapping.csv, row 2: `A.5.26` is said to contain `CC7.5`, so it is the only core element, but `A.5.27` is core too",
+                "my-mapping.csv, row 2: `A.5.26` is said to contain `CC7.5`, so it is the only core element, but `A.8.13` is core too",
+                "my-mapping.csv, row 2: `A.5.26` is said to contain `CC7.5`, but its `beyond_iso` text names `A.5.27` as well",
+            ]
+        );
+        // A weak link cannot be core.
+        let (_, problems) = parse(
+            &file("source,target,relationship,strength,role,rationale\nA.7.7,CC6.1,intersects,3,core,Clear desk.\n"),
+            &c,
+        );
+        assert_eq!(
+            problems[0].message,
+            "a link of strength 3 is context, not coverage: set `role` to `supporting` or raise the strength above 3"
+        );
     }
 
     #[test]
@@ -383,7 +629,7 @@ mod tests {
         let files = crate::catalog::DataFiles::builtin();
         let overlay =
             file(&format!("{HEADER}A.5.15,CC6.1,equal,10,Our client's access policy is enforced by design.,\n"));
-        let m = Mapping::load(&files.mapping, &[overlay], &c).unwrap();
+        let m = Mapping::load(&files.mapping, &[overlay.into()], &c).unwrap();
         let p = m.from_source(&ControlId::new("A.5.15"));
         let p = p.iter().find(|p| p.target.as_ref().is_some_and(|t| t.as_str() == "CC6.1")).unwrap();
         assert_eq!((p.relationship, p.strength), (Relationship::Equal, 10));

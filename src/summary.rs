@@ -6,11 +6,11 @@
 
 use serde::Serialize;
 
-use crate::crosswalk::{counts_by_category, CoverageStatus, Crosswalk};
+use crate::crosswalk::{counts_by_category, CoverageStatus, Crosswalk, Scope};
 use crate::ids::Framework;
 use crate::import::{Imported, MatchedBy, Review};
 use crate::issue::Severity;
-use crate::report::Tool;
+use crate::report::{words, Tool};
 
 /// The whole run.
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +28,7 @@ pub struct Totals {
     pub inputs: usize,
     pub ok: usize,
     pub failed: usize,
-    /// Inputs whose security coverage is under `--fail-under`.
+    /// Inputs whose coverage is under `--fail-under`.
     pub below_threshold: usize,
     pub rows: usize,
 }
@@ -59,10 +59,24 @@ pub struct InputSummary {
     pub needs_review: usize,
     /// Coverage of the target's elements per category (TSC category, or Annex A theme and `isms`).
     pub coverage: Vec<CategoryCoverage>,
+    /// TSC categories counted below (`--scope`, security only by default); empty when mapping to ISO.
+    pub scope: Vec<String>,
+    /// In-scope target elements by status: the same counts as the `map` line, the JSON `totals`, the workbook's
+    /// Coverage sheet and the reports.
+    pub covered: usize,
+    pub partial: usize,
+    pub gap: usize,
+    pub in_scope: usize,
+    /// Covered / in scope × 100, rounded to one decimal; null when nothing is in scope.
+    pub covered_pct: Option<f64>,
+    /// False when the input has no status column: every applicable control was taken as implemented.
+    pub status_given: Option<bool>,
+    /// The counts as one line, as `map` prints them.
+    pub headline: Option<String>,
     /// Covered elements / in-scope elements × 100: the `security` criteria when mapping to tsc-2017, every Annex A
     /// control and ISMS clause when mapping to iso27001-2022. Rounded to one decimal; null when nothing is in scope.
     pub security_coverage_pct: Option<f64>,
-    /// Whether `security_coverage_pct` is under `--fail-under`.
+    /// Whether `covered_pct` is under `--fail-under`.
     pub below_threshold: bool,
     pub issues: IssueCounts,
     /// Why the input failed, as printed.
@@ -99,7 +113,13 @@ pub struct IssueCounts {
 
 impl InputSummary {
     /// The entry of an input that went through.
-    pub fn ok(imported: &Imported, crosswalk: &Crosswalk, output: String, fail_under: Option<f64>) -> InputSummary {
+    pub fn ok(
+        imported: &Imported,
+        crosswalk: &Crosswalk,
+        scope: &Scope,
+        output: String,
+        fail_under: Option<f64>,
+    ) -> InputSummary {
         let mut matched = Matched::default();
         let rows = || crosswalk.rows.iter().map(|r| &r.row);
         for row in rows() {
@@ -130,6 +150,12 @@ impl InputSummary {
             })
             .collect();
         let security_coverage_pct = security_coverage(crosswalk);
+        let tally = crosswalk.tally();
+        let covered_pct =
+            (tally.in_scope() > 0).then(|| (tally.covered as f64 * 1000.0 / tally.in_scope() as f64).round() / 10.0);
+        let to_iso = crosswalk.to == Framework::Iso2022;
+        let scope = if to_iso { Vec::new() } else { scope.categories() };
+        let scope_words = words::scope(&scope, crosswalk.to);
         InputSummary {
             input: imported.file.clone(),
             status: Status::Ok,
@@ -140,8 +166,16 @@ impl InputSummary {
             matched,
             needs_review: rows().filter(|r| r.review == Review::NeedsReview).count(),
             coverage,
+            headline: Some(words::headline(&tally, &scope_words, crosswalk.to, crosswalk.status_given)),
+            scope,
+            covered: tally.covered,
+            partial: tally.partial,
+            gap: tally.gap,
+            in_scope: tally.in_scope(),
+            covered_pct,
+            status_given: Some(crosswalk.status_given),
             security_coverage_pct,
-            below_threshold: below(security_coverage_pct, fail_under),
+            below_threshold: below(covered_pct, fail_under),
             issues,
             error: None,
         }
@@ -159,6 +193,14 @@ impl InputSummary {
             matched: Matched::default(),
             needs_review: 0,
             coverage: Vec::new(),
+            scope: Vec::new(),
+            covered: 0,
+            partial: 0,
+            gap: 0,
+            in_scope: 0,
+            covered_pct: None,
+            status_given: None,
+            headline: None,
             security_coverage_pct: None,
             below_threshold: false,
             issues: IssueCounts::default(),
@@ -215,16 +257,17 @@ impl Summary {
     /// The table printed on stderr at the end of a run over several inputs.
     pub fn table(&self) -> String {
         let headers =
-            ["input", "status", "rows", "id", "2013", "title", "text", "review", "security", "issues", "output"];
+            ["input", "status", "rows", "id", "2013", "title", "text", "review", "covered", "issues", "output"];
         let rows: Vec<Vec<String>> = self
             .inputs
             .iter()
             .map(|i| {
                 let ok = i.status == Status::Ok;
                 let n = |v: usize| if ok { v.to_string() } else { "-".to_string() };
-                let security = match i.security_coverage_pct {
-                    Some(p) if i.below_threshold => format!("{p:.1}% (under)"),
-                    Some(p) => format!("{p:.1}%"),
+                let assumed = if i.status_given == Some(false) { ", status assumed" } else { "" };
+                let security = match i.covered_pct {
+                    Some(p) if i.below_threshold => format!("{p:.1}% of {}{assumed} (under)", i.in_scope),
+                    Some(p) => format!("{p:.1}% of {}{assumed}", i.in_scope),
                     None => "-".to_string(),
                 };
                 let issues = if ok { format!("{}E {}W", i.issues.error, i.issues.warning) } else { "-".to_string() };

@@ -72,8 +72,11 @@ pub fn ensure_not_input(dest: &Destination, inputs: &[PathBuf]) -> Result<(), Wr
 pub fn write_output(dest: &Destination, bytes: &[u8]) -> Result<(), WriteError> {
     match dest {
         Destination::Stdout => {
+            use std::io::IsTerminal;
             let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|_| out.flush()) {
+            // A person reads a terminal: text goes there with its control characters escaped, as on stderr.
+            let shown = if out.is_terminal() { crate::sanitise::for_terminal_bytes(bytes) } else { bytes.into() };
+            match out.write_all(&shown).and_then(|_| out.flush()) {
                 // The reader went away (`| head`): like any filter, stop quietly.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 r => r.map_err(|e| WriteError::Io { path: "-".into(), detail: e.to_string() }),
@@ -137,14 +140,22 @@ mod tests {
         assert_eq!(names, ["out.json"]);
     }
 
+    /// A named pipe in a temp dir stands for a device: it is written in place, never renamed over.
     #[cfg(unix)]
     #[test]
     fn writes_devices_in_place_and_files_readable() {
-        use std::os::unix::fs::PermissionsExt;
-        write_output(&Destination::File(PathBuf::from("/dev/null")), b"x").unwrap();
-        let meta = std::fs::metadata("/dev/null").unwrap();
-        assert!(!meta.is_file(), "/dev/null must stay a device");
+        use std::os::unix::fs::{FileTypeExt, PermissionsExt};
         let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success(), "mkfifo failed");
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_output(&Destination::File(fifo.clone()), b"x").unwrap();
+        assert_eq!(reader.join().unwrap(), b"x");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe must stay a pipe");
         let path = dir.path().join("out.csv");
         write_output(&Destination::File(path.clone()), b"x").unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644);

@@ -93,9 +93,14 @@ fn a_folder_with_good_and_bad_files_maps_the_good_ones_and_reports_the_bad() {
     assert_eq!(good["needs_review"], 0);
     assert_eq!(
         good["coverage"][0],
-        serde_json::json!({"category": "security", "covered": 14, "partial": 18, "gap": 1, "out_of_scope": 0})
+        serde_json::json!({"category": "security", "covered": 16, "partial": 8, "gap": 9, "out_of_scope": 0})
     );
-    assert_eq!(good["security_coverage_pct"], 42.4);
+    assert_eq!(good["security_coverage_pct"], 48.5);
+    assert_eq!(
+        (&good["covered"], &good["partial"], &good["gap"], &good["in_scope"]),
+        (&16.into(), &8.into(), &9.into(), &33.into())
+    );
+    assert_eq!(good["scope"], serde_json::json!(["security"]));
     assert_eq!(good["issues"], serde_json::json!({"error": 0, "warning": 0, "info": 0}));
     assert_eq!(good["error"], serde_json::Value::Null);
     let legacy = &inputs[3];
@@ -121,15 +126,15 @@ fn all_good_inputs_exit_zero_and_quiet_prints_nothing() {
 fn fail_under_passes_at_or_below_the_coverage_and_fails_above() {
     let dir = workspace();
     let d = dir.path();
-    // The tidy SoA covers 14 of 33 security criteria fully: 42.4%.
-    let o = crosswalk(d, &["map", "in/good.csv", "-o", "a.json", "--fail-under", "42", "--summary", "s.json"]);
+    // The tidy SoA (Annex A only, no ISMS clauses) covers 16 of 33 security criteria: 48.5%.
+    let o = crosswalk(d, &["map", "in/good.csv", "-o", "a.json", "--fail-under", "48", "--summary", "s.json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(summary_json(&d.join("s.json"))["inputs"][0]["below_threshold"], false);
 
     let o = crosswalk(d, &["map", "in/good.csv", "-o", "b.json", "--fail-under", "50", "--summary", "s.json"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("crosswalk: in/good.csv: security coverage 42.4% is under --fail-under 50\n"),
+        stderr(&o).contains("crosswalk: in/good.csv: coverage (security) 48.5% is under --fail-under 50\n"),
         "{}",
         stderr(&o)
     );
@@ -192,7 +197,10 @@ fn outputs_are_byte_identical_whatever_the_thread_count_or_input_order() {
     // The workbook reads back: every sheet there, the constant-memory ones included.
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(d.join("out-xlsx-2-true/mixed.crosswalk.xlsx")).unwrap();
     use calamine::Reader;
-    assert_eq!(wb.sheet_names(), ["Crosswalk", "By criterion", "Coverage", "Reuse", "Gaps", "Issues", "About"]);
+    assert_eq!(
+        wb.sheet_names(),
+        ["Crosswalk", "By criterion", "Coverage", "Reuse", "Gaps", "Partial", "Issues", "About"]
+    );
     let text = |r: &calamine::Range<calamine::Data>, row: usize, col: usize| {
         r.get((row, col)).map(|c| c.to_string()).unwrap_or_default()
     };
@@ -306,7 +314,7 @@ fn pipeline_examples_of_the_readme() {
     let o = crosswalk(d, &["map", "in", "--out-dir", "out", "--format", "json", "--summary", "-", "-q"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(s["inputs"][0]["security_coverage_pct"], 42.4);
+    assert_eq!(s["inputs"][0]["security_coverage_pct"], 48.5);
 
     let csv = std::fs::read(fixture("tidy-soa.csv")).unwrap();
     let o = with_stdin(d, &["map", "-", "--format", "csv"], &csv);

@@ -25,7 +25,7 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     assert_eq!(files(dir.path()), ["tidy-soa.crosswalk.xlsx", "tidy-soa.xlsx"]);
     let out = dir.path().join("tidy-soa.crosswalk.xlsx");
     let names = open_workbook_auto(&out).unwrap().sheet_names().to_vec();
-    assert_eq!(names, ["Crosswalk", "By criterion", "Coverage", "Reuse", "Gaps", "Issues", "About"]);
+    assert_eq!(names, ["Crosswalk", "By criterion", "Coverage", "Reuse", "Gaps", "Partial", "Issues", "About"]);
 
     let crosswalk = sheet(&out, "Crosswalk");
     assert_eq!(crosswalk.len(), 94, "header + 93 controls");
@@ -43,10 +43,17 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     assert!(statuses.iter().all(|s| ["covered", "partial", "gap", "out-of-scope"].contains(s)));
 
     let coverage = sheet(&out, "Coverage");
-    let categories: Vec<&str> = coverage[1..].iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(categories, ["security", "availability", "confidentiality", "processing-integrity", "privacy"]);
-    let totals: Vec<&str> = coverage[1..].iter().map(|r| r[2].as_str()).collect();
-    assert_eq!(totals, ["33", "3", "2", "5", "18"]);
+    let categories: Vec<&str> = coverage[1..7].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        categories,
+        ["security", "availability", "confidentiality", "processing-integrity", "privacy", "Total in scope"]
+    );
+    let totals: Vec<&str> = coverage[1..7].iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(totals, ["33", "3", "2", "5", "18", "61"]);
+    let in_scope: Vec<&str> = coverage[1..7].iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(in_scope, ["yes", "no", "no", "no", "no", "yes"], "security only by default");
+    let counted = coverage.iter().find(|r| r[0] == "Counted").unwrap();
+    assert!(counted[1].starts_with("scope security: "), "{counted:?}");
 
     let about = sheet(&out, "About");
     let value = |k: &str| about.iter().find(|r| r[0] == k).map(|r| r[1].clone()).unwrap();
@@ -104,7 +111,7 @@ fn map_csv_and_scope() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "row,raw_id,id,title,matched_by,score,review,applicable,status,target,relationship,strength,target_title"
+        "row,raw_id,id,title,matched_by,score,review,applicable,status,target,relationship,strength,target_title,reference,text"
     );
     assert!(text
         .lines()
@@ -120,11 +127,11 @@ fn map_csv_and_scope() {
 }
 
 #[test]
-fn unknown_ids_are_errors_on_their_row_and_exit_1() {
+fn unknown_ids_without_title_or_text_are_errors_on_their_row_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("soa.csv"),
-        "Ref,Control,Applicable\nA.5.15,Access control,Yes\nA.5.40,Made up,Yes\nA.9.2.3,Privileged access,Yes\n",
+        "Ref,Control,Applicable\nA.5.15,Access control,Yes\nA.5.40,,Yes\nA.9.2.3,Privileged access,Yes\n",
     )
     .unwrap();
     let o = crosswalk(dir.path(), &["map", "soa.csv", "--format", "json", "-o", "out.json"]);
@@ -183,7 +190,7 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "crosswalk: error: --column `colour=Ref`: unknown role `colour`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency\n"
+        "crosswalk: error: --column `colour=Ref`: unknown role `colour`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency, reference\n"
     );
     let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "--scope", "security,privcy"]);
     assert_eq!(o.status.code(), Some(2));
@@ -249,7 +256,7 @@ fn mapping_export_covers_every_control_and_criterion() {
     let mut r = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         r.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["source", "target", "relationship", "strength", "rationale"]
+        ["source", "target", "relationship", "strength", "rationale", "role"]
     );
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     let annex: std::collections::BTreeSet<&str> =
@@ -324,10 +331,57 @@ fn an_overlay_changes_coverage() {
         "source,target,relationship,strength,rationale\nA.5.34,P4.3,superset,9,Our privacy programme handles disposal of personal data end to end.\n",
     )
     .unwrap();
-    let o = crosswalk(dir.path(), &["map", "tidy-soa.csv", "--mapping", "ours.csv", "--format", "json", "-o", "-"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let p43 = doc["coverage"].as_array().unwrap().iter().find(|c| c["id"] == "P4.3").unwrap().clone();
+    let args = ["map", "tidy-soa.csv", "--scope", "privacy", "--format", "json", "-o", "-"];
+    let p43 = |o: &std::process::Output| {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+        let doc: Value = serde_json::from_str(&stdout(o)).unwrap();
+        doc["coverage"].as_array().unwrap().iter().find(|c| c["id"] == "P4.3").unwrap().clone()
+    };
+    // Built in, the privacy practice is beyond ISO 27001: partial at best.
+    assert_eq!(p43(&crosswalk(dir.path(), &args))["status"], "partial");
+    // An overlay row saying one element contains the criterion lets that element cover it alone.
+    let o = crosswalk(dir.path(), &[&args[..], &["--mapping", "ours.csv"]].concat());
+    let p43 = p43(&o);
     assert_eq!(p43["status"], "covered");
+    assert_eq!(p43["reason"], "covered: A.5.34 implemented");
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(doc["mapping"]["version"].as_str().unwrap().starts_with("2026.11.0+"));
+}
+
+/// `init` writes the built-in templates and data files; the written template renders a report and the data folder
+/// is accepted by `--data-dir`; a second `init` refuses to replace them.
+#[test]
+fn init_writes_templates_and_data_that_the_tool_accepts() {
+    let dir = sandbox(&["tidy-soa.csv"]);
+    let o = crosswalk(dir.path(), &["init", "custom"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(files(&dir.path().join("custom/templates")), ["README.md", "report.html.j2", "report.md.j2"]);
+    let data = files(&dir.path().join("custom/data"));
+    assert_eq!(data.len(), 7, "{data:?}");
+    assert!(data.contains(&"iso27001-2022-to-tsc-2017.csv".to_string()), "{data:?}");
+
+    let o = crosswalk(
+        dir.path(),
+        &[
+            "report",
+            "tidy-soa.csv",
+            "--data-dir",
+            "custom/data",
+            "--template",
+            "custom/templates/report.md.j2",
+            "-o",
+            "r.md",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ours = std::fs::read_to_string(dir.path().join("r.md")).unwrap();
+    let o = crosswalk(dir.path(), &["report", "tidy-soa.csv", "-o", "builtin.md"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(ours, std::fs::read_to_string(dir.path().join("builtin.md")).unwrap());
+
+    std::fs::write(dir.path().join("custom/templates/report.md.j2"), "mine").unwrap();
+    let o = crosswalk(dir.path(), &["init", "custom"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exist; nothing was written (use --force to replace them)"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join("custom/templates/report.md.j2")).unwrap(), "mine");
 }

@@ -612,8 +612,7 @@ fn write_fuzz_seeds() {
     std::fs::write(dir.join("soa.xls"), xls(&[xls_soa("SoA"), merged], None)).unwrap();
     std::fs::write(dir.join("soa.ods"), ods(&ods_content("SoA", &ods_soa_rows()))).unwrap();
     let repeats = r#"<table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="2" office:value-type="float" office:value="1"/><table:table-cell table:number-columns-repeated="5"/></table:table-row>"#;
-    std::fs::write(dir.join("repeats.ods"), ods(&ods_content("SoA", &format!("{}{repeats}", ods_soa_rows()))))
-        .unwrap();
+    std::fs::write(dir.join("repeats.ods"), ods(&ods_content("SoA", &format!("{}{repeats}", ods_soa_rows())))).unwrap();
     let after = "<mergeCells count=\"1\"><mergeCell ref=\"A1:B1\"/></mergeCells>";
     std::fs::write(dir.join("inline.xlsx"), xlsx(&[("SoA", sheet_xml(&soa_rows(), after))], None)).unwrap();
 }

@@ -53,6 +53,11 @@ impl DataFiles {
         }
     }
 
+    /// Every file, in the order of [`NAMES`].
+    pub fn all(&self) -> [&DataFile; 7] {
+        [&self.iso2022, &self.iso2013, &self.tsc, &self.transition, &self.mapping, &self.profiles, &self.synonyms]
+    }
+
     /// Replaces the file of that name (`tsc-2017.csv` …); `false` when no data file has that name.
     pub fn replace(&mut self, name: &str, file: DataFile) -> bool {
         let slot = match name {

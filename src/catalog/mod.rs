@@ -44,6 +44,28 @@ pub struct Entry {
     pub new_in_2022: bool,
     /// TSC only: what SOC 2 asks beyond a typical ISO programme.
     pub beyond_iso: String,
+    /// TSC only: what ISO 27001 does not hold of the criterion, so that even every core ISO element in place
+    /// leaves it partial.
+    pub limit: Option<Limit>,
+}
+
+/// Part of a criterion that ISO/IEC 27001 does not require, whatever the programme implements (the `limit` column
+/// of `tsc-2017.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Limit {
+    /// Oversight by a board or audit committee independent of management.
+    Board,
+    /// An assessment of fraud risk.
+    FraudRisk,
+    /// A system description and service commitments communicated to customers and other outside parties.
+    ExternalCommitments,
+    /// Completeness and accuracy checks on the information and reports used to run and evidence controls.
+    ReportData,
+    /// Processing specifications and completeness and accuracy of inputs, processing and outputs.
+    ProcessingIntegrity,
+    /// Privacy practices (notice, choice, consent, data-subject rights, disclosure records) of the entity itself.
+    Privacy,
 }
 
 /// The entries of one framework, in natural id order.
@@ -112,6 +134,7 @@ impl Catalogs {
                 assessable: r.assessable != "no",
                 new_in_2022: r.new_in_2022 == "yes",
                 beyond_iso: String::new(),
+                limit: None,
             })
             .collect();
         let iso2013 = read_rows::<Iso2013Row>(&files.iso2013)?
@@ -127,6 +150,7 @@ impl Catalogs {
                 assessable: true,
                 new_in_2022: false,
                 beyond_iso: String::new(),
+                limit: None,
             })
             .collect();
         let tsc = read_rows::<TscRow>(&files.tsc)?
@@ -142,6 +166,7 @@ impl Catalogs {
                 assessable: true,
                 new_in_2022: false,
                 beyond_iso: r.beyond_iso,
+                limit: r.limit,
             })
             .collect();
         let catalogs = Catalogs {
@@ -241,6 +266,8 @@ struct TscRow {
     title: String,
     description: String,
     beyond_iso: String,
+    #[serde(default)]
+    limit: Option<Limit>,
 }
 
 #[derive(Deserialize)]

@@ -45,7 +45,7 @@ pub fn run(ctx: &Context, args: ExplainArgs) -> Result<Exit, Error> {
         b.push(b'\n');
         b
     } else {
-        text(ctx, &explained, resolved.note.as_deref()).into_bytes()
+        crate::sanitise::for_terminal(&text(ctx, &explained, resolved.note.as_deref())).into_owned().into_bytes()
     };
     write_output(&Destination::Stdout, &bytes)?;
     Ok(Exit::Success)

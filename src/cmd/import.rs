@@ -39,24 +39,23 @@ pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
     Ok(if errors { Exit::DataProblems } else { Exit::Success })
 }
 
-/// The layout on stderr: sheet, header row, and each column's role with the reason. A closed stderr is no error.
+/// The layout on stderr: sheet, header row, and each column's role with the reason, one line each.
 fn describe(i: &Imported) {
-    use std::io::Write;
-    let mut err = std::io::stderr().lock();
+    use crate::sanitise::eprint_line;
     let sheet = i.sheet.as_ref().map(|s| format!("sheet '{s}', ")).unwrap_or_default();
-    let _ = writeln!(
-        err,
+    eprint_line(&format!(
         "{}: {sheet}header row {}, framework {}, {} control rows",
         i.file,
         i.header_row,
         i.framework,
         i.rows.len()
-    );
+    ));
+    eprint_line(&format!("  {}", crate::import::rows_accounted(i.rows.len(), &i.skipped)));
     for c in &i.columns {
-        let _ = writeln!(err, "  column {} -> {} ({})", crate::issue::column_letter(c.index), c.role, c.reason);
+        eprint_line(&format!("  column {} -> {} ({})", crate::issue::column_letter(c.index), c.role, c.reason));
     }
     for issue in &i.issues {
-        let _ = writeln!(err, "  {issue}");
+        eprint_line(&format!("  {issue}"));
     }
 }
 
@@ -69,6 +68,7 @@ struct Document<'a> {
     framework: crate::ids::Framework,
     columns: &'a [crate::import::ColumnRole],
     rows: &'a [crate::import::ImportedRow],
+    skipped: &'a [crate::import::Skipped],
     issues: &'a [crate::issue::Issue],
 }
 
@@ -81,6 +81,7 @@ fn json(i: &Imported) -> Vec<u8> {
         framework: i.framework,
         columns: &i.columns,
         rows: &i.rows,
+        skipped: &i.skipped,
         issues: &i.issues,
     };
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();

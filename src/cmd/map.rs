@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use super::{read_settings, Context, Ui};
 use crate::cli::MapArgs;
-use crate::crosswalk::{counts_by_category, Crosswalk, Scope};
+use crate::crosswalk::{Crosswalk, Scope};
 use crate::error::{Error, Exit};
 use crate::ids::Framework;
 use crate::import::{Imported, Settings};
@@ -15,7 +15,8 @@ use crate::mapping::Mapping;
 use crate::read::{self, Limits};
 use crate::report::context::{ReportData, DEFAULT_WINDOW_MONTHS};
 use crate::report::template::{self, Kind};
-use crate::report::{self, Output, RunInfo};
+use crate::report::{self, words, Output, RunInfo};
+use crate::sanitise::{eprint_line, eprint_lines};
 use crate::summary::{InputSummary, Summary};
 use crate::write::{self, Destination};
 
@@ -27,6 +28,8 @@ pub enum Format {
     Csv,
     Md,
     Html,
+    /// OSCAL 1.2 mapping-collection (JSON).
+    Oscal,
 }
 
 impl Format {
@@ -37,6 +40,7 @@ impl Format {
             "csv" => Format::Csv,
             "md" | "markdown" => Format::Md,
             "html" | "htm" => Format::Html,
+            "oscal" => Format::Oscal,
             _ => return None,
         })
     }
@@ -48,9 +52,13 @@ impl Format {
             Format::Csv => "csv",
             Format::Md => "md",
             Format::Html => "html",
+            Format::Oscal => "oscal.json",
         }
     }
 }
+
+/// The most worker threads `--jobs` may ask for; more would exhaust the system's threads, not speed anything up.
+pub const MAX_JOBS: usize = 1024;
 
 /// One input and where its output goes.
 #[derive(Debug, Clone)]
@@ -172,8 +180,12 @@ impl MapSettings {
                 return Err(Error::Usage(format!("--min-score {m}: expected a number from 0 to 1")));
             }
         }
-        if args.jobs == Some(0) {
-            return Err(Error::Usage("--jobs 0: expected 1 or more worker threads".into()));
+        match args.jobs {
+            Some(0) => return Err(Error::Usage("--jobs 0: expected 1 or more worker threads".into())),
+            Some(n) if n > MAX_JOBS => {
+                return Err(Error::Usage(format!("--jobs {n}: expected at most {MAX_JOBS} worker threads")))
+            }
+            _ => {}
         }
         if let Some(pct) = args.fail_under {
             if !(0.0..=100.0).contains(&pct) {
@@ -242,8 +254,9 @@ pub fn run(ctx: &Context, ui: &Ui, args: MapArgs) -> Result<Exit, Error> {
     let mapping = ctx.mapping(&settings.mappings)?;
     let run_info = RunInfo::new(&mapping.version, &settings.scope);
     ensure_no_input_overwritten(&settings)?;
+    // No more workers than inputs: idle ones would only spin.
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads.unwrap_or(0))
+        .num_threads(settings.threads.map_or(0, |t| t.min(settings.jobs.len())))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the worker threads: {e}")))?;
     let outcomes = map_all(ctx, ui, &mapping, &run_info, &settings, &pool);
@@ -293,7 +306,7 @@ fn map_all(
         for (i, outcome) in rx {
             done[i] = Some(outcome);
             while let Some(Some(o)) = done.get(next) {
-                let print = || o.lines.iter().for_each(|l| eprintln!("{l}"));
+                let print = || o.lines.iter().for_each(|l| eprint_line(l));
                 match &progress {
                     Some(bar) => {
                         bar.suspend(print);
@@ -335,7 +348,7 @@ fn progress_bar(ui: &Ui, jobs: &[Job]) -> Option<indicatif::ProgressBar> {
     let style = ProgressStyle::with_template("{spinner} mapping {msg} ({elapsed})").ok()?;
     let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr())
         .with_style(style)
-        .with_message(input_name(&job.input));
+        .with_message(crate::sanitise::one_line(&input_name(&job.input)).into_owned());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)
 }
@@ -343,8 +356,14 @@ fn progress_bar(ui: &Ui, jobs: &[Job]) -> Option<indicatif::ProgressBar> {
 fn map_one(ctx: &Context, ui: &Ui, mapping: &Mapping, run: &RunInfo, settings: &MapSettings, job: &Job) -> Outcome {
     match map_job(ctx, mapping, run, settings, job) {
         Ok(mapped) => Outcome {
-            summary: InputSummary::ok(&mapped.imported, &mapped.crosswalk, dest_name(&job.dest), settings.fail_under),
-            lines: if ui.quiet { Vec::new() } else { describe(ui, job, &mapped) },
+            summary: InputSummary::ok(
+                &mapped.imported,
+                &mapped.crosswalk,
+                &settings.scope,
+                dest_name(&job.dest),
+                settings.fail_under,
+            ),
+            lines: if ui.quiet { Vec::new() } else { describe(ui, job, &mapped, &settings.scope) },
             error: None,
         },
         Err(e) => Outcome {
@@ -365,15 +384,19 @@ fn finish(ui: &Ui, settings: &MapSettings, outcomes: Vec<Outcome>) -> Result<Exi
             exit = Exit::DataProblems;
         }
         if let Some(min) = settings.fail_under.filter(|_| o.summary.below_threshold) {
-            let pct = o.summary.security_coverage_pct.map_or("not measurable".to_string(), |p| format!("{p:.1}%"));
-            eprintln!("crosswalk: {}: security coverage {pct} is under --fail-under {min}", o.summary.input);
+            let pct = o.summary.covered_pct.map_or("not measurable".to_string(), |p| format!("{p:.1}%"));
+            let what = match o.summary.scope.as_slice() {
+                [] => "coverage".to_string(),
+                scope => format!("coverage ({})", scope.join(", ")),
+            };
+            eprint_line(&format!("crosswalk: {}: {what} {pct} is under --fail-under {min}", o.summary.input));
         }
         single_error = o.error;
         entries.push(o.summary);
     }
     let summary = Summary::new(entries, settings.fail_under);
     if settings.jobs.len() > 1 && !ui.quiet {
-        eprint!("{}", summary.table());
+        eprint_lines(summary.table().trim_end());
     }
     if let Some(dest) = &settings.summary {
         write::write_output(dest, &summary.to_json())?;
@@ -409,10 +432,16 @@ pub fn map_job(
 /// The bytes of one output in the chosen format.
 pub fn render(format: Format, output: &Output, ctx: &Context, report: &ReportData) -> Result<Vec<u8>, Error> {
     Ok(match format {
-        Format::Json => report::json::render(output),
+        Format::Json => report::json::render(output, report),
         Format::Csv => report::csv_out::render(output, &ctx.catalogs),
         Format::Xlsx => report::workbook::render(output, &ctx.catalogs, report)
             .map_err(|e| Error::Workbook { file: output.input.path.clone(), detail: e.to_string() })?,
+        Format::Oscal => crate::interchange::oscal::export_crosswalk(output).ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: no row maps to a target, so there is no OSCAL mapping to write",
+                output.input.path
+            ))
+        })?,
         Format::Md | Format::Html => {
             let kind = if format == Format::Md { Kind::Markdown } else { Kind::Html };
             template::render(kind, report, None).map_err(|e| Error::Template(e.to_string()))?.into_bytes()
@@ -428,22 +457,17 @@ fn dest_name(dest: &Destination) -> String {
 }
 
 /// What `map` says about one input on stderr.
-fn describe(ui: &Ui, job: &Job, m: &Mapped) -> Vec<String> {
+fn describe(ui: &Ui, job: &Job, m: &Mapped, scope: &Scope) -> Vec<String> {
     let i = &m.imported;
     let rows = || m.crosswalk.rows.iter().map(|r| &r.row);
     let by = |how: crate::import::MatchedBy| rows().filter(|r| r.matched_by == how).count();
     let review = rows().filter(|r| r.review == crate::import::Review::NeedsReview).count();
     let sheet = i.sheet.as_ref().map(|s| format!(", sheet '{s}'")).unwrap_or_default();
     let dest = dest_name(&job.dest);
-    let security = counts_by_category(&m.crosswalk.coverage)
-        .into_iter()
-        .find(|(c, _)| c == "security")
-        .map(|(_, [covered, partial, gap, _])| {
-            format!("; security criteria: {covered} covered, {partial} partial, {gap} gap")
-        })
-        .unwrap_or_default();
+    let cw = &m.crosswalk;
+    let counts = words::headline(&cw.tally(), &words::scope(&scope.categories(), cw.to), cw.to, cw.status_given);
     let mut lines = vec![format!(
-        "{}{sheet}, header row {}: {} rows ({} by id, {} via 2013, {} by title, {} by text, {review} to review), {} -> {}{security}; wrote {dest}",
+        "{}{sheet}, header row {}: {} rows ({} by id, {} via 2013, {} by title, {} by text, {review} to review), {} -> {}; {counts}; wrote {dest}",
         i.file,
         i.header_row,
         m.crosswalk.rows.len(),
@@ -454,6 +478,14 @@ fn describe(ui: &Ui, job: &Job, m: &Mapped) -> Vec<String> {
         i.framework,
         m.crosswalk.to,
     )];
+    if !i.skipped.is_empty() {
+        lines.push(format!("  {}", crate::import::rows_accounted(m.crosswalk.rows.len(), &i.skipped)));
+    }
+    if ui.verbose > 0 {
+        for s in &i.skipped {
+            lines.push(format!("  row {}: skipped ({}): {}", s.row, s.reason.as_str(), s.text));
+        }
+    }
     let errors = i.issues.iter().filter(|x| x.severity == Severity::Error).count();
     let warnings = i.issues.iter().filter(|x| x.severity == Severity::Warning).count();
     for issue in &i.issues {

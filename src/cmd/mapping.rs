@@ -5,15 +5,33 @@ use serde::Serialize;
 use super::Context;
 use crate::cli::MappingCommand;
 use crate::error::{Error, Exit};
+use crate::interchange;
 use crate::mapping::{self, Mapping};
 use crate::read;
 use crate::report::csv_safe;
+use crate::sanitise::eprint_line;
 use crate::write::{write_output, Destination};
 
 pub fn run(ctx: &Context, cmd: MappingCommand) -> Result<Exit, Error> {
     match cmd {
         MappingCommand::Validate { file } => validate(ctx, file.as_deref()),
-        MappingCommand::Export { format, mappings } => export(&ctx.mapping(&mappings)?, &format),
+        MappingCommand::Export { format, output, mappings } => {
+            let dest = match output {
+                Some(path) => {
+                    if let Some(input) = mappings.iter().find(|m| crate::write::same_file(m, &path)) {
+                        return Err(crate::write::WriteError::WouldOverwriteInput {
+                            path: input.display().to_string(),
+                        }
+                        .into());
+                    }
+                    Destination::File(path)
+                }
+                None => Destination::Stdout,
+            };
+            let mapping = ctx.mapping(&mappings)?;
+            write_output(&dest, &export(ctx, &mapping, &format))?;
+            Ok(Exit::Success)
+        }
     }
 }
 
@@ -24,24 +42,34 @@ fn validate(ctx: &Context, file: Option<&std::path::Path>) -> Result<Exit, Error
         None => ctx.files.mapping.clone(),
     };
     let (pairs, mut problems) = mapping::parse(&data, &ctx.catalogs);
+    let mut consistency = None;
     if problems.is_empty() {
         let m = Mapping::load(&data, &[], &ctx.catalogs)?;
         problems.extend(m.check_complete(&ctx.catalogs, &data.name));
+        let (found, stats) = m.check_consistency(&ctx.catalogs, &data.name);
+        problems.extend(found);
+        consistency = Some(stats);
     }
     for p in &problems {
-        eprintln!("{}: {}", p.at, p.message);
+        eprint_line(&format!("{}: {}", p.at, p.message));
     }
     if problems.is_empty() {
         let sources = pairs.iter().filter_map(|p| p.source.as_ref()).collect::<std::collections::BTreeSet<_>>().len();
         let targets = pairs.iter().filter_map(|p| p.target.as_ref()).collect::<std::collections::BTreeSet<_>>().len();
-        eprintln!(
+        eprint_line(&format!(
             "{}: ok: {} pairs, {sources} ISO ids, {targets} criteria, every Annex A control and criterion has a row",
             data.name,
             pairs.len()
-        );
+        ));
+        if let Some(c) = consistency {
+            eprint_line(&format!(
+                "{}: consistent: {} containing (equal/superset) pairs agree with `beyond_iso` and are their criterion's only core element; {} criteria have a core set ({} core links), {} have none; {} state a limit ISO 27001 never meets",
+                data.name, c.containing, c.with_core, c.core_links, c.without_core, c.limited
+            ));
+        }
         Ok(Exit::Success)
     } else {
-        eprintln!("{}: {} problem(s)", data.name, problems.len());
+        eprint_line(&format!("{}: {} problem(s)", data.name, problems.len()));
         Ok(Exit::DataProblems)
     }
 }
@@ -54,11 +82,22 @@ struct Row<'a> {
     strength: u8,
     rationale: &'a str,
     agreeing_sources: String,
+    role: &'a str,
 }
 
-fn export(m: &Mapping, format: &str) -> Result<Exit, Error> {
-    let rows: Vec<Row> = m
-        .pairs
+/// The mapping in one of the export formats (`mapping export --format`).
+fn export(ctx: &Context, m: &Mapping, format: &str) -> Vec<u8> {
+    match format {
+        "oscal" => interchange::oscal::export(m),
+        "ciso-assistant" => interchange::ciso::export(m),
+        "strm" | "strm-tsv" => interchange::strm::export(m, &ctx.catalogs, format == "strm-tsv"),
+        "json" => own_json(m),
+        _ => own_csv(m),
+    }
+}
+
+fn rows(m: &Mapping) -> Vec<Row<'_>> {
+    m.pairs
         .iter()
         .map(|p| Row {
             source: p.source.as_ref().map_or("", |s| s.as_str()),
@@ -67,22 +106,35 @@ fn export(m: &Mapping, format: &str) -> Result<Exit, Error> {
             strength: p.strength,
             rationale: &p.rationale,
             agreeing_sources: p.agreeing_sources.join(";"),
+            role: if p.relationship == mapping::Relationship::None { "" } else { p.role.as_str() },
         })
-        .collect();
-    let bytes = if format == "json" {
-        let mut b =
-            serde_json::to_vec_pretty(&serde_json::json!({"version": m.version, "pairs": rows})).unwrap_or_default();
-        b.push(b'\n');
-        b
-    } else {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(["source", "target", "relationship", "strength", "rationale"]);
-        for r in &rows {
-            let _ =
-                w.write_record([r.source, r.target, r.relationship, &r.strength.to_string(), &csv_safe(r.rationale)]);
-        }
-        w.into_inner().unwrap_or_default()
-    };
-    write_output(&Destination::Stdout, &bytes)?;
-    Ok(Exit::Success)
+        .collect()
+}
+
+fn own_json(m: &Mapping) -> Vec<u8> {
+    // Strings and numbers only: serialisation cannot fail.
+    let mut b = serde_json::to_vec_pretty(&serde_json::json!({"version": m.version, "pairs": rows(m)}))
+        .expect("the mapping serialises");
+    b.push(b'\n');
+    b
+}
+
+fn own_csv(m: &Mapping) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut records = vec![["source", "target", "relationship", "strength", "rationale", "role"].map(String::from)];
+    for r in rows(m) {
+        records.push([
+            r.source.to_string(),
+            r.target.to_string(),
+            r.relationship.to_string(),
+            r.strength.to_string(),
+            csv_safe(r.rationale),
+            r.role.to_string(),
+        ]);
+    }
+    for record in &records {
+        // Writing to memory cannot fail.
+        w.write_record(record).expect("a csv row is written to memory");
+    }
+    w.into_inner().expect("the csv is flushed to memory")
 }

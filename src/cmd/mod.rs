@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod completions;
 pub mod explain;
 pub mod import;
+pub mod init;
 pub mod map;
 pub mod mapping;
 pub mod report;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Catalog(args) => catalog::run(&ctx, args),
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Mapping(cmd) => mapping::run(&ctx, cmd),
+        Command::Init(args) => init::run(args),
         Command::Completions(args) => completions::run(args),
         Command::ReadInput(args) => read_input_child(&args),
     }
@@ -117,8 +119,12 @@ impl Context {
 
     /// The built-in mapping with `--mapping` overlays applied.
     pub fn mapping(&self, overlays: &[PathBuf]) -> Result<Mapping, Error> {
-        let overlays = overlays.iter().map(|p| read::read_text(p)).collect::<Result<Vec<_>, _>>()?;
-        Ok(Mapping::load(&self.files.mapping, &overlays, &self.catalogs)?)
+        let overlays = overlays.iter().map(|p| crate::interchange::read_overlay(p)).collect::<Result<Vec<_>, _>>()?;
+        let mapping = Mapping::load(&self.files.mapping, &overlays, &self.catalogs)?;
+        for w in &mapping.warnings {
+            crate::sanitise::eprint_line(&format!("crosswalk: {w}"));
+        }
+        Ok(mapping)
     }
 }
 
@@ -135,7 +141,7 @@ pub fn read_settings(args: &ReadArgs) -> Result<(Settings, Limits), Error> {
         };
         let role = Role::from_key(role).ok_or_else(|| {
             Error::Usage(format!(
-                "--column `{spec}`: unknown role `{role}`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency"
+                "--column `{spec}`: unknown role `{role}`; roles are id, title, text, applicable, justification, status, owner, evidence, frequency, reference"
             ))
         })?;
         if header.trim().is_empty() {
@@ -175,8 +181,11 @@ fn apply_profile(settings: &mut Settings, path: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Plain text table with aligned columns (for `table` formats on a terminal).
+/// Plain text table with aligned columns (for `table` formats on a terminal). Each cell is made safe for the
+/// terminal and kept on one line ([`crate::sanitise::one_line`]).
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> =
+        rows.iter().map(|r| r.iter().map(|c| crate::sanitise::one_line(c)).collect()).collect();
     let widths: Vec<usize> = (0..headers.len())
         .map(|i| {
             rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0).max(headers[i].len())
@@ -192,7 +201,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     };
     let mut out = line(headers.to_vec());
     for r in rows {
-        out.push_str(&line(r.iter().map(String::as_str).collect()));
+        out.push_str(&line(r.iter().map(|c| c.as_ref()).collect()));
     }
     out
 }

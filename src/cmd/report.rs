@@ -39,32 +39,32 @@ impl ReportSettings {
     pub fn from_args(args: &ReportArgs) -> Result<ReportSettings, Error> {
         let (read, limits) = read_settings(&args.read)?;
         let extension = |p: &str| Path::new(p).extension().and_then(|e| e.to_str()).map(str::to_string);
+        // The inner extension of a user's template (`mine.md.j2` -> `md`; `mine.tpl` has none): the output's when
+        // the output has none.
+        let template_ext = args.template.as_deref().and_then(|t| t.file_name()?.to_str()).and_then(|n| {
+            let inner = [".j2", ".jinja", ".jinja2", ".tpl", ".tmpl", ".template"]
+                .iter()
+                .find_map(|s| n.strip_suffix(s))
+                .unwrap_or(n);
+            extension(inner)
+        });
+        // The output's format decides the escaping; HTML when nothing names one.
+        let unnamed = || template_ext.as_deref().map_or(Kind::Html, Kind::of_output);
         let (dest, kind) = match args.output.as_deref() {
             None => {
                 // `<stem>.report.html`, or the inner extension of a user's template (`mine.md.j2` -> `.md`).
                 let stem = args.input.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
-                let ext = args
-                    .template
-                    .as_deref()
-                    .and_then(|t| t.file_name()?.to_str())
-                    .map(|n| n.strip_suffix(".j2").or_else(|| n.strip_suffix(".jinja")).unwrap_or(n))
-                    .and_then(|n| Path::new(n).extension()?.to_str().map(str::to_string))
-                    .unwrap_or_else(|| "html".to_string());
-                let kind = Kind::from_extension(&ext).unwrap_or(Kind::Html);
-                (Destination::File(PathBuf::from(format!("{stem}.report.{ext}"))), kind)
+                let ext = template_ext.clone().unwrap_or_else(|| "html".to_string());
+                (Destination::File(PathBuf::from(format!("{stem}.report.{ext}"))), Kind::of_output(&ext))
             }
-            Some("-") => (Destination::Stdout, Kind::Html),
+            Some("-") => (Destination::Stdout, unnamed()),
             Some(o) => {
-                let kind = extension(o).as_deref().and_then(Kind::from_extension);
-                let kind = match (kind, &args.template) {
-                    (Some(k), _) => k,
-                    // A user's template decides its own format; the built-in ones need to know.
-                    (None, Some(_)) => Kind::Html,
-                    (None, None) => {
-                        return Err(Error::Usage(format!(
-                            "cannot tell the report format from `{o}`: name it .html, .htm or .md"
-                        )))
-                    }
+                let kind = match (extension(o), &args.template) {
+                    (Some(ext), Some(_)) => Kind::of_output(&ext),
+                    (None, Some(_)) => unnamed(),
+                    (ext, None) => ext.as_deref().and_then(Kind::from_extension).ok_or_else(|| {
+                        Error::Usage(format!("cannot tell the report format from `{o}`: name it .html, .htm or .md"))
+                    })?,
                 };
                 (Destination::File(PathBuf::from(o)), kind)
             }
@@ -127,18 +127,8 @@ fn print_outcome(settings: &ReportSettings, data: &ReportData) {
         Destination::File(p) => p.display().to_string(),
     };
     let s = &data.summary;
-    eprintln!(
-        "{}: {} controls recognised, {} applicable, {} implemented; {} -> {}: {} covered, {} partial, {} gap of {} in scope ({}% covered); wrote {dest}",
-        s.input,
-        s.recognised,
-        s.applicable,
-        s.implemented,
-        s.framework,
-        s.target,
-        s.covered,
-        s.partial,
-        s.gap,
-        s.in_scope,
-        s.covered_pct
-    );
+    crate::sanitise::eprint_line(&format!(
+        "{}: {} controls recognised, {} applicable, {} implemented; {} -> {}; {}; wrote {dest}",
+        s.input, s.recognised, s.applicable, s.implemented, s.framework, s.target, s.headline
+    ));
 }

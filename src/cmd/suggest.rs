@@ -13,6 +13,9 @@ use crate::read::{self, Limits};
 use crate::report::csv_safe;
 use crate::write::{write_output, Destination};
 
+/// The most candidates `--top` may ask for: more than any catalog holds (134 ISO controls and clauses, 61 criteria).
+pub const MAX_TOP: usize = 200;
+
 /// Where the statements come from.
 enum Statements {
     Text(String),
@@ -94,6 +97,12 @@ fn validate(args: SuggestArgs) -> Result<SuggestSettings, Error> {
     };
     if args.top == 0 {
         return Err(Error::Usage("--top 0: expected at least 1 candidate per statement".into()));
+    }
+    if args.top > MAX_TOP {
+        return Err(Error::Usage(format!(
+            "--top {}: expected at most {MAX_TOP} candidates per statement (no catalog holds more)",
+            args.top
+        )));
     }
     let to = Framework::from_key(&args.to).ok_or_else(|| Error::Usage(format!("unknown framework `{}`", args.to)))?;
     Ok(SuggestSettings { statements, to, top: args.top, format: args.format })

@@ -289,8 +289,20 @@ impl Role {
                 "how often",
                 "turnus",
             ],
-            // Only assigned when a header-named id column turns out to hold the client's own numbers.
-            Role::Reference => &[],
+            // Also assigned when a header-named id column turns out to hold the client's own numbers.
+            Role::Reference => &[
+                "regle",
+                "rule",
+                "source node id",
+                "source_node_id",
+                "internal id",
+                "internal ref",
+                "internal reference",
+                "client ref",
+                "client reference",
+                "our ref",
+                "local id",
+            ],
         }
     }
 }

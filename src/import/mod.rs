@@ -2,6 +2,7 @@
 //! roles, reads ids (several per cell, 2013 ids carried to 2022, numbers repaired), applicability and status, and
 //! returns every finding as an [`Issue`] with its location instead of failing the run.
 
+pub mod editions;
 pub mod layout;
 pub mod profile;
 pub mod values;
@@ -108,6 +109,10 @@ pub struct ImportedRow {
     /// marks): never guessed by title or text.
     #[serde(skip)]
     pub locked: bool,
+    /// The id as written when it names no control (`A.7.78`): the row is placed by its title or text instead, for
+    /// review.
+    #[serde(skip)]
+    pub unknown_id: Option<String>,
 }
 
 impl ImportedRow {
@@ -153,6 +158,7 @@ impl ImportedRow {
             candidates: vec![],
             reference: None,
             locked: false,
+            unknown_id: None,
         }
     }
 }
@@ -168,7 +174,86 @@ pub struct Imported {
     pub framework: Framework,
     pub columns: Vec<ColumnRole>,
     pub rows: Vec<ImportedRow>,
+    /// Every other non-blank row below the header, with why it is not a control row: rows below the header =
+    /// `rows` + `skipped` (a point of focus folded into its criterion's row counts as skipped).
+    pub skipped: Vec<Skipped>,
     pub issues: Vec<Issue>,
+}
+
+/// Why a non-blank row below the header is not a control row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// A theme, group or 2013 objective heading (`5 Organizational controls`, `A.9.1`, `P1.0`).
+    Heading,
+    /// A heading-like row after the last control row (`End of document`, a total).
+    Footer,
+    /// A row with neither id, title nor text (only a status or an owner, say).
+    Blank,
+    /// The header row again (a header repeated on every printed page).
+    DuplicateHeader,
+    /// A point of focus (`CC1.1.1`) folded into the row of its criterion.
+    PointOfFocus,
+}
+
+impl SkipReason {
+    pub const ALL: [SkipReason; 5] = [
+        SkipReason::Heading,
+        SkipReason::Footer,
+        SkipReason::Blank,
+        SkipReason::DuplicateHeader,
+        SkipReason::PointOfFocus,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Heading => "heading",
+            SkipReason::Footer => "footer",
+            SkipReason::Blank => "blank id and text",
+            SkipReason::DuplicateHeader => "duplicate header",
+            SkipReason::PointOfFocus => "point of focus folded into its criterion",
+        }
+    }
+}
+
+/// A row that is not a control row, where it is and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Skipped {
+    pub row: usize,
+    pub reason: SkipReason,
+    /// The row's first cells, for the reader to recognise it.
+    pub text: String,
+}
+
+impl Skipped {
+    fn new(row: &RawRow, reason: SkipReason) -> Skipped {
+        let cells: Vec<String> =
+            row.cells.iter().filter(|c| !c.is_empty()).take(3).map(|c| c.as_text().trim().to_string()).collect();
+        let mut text = cells.join(" | ");
+        if text.chars().count() > 80 {
+            text = text.chars().take(79).collect::<String>() + "…";
+        }
+        Skipped { row: row.number, reason, text }
+    }
+}
+
+/// `96 rows below the header: 93 control rows, 3 rows skipped (3 heading)`: where every row went.
+pub fn rows_accounted(rows: usize, skipped: &[Skipped]) -> String {
+    format!("{} rows below the header: {rows} control rows, {}", rows + skipped.len(), describe_skipped(skipped))
+}
+
+/// `12 rows skipped (9 heading, 3 footer)`, or `no rows skipped`.
+pub fn describe_skipped(skipped: &[Skipped]) -> String {
+    if skipped.is_empty() {
+        return "no rows skipped".to_string();
+    }
+    let parts: Vec<String> = SkipReason::ALL
+        .iter()
+        .map(|r| (r, skipped.iter().filter(|s| s.reason == *r).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, n)| format!("{n} {}", r.as_str()))
+        .collect();
+    format!("{} rows skipped ({})", skipped.len(), parts.join(", "))
 }
 
 /// Why the input's controls could not be found.
@@ -278,7 +363,8 @@ pub fn import(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Resu
             ));
         }
     }
-    let rows = read_rows(&data, header, &columns, catalogs, &at, &mut issues);
+    let mut skipped = Vec::new();
+    let rows = read_rows(&data, header, &columns, catalogs, &at, &mut issues, &mut skipped);
     if rows.is_empty() {
         return Err(ImportError::NoControls {
             file: source.file.clone(),
@@ -298,6 +384,7 @@ pub fn import(source: &Source, settings: &Settings, catalogs: &Catalogs) -> Resu
         framework,
         columns,
         rows,
+        skipped,
         issues,
     })
 }
@@ -454,13 +541,27 @@ fn detect_by_content(columns: &mut Vec<ColumnRole>, header: &RawRow, data: &[&Ra
         let t = t.trim();
         !t.is_empty() && !t.contains(char::is_whitespace) && t.chars().any(|c| c.is_ascii_digit())
     };
-    columns.retain(|c| {
+    let has_reference = columns.iter().any(|c| c.role == Role::Reference);
+    for c in columns.iter_mut() {
         let filled: Vec<String> =
             sample.iter().map(|r| r.cell(c.index).text()).filter(|t| !t.trim().is_empty()).collect();
-        !(c.role == Role::Title
+        if c.role == Role::Title
             && !filled.is_empty()
-            && filled.iter().filter(|t| code_like(t)).count() * 5 >= filled.len() * 4)
-    });
+            && filled.iter().filter(|t| code_like(t)).count() * 5 >= filled.len() * 4
+        {
+            c.reason = format!(
+                "header \"{}\" holds the client's own numbers (codes such as `{}`)",
+                c.header,
+                filled[0].trim()
+            );
+            c.role = Role::Reference;
+        }
+    }
+    if has_reference {
+        // One reference column: the one named first.
+        let mut seen = false;
+        columns.retain(|c| c.role != Role::Reference || !std::mem::replace(&mut seen, true));
+    }
     if !columns.iter().any(|c| c.role == Role::Applicable) {
         for i in 0..width {
             if taken(columns, i) {
@@ -547,6 +648,7 @@ fn import_matrix(
     let at = || Location::file(&source.file).sheet(table.sheet.as_deref());
     let text_of = |row: &RawRow, role: Role| cell_text(row, &columns, role);
     let mut rows = Vec::new();
+    let mut skipped = Vec::new();
     for row in data {
         let mut ids: Vec<ControlId> = Vec::new();
         let mut marks: Vec<String> = Vec::new();
@@ -565,6 +667,7 @@ fn import_matrix(
         }
         let (raw_id, title, text) = (text_of(row, Role::Id), text_of(row, Role::Title), text_of(row, Role::Text));
         if ids.is_empty() && raw_id.is_none() && title.is_none() && text.is_none() {
+            skipped.push(Skipped::new(row, SkipReason::Blank));
             continue;
         }
         let matched_by = if ids.is_empty() { MatchedBy::None } else { MatchedBy::Id };
@@ -596,6 +699,7 @@ fn import_matrix(
             candidates: Vec::new(),
             reference: None,
             locked: true,
+            unknown_id: None,
         });
     }
     if rows.iter().all(|r| r.ids.is_empty()) {
@@ -628,6 +732,7 @@ fn import_matrix(
         framework,
         columns,
         rows,
+        skipped,
         issues,
     })
 }
@@ -651,8 +756,10 @@ fn read_rows(
     catalogs: &Catalogs,
     at: &dyn Fn() -> Location,
     issues: &mut Vec<Issue>,
+    skipped: &mut Vec<Skipped>,
 ) -> Vec<ImportedRow> {
     let id_col = column(columns, Role::Id);
+    let words = editions::TitleWords::new(catalogs);
     let text_of = |row: &RawRow, role: Role| cell_text(row, columns, role);
     let cell_at = |row: &RawRow, c: &ColumnRole| {
         at().row(row.number).column(
@@ -668,7 +775,6 @@ fn read_rows(
         id_col.map_or_else(Vec::new, |c| data.iter().map(|r| split_cell(&r.cell(c.index).as_text())).collect());
     let hint = if id_col.is_some() { column_hint(&id_splits) } else { BareHint::Annex };
     let has_2013 = column_has_2013(&id_splits);
-    let mut headings = 0usize;
     // Share of rows whose id cell holds an id (`layout::is_id_cell`, from the splits already made).
     let id_rows_share = if id_col.is_some() {
         let with_id =
@@ -682,6 +788,10 @@ fn read_rows(
     // A status column repeats a handful of values; each is read once.
     let mut statuses: std::collections::HashMap<String, Option<Status>> = std::collections::HashMap::new();
     for (i, row) in data.iter().enumerate() {
+        if is_header_repeat(row, header) {
+            skipped.push(Skipped::new(row, SkipReason::DuplicateHeader));
+            continue;
+        }
         let raw_cell: &Cell = id_col.map_or(&Cell::Empty, |c| row.cell(c.index));
         let raw_id = (!raw_cell.is_empty()).then(|| raw_cell.as_text().trim().to_string());
         let mut title = text_of(row, Role::Title);
@@ -691,27 +801,71 @@ fn read_rows(
         let mut notes: Vec<String> = Vec::new();
         let mut matched_by = MatchedBy::None;
         let mut row_error = false;
+        let mut unknown_id = None;
+        let mut review = Review::Auto;
         if let (Some(c), Some(raw)) = (id_col, &raw_id) {
             // Split from the untrimmed cell: the same as from `raw`, as each line is trimmed.
             let split = &id_splits[i];
+            // `A.9.1` (a 2013 objective) or `A.7.1` (also a 2022 control): the row's title and values decide.
+            let objective = match split.tokens.as_slice() {
+                [t] if split.rejected.is_empty() && crate::ids::is_strong(t) => match t.raw {
+                    RawId::Annex(theme, n) => {
+                        let has_values =
+                            text_of(row, Role::Status).is_some() || text_of(row, Role::Applicable).is_some();
+                        let facts = editions::RowFacts {
+                            title: title.as_deref().or(Some(split.rest.as_str()).filter(|r| !r.is_empty())),
+                            text: text.as_deref(),
+                            has_values,
+                        };
+                        editions::read_objective(theme, n, &facts, has_2013, catalogs, &words)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
             // `4` (a chapter), `A.5` (a theme), `P1.0` (a group): the row heads the controls below it.
-            let all_headings = !split.tokens.is_empty()
-                && split.rejected.is_empty()
-                && split.tokens.iter().all(|t| !crate::ids::is_strong(t) || is_group_id(&t.raw, catalogs, has_2013));
+            let all_headings = match &objective {
+                Some(editions::Objective::Heading) => true,
+                Some(_) => false,
+                None => {
+                    !split.tokens.is_empty()
+                        && split.rejected.is_empty()
+                        && split
+                            .tokens
+                            .iter()
+                            .all(|t| !crate::ids::is_strong(t) || is_group_id(&t.raw, catalogs, has_2013))
+                }
+            };
             // `core | Clauses` in a list where (nearly) every row has an id: a label, not a control.
             // A custom id (`ORG-7`, `ACME-AC-01`) has a digit: such a row is a control, matched later by title or text.
             let label_row = split.tokens.is_empty()
                 && text.is_none()
                 && id_rows_share >= 0.7
                 && !raw.chars().any(|c| c.is_ascii_digit());
-            if is_theme_heading(raw) || all_headings || label_row || is_group_row(row, &title, &text) {
-                headings += 1;
+            let carries_control = || carries_control_title(title.as_deref(), catalogs);
+            let looks_like_heading =
+                is_theme_heading(raw) || all_headings || label_row || is_group_row(row, &title, &text);
+            if (looks_like_heading && objective.is_none() && !carries_control())
+                || matches!(objective, Some(editions::Objective::Heading))
+            {
+                skipped.push(Skipped::new(row, SkipReason::Heading));
                 continue;
             }
             if title.is_none() && !split.rest.is_empty() && !split.tokens.is_empty() {
                 title = Some(split.rest.clone());
             }
-            for token in &split.tokens {
+            match objective {
+                Some(editions::Objective::Through2013 { ids: to, note, .. }) => {
+                    ids = to;
+                    notes.push(note);
+                    frameworks.push(Framework::Iso2013);
+                    matched_by = MatchedBy::Transition;
+                }
+                Some(editions::Objective::As2022 { note }) => notes.push(note),
+                _ => {}
+            }
+            let tokens = if matched_by == MatchedBy::Transition { &[][..] } else { &split.tokens[..] };
+            for token in tokens {
                 let raw_token = repair_number(raw_cell, &token.raw, title.as_deref(), previous.as_ref(), catalogs);
                 if let Some((fixed, why)) = &raw_token {
                     issues.push(Issue::warning(cell_at(row, c), why.clone()));
@@ -757,6 +911,17 @@ fn read_rows(
                             notes.push(note);
                             frameworks.push(Framework::Iso2013);
                             matched_by = MatchedBy::Transition;
+                        } else if let Some((children, note)) = editions::sub_clauses(&r.id, catalogs) {
+                            for child in children {
+                                if !ids.contains(&child) {
+                                    ids.push(child);
+                                }
+                            }
+                            notes.push(note);
+                            frameworks.push(r.framework);
+                            if matched_by != MatchedBy::Transition {
+                                matched_by = MatchedBy::Id;
+                            }
                         } else {
                             if !ids.contains(&r.id) {
                                 ids.push(r.id.clone());
@@ -768,38 +933,79 @@ fn read_rows(
                         }
                     }
                     Err(message) => {
-                        issues.push(Issue::error(cell_at(row, c), message));
-                        row_error = true;
+                        let written = token_text(raw, &token.raw);
+                        if title.is_some() || text.is_some() {
+                            // Fall back to the row's title, then its text; the match is for review.
+                            issues.push(Issue::warning(
+                                cell_at(row, c),
+                                format!("{message}; the row is placed by its title or text instead, for review"),
+                            ));
+                            unknown_id.get_or_insert(written);
+                        } else {
+                            issues.push(Issue::error(cell_at(row, c), message));
+                            row_error = true;
+                        }
                     }
                 }
             }
             for rejected in &split.rejected {
-                issues.push(Issue::error(cell_at(row, c), format!("`{rejected}` looks like an id but is not one")));
-                row_error = true;
+                let message = format!("`{rejected}` looks like an id but is not one");
+                if ids.is_empty() && (title.is_some() || text.is_some()) {
+                    issues.push(Issue::warning(
+                        cell_at(row, c),
+                        format!("{message}; the row is placed by its title or text instead, for review"),
+                    ));
+                    unknown_id.get_or_insert(rejected.to_string());
+                } else {
+                    issues.push(Issue::error(cell_at(row, c), message));
+                    row_error = true;
+                }
+            }
+            if !ids.is_empty() {
+                // Some of the cell's ids were read: those stand, and no guess is made.
+                unknown_id = None;
             }
             if split.tokens.is_empty() && split.rejected.is_empty() && is_group_row(row, &title, &text) {
+                skipped.push(Skipped::new(row, SkipReason::Heading));
                 continue;
             }
+            // `A.8.1 User access management`: the title names another control than the id.
+            if let ([id], Some(t), MatchedBy::Id) = (ids.as_slice(), title.as_deref(), matched_by) {
+                if let Some(other) = words.contradiction(id, t, catalogs) {
+                    let own = catalogs.iso2022.get(id.as_str()).map_or("", |e| e.title.as_str());
+                    let message = format!(
+                        "`{id}` is {own}, but the title `{t}` reads like `{}` {}; kept `{id}`, check which was meant",
+                        other.id, other.title
+                    );
+                    issues.push(Issue::warning(cell_at(row, c), message.clone()));
+                    notes.push(message);
+                    review = Review::NeedsReview;
+                }
+            }
         } else if title.is_none() && text.is_none() {
+            skipped.push(Skipped::new(row, SkipReason::Blank));
             continue;
         }
         // In a list where most rows (70 %) have an id, a row without one and without a description is a heading
-        // (`Control Environment`), and so is a lone category letter (`A`, `PI`).
-        if raw_id.is_none() && text.is_none() && id_rows_share >= 0.7 {
-            headings += 1;
+        // (`Control Environment`), and so is a lone category letter (`A`, `PI`); not when its title is a control's.
+        if raw_id.is_none()
+            && text.is_none()
+            && id_rows_share >= 0.7
+            && !carries_control_title(title.as_deref(), catalogs)
+        {
+            skipped.push(Skipped::new(row, SkipReason::Heading));
             continue;
         }
         if raw_id.as_deref().is_some_and(|r| matches!(r.trim(), "A" | "C" | "P" | "PI" | "CC")) && ids.is_empty() {
-            headings += 1;
+            skipped.push(Skipped::new(row, SkipReason::Heading));
             continue;
         }
-        if ids.is_empty() && title.is_none() && text.is_none() && !row_error {
-            // A free-text id such as `ACME-AC-01` with nothing to match it by.
-            if raw_id.is_none() {
-                continue;
-            }
-        }
-        if is_group_row(row, &title, &text) && ids.is_empty() && !row_error {
+        if is_group_row(row, &title, &text)
+            && ids.is_empty()
+            && !row_error
+            && !carries_control_title(title.as_deref(), catalogs)
+        {
+            skipped.push(Skipped::new(row, SkipReason::Heading));
             continue;
         }
         if let Some(last) = ids.last() {
@@ -826,7 +1032,7 @@ fn read_rows(
         });
         let framework = frameworks.first().copied();
         let (score, review) = match matched_by {
-            MatchedBy::Id | MatchedBy::Transition => (1.0, Review::Auto),
+            MatchedBy::Id | MatchedBy::Transition => (1.0, review),
             _ => (0.0, Review::NeedsReview),
         };
         out.push(ImportedRow {
@@ -850,15 +1056,19 @@ fn read_rows(
             candidates: Vec::new(),
             reference: text_of(row, Role::Reference),
             locked: row_error,
+            unknown_id,
         });
     }
-    if headings > 0 {
-        issues.push(Issue::info(
-            at(),
-            format!("{headings} heading rows skipped (themes, groups and footers: rows that are not controls)"),
-        ));
+    // Headings after the last control row are footers.
+    let last = out.last().map_or(0, |r| r.row);
+    for s in skipped.iter_mut().filter(|s| s.reason == SkipReason::Heading && s.row > last) {
+        s.reason = SkipReason::Footer;
     }
-    roll_up_points_of_focus(&mut out, at, issues);
+    let not_controls: Vec<Skipped> = skipped.iter().filter(|s| s.reason != SkipReason::PointOfFocus).cloned().collect();
+    if !not_controls.is_empty() {
+        issues.push(Issue::info(at(), format!("{}: rows that are not controls", describe_skipped(&not_controls))));
+    }
+    roll_up_points_of_focus(&mut out, at, issues, skipped);
     warn_duplicates(&out, id_col, header, at, issues);
     out
 }
@@ -869,12 +1079,22 @@ fn is_point_of_focus(row: &ImportedRow) -> bool {
 
 /// Points of focus (`CC1.1.1`) whose criterion has its own row are folded into it; otherwise they stay, each with
 /// its criterion's id.
-fn roll_up_points_of_focus(rows: &mut Vec<ImportedRow>, at: &dyn Fn() -> Location, issues: &mut Vec<Issue>) {
+fn roll_up_points_of_focus(
+    rows: &mut Vec<ImportedRow>,
+    at: &dyn Fn() -> Location,
+    issues: &mut Vec<Issue>,
+    skipped: &mut Vec<Skipped>,
+) {
     let criteria: std::collections::BTreeSet<ControlId> =
         rows.iter().filter(|r| !is_point_of_focus(r)).flat_map(|r| r.ids.iter().cloned()).collect();
     let before = rows.len();
     let total = rows.iter().filter(|r| is_point_of_focus(r)).count();
-    rows.retain(|r| !(is_point_of_focus(r) && r.ids.iter().all(|id| criteria.contains(id))));
+    let folded_into = |r: &ImportedRow| is_point_of_focus(r) && r.ids.iter().all(|id| criteria.contains(id));
+    for r in rows.iter().filter(|r| folded_into(r)) {
+        let text = [r.raw_id.as_deref(), r.title.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" | ");
+        skipped.push(Skipped { row: r.row, reason: SkipReason::PointOfFocus, text });
+    }
+    rows.retain(|r| !folded_into(r));
     let folded = before - rows.len();
     if folded > 0 {
         issues.push(Issue::info(
@@ -887,6 +1107,37 @@ fn roll_up_points_of_focus(rows: &mut Vec<ImportedRow>, at: &dyn Fn() -> Locatio
             at(),
             format!("{} point-of-focus rows read as their criteria (`CC1.1.1` as `CC1.1`)", total - folded),
         ));
+    }
+}
+
+/// Whether a row is the header again: at least two cells, each equal to the header cell above it.
+fn is_header_repeat(row: &RawRow, header: &RawRow) -> bool {
+    let mut same = 0;
+    for (i, cell) in row.cells.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+        let h = header.cell(i).text();
+        if h.trim().is_empty() || !h.trim().eq_ignore_ascii_case(cell.as_text().trim()) {
+            return false;
+        }
+        same += 1;
+    }
+    same >= 2
+}
+
+/// Whether a title is a control's or criterion's title (so its row is no heading, whatever its id cell says).
+fn carries_control_title(title: Option<&str>, catalogs: &Catalogs) -> bool {
+    let Some(title) = title else { return false };
+    [&catalogs.iso2022, &catalogs.tsc]
+        .into_iter()
+        .any(|c| crate::matching::match_title(c, title).is_some_and(|(_, s)| s >= crate::matching::TITLE_AUTO))
+}
+
+/// The id as the cell wrote it, for a note: `A.7.78` for an Annex A token.
+fn token_text(raw: &str, token: &RawId) -> String {
+    match token {
+        RawId::Annex(t, n) => format!("A.{t}.{n}"),
+        RawId::Annex2013(d, o, c) => format!("A.{d}.{o}.{c}"),
+        RawId::Clause(p) | RawId::Bare(p) => p.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("."),
+        RawId::Tsc { .. } => raw.trim().to_string(),
     }
 }
 

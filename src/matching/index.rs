@@ -52,6 +52,11 @@ pub struct Params {
     /// SOC 2 only: the SOC 2 text scores are taken relative to the larger of their own best and this share of the
     /// best ISO text score, so that a statement the criteria profiles barely know leans on the ISO ranking.
     pub text_floor: f32,
+    /// Weight of a process word (`usage`, `rules`, `reviewed`, `defined`) or a pair of them relative to a subject
+    /// word (`cryptography`, `segregation`): the subject decides the control.
+    pub generic_weight: f32,
+    /// Weight of the words of a row's title relative to those of its description, in [`Index::merge`].
+    pub title_boost: f32,
 }
 
 impl Default for Params {
@@ -67,6 +72,8 @@ impl Default for Params {
             share_power: 0.5,
             prior_mix: 0.5,
             text_floor: 0.85,
+            generic_weight: 0.35,
+            title_boost: 2.0,
         }
     }
 }
@@ -148,6 +155,8 @@ pub struct Index {
     /// Words of the profiles (before stemming), grouped by first letter, for typo correction.
     vocabulary: HashMap<char, Vec<VocabularyWord>>,
     known_words: HashSet<String>,
+    /// Per term: a process word, or a pair of two (see [`Params::generic_weight`]).
+    generic: Vec<bool>,
     params: Params,
 }
 
@@ -255,7 +264,45 @@ impl Index {
                 }
             }
         }
-        Index { docs: n, terms, postings, vocabulary, known_words, params }
+        let generic = vec![false; postings.len()];
+        Index { docs: n, terms, postings, vocabulary, known_words, generic, params }
+    }
+
+    /// Marks the terms made of process words (stems), single or paired, so that they weigh less.
+    pub fn mark_generic(&mut self, stems: &HashSet<String>) {
+        for (term, &id) in &self.terms {
+            let generic = match term.split_once(' ') {
+                Some((a, b)) => stems.contains(a) && stems.contains(b),
+                None => stems.contains(term),
+            };
+            self.generic[id as usize] = generic;
+        }
+    }
+
+    /// Whether a query term is a process word (or a pair of them).
+    pub fn is_generic(&self, q: &QueryTerm) -> bool {
+        self.generic[q.term as usize]
+    }
+
+    /// One query from a row's title and its description: the title's terms weigh [`Params::title_boost`] times
+    /// more, process words [`Params::generic_weight`] of a subject word; a term in both keeps the larger weight.
+    pub fn merge(&self, title: Vec<QueryTerm>, text: Vec<QueryTerm>) -> Vec<QueryTerm> {
+        let generic = |q: &QueryTerm| if self.generic[q.term as usize] { self.params.generic_weight } else { 1.0 };
+        let mut out: Vec<QueryTerm> = title
+            .into_iter()
+            .map(|mut q| {
+                q.weight *= self.params.title_boost * generic(&q);
+                q
+            })
+            .collect();
+        for mut q in text {
+            q.weight *= generic(&q);
+            match out.iter_mut().find(|o| o.term == q.term) {
+                Some(o) => o.weight = o.weight.max(q.weight),
+                None => out.push(q),
+            }
+        }
+        out
     }
 
     /// Number of documents.
@@ -267,8 +314,13 @@ impl Index {
         self.docs == 0
     }
 
+    /// Whether a word (lower case, before stemming) is one the profiles use.
+    pub fn knows_word(&self, word: &str) -> bool {
+        self.known_words.contains(word)
+    }
+
     /// The nearest profile word to an unknown word (a typo), if one is close enough.
-    fn correct(&self, word: &str) -> Option<&str> {
+    pub fn correct(&self, word: &str) -> Option<&str> {
         let len = word.chars().count();
         if len < 5 || !word.chars().all(char::is_alphabetic) {
             return None;
@@ -385,6 +437,15 @@ impl Index {
     /// How many distinct query terms `doc` holds.
     pub fn hits(&self, query: &[QueryTerm], doc: usize) -> usize {
         query.iter().filter(|q| self.postings[q.term as usize].iter().any(|p| p.doc as usize == doc)).count()
+    }
+
+    /// How many distinct subject terms (not process words) of the query `doc` holds.
+    pub fn subject_hits(&self, query: &[QueryTerm], doc: usize) -> usize {
+        query
+            .iter()
+            .filter(|q| !self.generic[q.term as usize])
+            .filter(|q| self.postings[q.term as usize].iter().any(|p| p.doc as usize == doc))
+            .count()
     }
 
     /// Why `doc` matched: the query terms it holds with their fields, strongest first (at most `limit`).

@@ -22,7 +22,7 @@ use normalise::Normaliser;
 /// Title similarity at or above which a title match is trusted without review.
 pub const TITLE_AUTO: f64 = 0.92;
 
-/// Text-match score below which a match needs review (calibrated on the held-out split, see the README).
+/// Text-match score below which a match needs review (calibrated on the held-out split, see docs/matching.md).
 pub const TEXT_AUTO: f64 = 0.94;
 
 /// Runner-up candidates kept on a row matched by text.
@@ -30,6 +30,96 @@ pub const RUNNERS_UP: usize = 3;
 
 /// Terms shown per candidate.
 const WHY_TERMS: usize = 6;
+
+/// Process words: how a control is run, not what it is about (`Usage of crypto. The business defines cryptography
+/// usage rules`: the subject is cryptography). They weigh [`index::Params::generic_weight`] of a subject word, and a
+/// text whose best match rests on them alone is about no security topic.
+const PROCESS_WORDS: &[&str] = &[
+    "usage",
+    "use",
+    "used",
+    "using",
+    "rule",
+    "rules",
+    "implement",
+    "implementing",
+    "implemented",
+    "implementation",
+    "control",
+    "controls",
+    "define",
+    "defined",
+    "defines",
+    "review",
+    "reviewed",
+    "reviews",
+    "document",
+    "documented",
+    "process",
+    "processes",
+    "procedure",
+    "procedures",
+    "manage",
+    "managed",
+    "manages",
+    "managing",
+    "owner",
+    "owned",
+    "owns",
+    "team",
+    "report",
+    "reports",
+    "communicate",
+    "communicated",
+    "staff",
+    "publish",
+    "published",
+    "intranet",
+    "annual",
+    "annually",
+    "yearly",
+    "quarterly",
+    "periodic",
+    "periodically",
+    "business",
+    "company",
+    "approach",
+    "evidence",
+    "tool",
+    "place",
+    "across",
+    "approve",
+    "approved",
+    "approval",
+    "cover",
+    "covers",
+    "kept",
+    "keep",
+    "plan",
+    "planning",
+    "arrangement",
+    "arrangements",
+    "allocation",
+    "organisation",
+    "organization",
+    "day",
+    "rota",
+    "scheme",
+    "programme",
+    "program",
+    "event",
+    "design",
+    "guideline",
+    "guidelines",
+    "hr",
+];
+
+/// What the text matcher made of a row: candidates best first, and how many subject words (not process words) the
+/// best one holds; none means the row is about no topic the profiles know.
+pub struct RowMatch {
+    pub candidates: Vec<Candidate>,
+    pub subject_hits: usize,
+}
 
 /// Normalises a title for comparison: lower case, letters and digits, single spaces.
 pub fn normalise_title(s: &str) -> String {
@@ -148,22 +238,50 @@ pub fn match_rows(rows: &mut [ImportedRow], catalogs: &Catalogs, framework: Fram
     };
     let index = TitleIndex::new(catalog);
     for row in rows.iter_mut().filter(|r| r.to_place()) {
-        if let Some((entry, score)) = row.title.as_deref().and_then(|t| index.best(t, TITLE_AUTO)) {
+        // The title as written, else with its typos corrected against the profiles' words (`Data maskitg`).
+        let by_title = row.title.as_deref().and_then(|t| {
+            index.best(t, TITLE_AUTO).map(|(e, s)| (e, s, None)).or_else(|| {
+                let (fixed, fixes) = text?.matcher.correct_typos(t, catalog.framework)?;
+                index.best(&fixed, TITLE_AUTO).map(|(e, s)| (e, s, Some(fixes)))
+            })
+        });
+        if let Some((entry, score, fixes)) = by_title {
             row.ids = vec![entry.id.clone()];
             row.framework = Some(catalog.framework);
             row.matched_by = MatchedBy::Title;
             row.score = score;
             row.review = Review::Auto;
-            row.notes.push(format!("matched by title to `{}` {}", entry.id, entry.title));
+            let how = fixes.map(|f| format!(" (typos corrected: {f})")).unwrap_or_default();
+            row.notes.push(match &row.unknown_id {
+                Some(wrong) => {
+                    row.review = Review::NeedsReview;
+                    format!("`{wrong}` does not exist; title matches `{}` {}{how}", entry.id, entry.title)
+                }
+                None => format!("matched by title to `{}` {}{how}", entry.id, entry.title),
+            });
             continue;
         }
         let Some(text) = text else { continue };
-        let label = row.label();
-        if label.trim().is_empty() {
+        let (title, body) = (row.title.as_deref().unwrap_or(""), row.text.as_deref().unwrap_or(""));
+        if title.trim().is_empty() && body.trim().is_empty() {
             continue;
         }
-        let mut found = text.matcher.suggest(&label, catalog.framework, RUNNERS_UP + 1);
+        let RowMatch { candidates: mut found, subject_hits } =
+            text.matcher.suggest_row(title, body, catalog.framework, RUNNERS_UP + 1);
+        if subject_hits == 0 && !found.is_empty() {
+            // Only process words matched: the row is about no security topic the profiles know.
+            row.review = Review::NeedsReview;
+            row.notes.push(format!(
+                "no match: no security topic recognised (only process words matched; nearest `{}` {})",
+                found[0].id, found[0].title
+            ));
+            row.candidates = found;
+            continue;
+        }
         if found.is_empty() {
+            if let Some(wrong) = &row.unknown_id {
+                row.notes.push(format!("`{wrong}` does not exist; neither the title nor the text matches a control"));
+            }
             continue;
         }
         let best = found.remove(0);
@@ -172,6 +290,10 @@ pub fn match_rows(rows: &mut [ImportedRow], catalogs: &Catalogs, framework: Fram
         row.matched_by = MatchedBy::Text;
         row.score = best.score;
         row.review = if best.score >= text.min_score { Review::Auto } else { Review::NeedsReview };
+        if let Some(wrong) = &row.unknown_id {
+            row.review = Review::NeedsReview;
+            row.notes.push(format!("`{wrong}` does not exist; text matches `{}` {}", best.id, best.title));
+        }
         row.notes.push(format!(
             "matched by text to `{}` {} (score {:.2}: {})",
             best.id,
@@ -291,8 +413,11 @@ impl Matcher {
             .entries
             .iter()
             .filter(|e| e.kind == EntryKind::Annex || (e.kind == EntryKind::Clause && e.assessable));
-        let iso = Target::build(iso, &keywords, &norm, params);
-        let tsc = Target::build(catalogs.tsc.entries.iter(), &keywords, &norm, params);
+        let generic: HashSet<String> = PROCESS_WORDS.iter().map(|w| norm.stem(w)).collect();
+        let mut iso = Target::build(iso, &keywords, &norm, params);
+        let mut tsc = Target::build(catalogs.tsc.entries.iter(), &keywords, &norm, params);
+        iso.index.mark_generic(&generic);
+        tsc.index.mark_generic(&generic);
         let mut bridge = vec![Vec::new(); iso.ids.len()];
         let (pairs, _) = crate::mapping::parse(&files.mapping, catalogs);
         for pair in pairs {
@@ -344,6 +469,40 @@ impl Matcher {
             (Vec::new(), Vec::new())
         };
         Prepared { iso_query, iso_scores, tsc_query, tsc_scores }
+    }
+
+    /// As [`Matcher::prepare`] for a row's title and description: the title's words weigh more.
+    fn prepare_row(&self, title: &str, text: &str, to: Framework) -> Prepared {
+        let (title, text) = (self.norm.tokens(title), self.norm.tokens(text));
+        let query = |index: &Index| {
+            index.merge(index.prepare_tokens(&title, &self.norm), index.prepare_tokens(&text, &self.norm))
+        };
+        let iso_query = query(&self.iso.index);
+        let iso_scores = self.iso.index.scores(&iso_query);
+        let (tsc_query, tsc_scores) = if to == Framework::Tsc2017 {
+            let q = query(&self.tsc.index);
+            let s = self.tsc.index.scores(&q);
+            (q, s)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Prepared { iso_query, iso_scores, tsc_query, tsc_scores }
+    }
+
+    /// The `top` best controls of `to` for a row with a title and a description (either may be empty), and how many
+    /// subject words the best one holds.
+    pub fn suggest_row(&self, title: &str, text: &str, to: Framework, top: usize) -> RowMatch {
+        let p = self.prepare_row(title, text, to);
+        let shown = if title.trim().is_empty() { text } else { title };
+        let candidates = self.suggest_prepared(shown, &p, to, top);
+        let target = self.target(to);
+        let query = if to == Framework::Tsc2017 { &p.tsc_query } else { &p.iso_query };
+        let subject_hits = match candidates.first() {
+            Some(c) if c.why.first().is_some_and(|w| w.starts_with("title match")) => usize::MAX,
+            Some(c) => target.position(&c.id).map_or(0, |d| target.index.subject_hits(query, d)),
+            None => 0,
+        };
+        RowMatch { candidates, subject_hits }
     }
 
     /// Every control of `to` with a positive score for `text`, best first (ties by id), with the rank value and
@@ -424,7 +583,8 @@ impl Matcher {
         let ranked = self.rank_prepared(p, to);
         let best = ranked.first().map_or(0.0, |r| r.value);
         let second = ranked.get(1).map_or(0.0, |r| r.value);
-        let hits = ranked.first().map_or(0, |r| target.index.hits(query, r.doc));
+        // Only subject words make a lead trustworthy: `published on the intranet` fits many policies.
+        let hits = ranked.first().map_or(0, |r| target.index.subject_hits(query, r.doc));
         for r in ranked.iter().take(top + 1) {
             if out.len() >= top {
                 break;
@@ -451,7 +611,31 @@ impl Matcher {
     pub fn hits(&self, text: &str, to: Framework) -> usize {
         let target = self.target(to);
         let query = target.index.prepare(text, &self.norm);
-        self.rank(text, to).first().map_or(0, |r| target.index.hits(&query, r.doc))
+        self.rank(text, to).first().map_or(0, |r| target.index.subject_hits(&query, r.doc))
+    }
+
+    /// `text` with each word the profiles of `to` do not know replaced by the profile word it is a typo of, and the
+    /// corrections made (`maskitg -> masking`); `None` when nothing was corrected.
+    pub fn correct_typos(&self, text: &str, to: Framework) -> Option<(String, String)> {
+        let index = &self.target(to).index;
+        let mut fixes = Vec::new();
+        let words: Vec<String> = text
+            .split_whitespace()
+            .map(|w| {
+                let lower = w.to_lowercase();
+                if index.knows_word(&lower) || self.norm.knows(&lower) {
+                    return w.to_string();
+                }
+                match index.correct(&lower) {
+                    Some(fixed) => {
+                        fixes.push(format!("{lower} -> {fixed}"));
+                        fixed.to_string()
+                    }
+                    None => w.to_string(),
+                }
+            })
+            .collect();
+        (!fixes.is_empty()).then(|| (words.join(" "), fixes.join(", ")))
     }
 
     /// The id of a ranked document of `to`.
@@ -479,6 +663,10 @@ pub struct Ranked {
 pub fn confidence(value: f32, rival: f32, evidence: f32, hits: usize, to: Framework) -> f64 {
     if value <= 0.0 {
         return 0.0;
+    }
+    if hits == 0 {
+        // Process words alone (`rules published on the intranet`): no topic to be confident about.
+        return 0.25;
     }
     // A lead over the rivals counts fully only when it rests on three or more terms: one rare word alone makes a
     // clear but unreliable winner.

@@ -202,7 +202,9 @@ pub fn scan(text: &str, delimiter: u8) -> Result<(), ScanError> {
     Ok(())
 }
 
-/// UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (what Excel writes on a French or German PC).
+/// UTF-8 (with or without BOM), UTF-16 with BOM, else line by line: each line that is valid UTF-8 stays UTF-8 and
+/// any other line is Windows-1252 (what Excel writes on a French or German PC). One pasted 1252 byte in a UTF-8 file
+/// so changes only its own line, not every accent of the file.
 pub fn decode(bytes: &[u8]) -> String {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
@@ -210,8 +212,20 @@ pub fn decode(bytes: &[u8]) -> String {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+        Err(_) => decode_lines(bytes),
     }
+}
+
+/// Each line as UTF-8 when it is valid UTF-8, else as Windows-1252 (a line break is never inside a UTF-8 sequence).
+fn decode_lines(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        match std::str::from_utf8(line) {
+            Ok(s) => out.push_str(s),
+            Err(_) => out.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(line).0),
+        }
+    }
+    out
 }
 
 /// The delimiter that splits the first non-comment lines most consistently: `,` `;` tab or `|`.
@@ -264,6 +278,12 @@ mod tests {
         assert_eq!(decode(b"Ma\xdfnahme"), "Maßnahme");
         assert_eq!(decode(b"\xef\xbb\xbfRef"), "Ref");
         assert_eq!(decode(&[0xff, 0xfe, b'R', 0, b'e', 0, b'f', 0]), "Ref");
+    }
+
+    #[test]
+    fn a_stray_1252_byte_changes_only_its_line() {
+        let mixed = decode(b"A.5.1;S\xc3\xa9curit\xc3\xa9\nA.5.2;Ma\xdfnahme\r\nA.5.3;\xc3\xa9\n\xe9");
+        assert_eq!(mixed, "A.5.1;Sécurité\nA.5.2;Maßnahme\r\nA.5.3;é\né");
     }
 
     #[test]

@@ -308,7 +308,8 @@ pub fn read_text(path: &Path) -> Result<crate::catalog::data::DataFile, ReadErro
     Ok(crate::catalog::data::DataFile { name: file, text: delimited::decode(&bytes) })
 }
 
-/// The data files present in a data directory, by name.
+/// The data files present in a data directory, by name. Anything there by a data file's name that is not a file (a
+/// folder, a link to nothing, a pipe) is an error rather than silently left out.
 pub fn read_data_dir(dir: &Path) -> Result<Vec<(String, crate::catalog::data::DataFile)>, ReadError> {
     if !dir.is_dir() {
         return Err(ReadError::Io { file: dir.display().to_string(), detail: "not a folder".into() });
@@ -316,9 +317,17 @@ pub fn read_data_dir(dir: &Path) -> Result<Vec<(String, crate::catalog::data::Da
     let mut out = Vec::new();
     for name in crate::catalog::data::NAMES {
         let path = dir.join(name);
-        if path.is_file() {
-            out.push((name.to_string(), read_text(&path)?));
+        if std::fs::symlink_metadata(&path).is_err() {
+            continue;
         }
+        if !path.is_file() {
+            let what = if path.is_dir() { "a folder" } else { "not a regular file" };
+            return Err(ReadError::Io {
+                file: path.display().to_string(),
+                detail: format!("{what}, but --data-dir reads `{name}` as a data file"),
+            });
+        }
+        out.push((name.to_string(), read_text(&path)?));
     }
     Ok(out)
 }

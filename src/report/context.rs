@@ -11,9 +11,10 @@ use serde::Serialize;
 use super::frequency::{self, Cadence};
 use super::Output;
 use crate::catalog::{Catalogs, EntryKind};
-use crate::crosswalk::{counts_by_category, Contribution, CoverageStatus, CrosswalkRow, Effect};
+pub use crate::crosswalk::percent;
+use crate::crosswalk::{counts_by_category, Contribution, CoverageStatus, CrosswalkRow, Effect, State};
 use crate::ids::{ControlId, Framework};
-use crate::import::{Review, Status};
+use crate::import::Review;
 use crate::issue::Severity;
 use crate::mapping::{Mapping, Relationship};
 
@@ -45,9 +46,12 @@ pub struct ReportData {
     /// Every target element (61 criteria, or the 93 Annex A controls and 30 clauses), in id order, with the input's
     /// controls that support it.
     pub criteria: Vec<Criterion>,
-    /// In-scope target elements that are a gap or only partial, in id order.
+    /// In-scope target elements with no coverage (status `gap`), in id order.
     pub gaps: Vec<Gap>,
-    /// Input controls that are excluded or not implemented and leave in-scope target elements short of covered.
+    /// In-scope target elements covered only in part (status `partial`), in id order.
+    pub partial: Vec<Gap>,
+    /// Input controls that count for nothing (excluded, not implemented, planned, status unknown) and leave in-scope
+    /// target elements short of covered.
     pub risks: Vec<Risk>,
     /// ISMS clauses 4–10, shown apart from Annex A.
     pub clauses: Vec<Clause>,
@@ -97,12 +101,19 @@ pub struct Summary {
     pub applicable: usize,
     /// Recognised rows marked not applicable (excluded).
     pub excluded: usize,
-    /// Applicable rows implemented (or without a status column).
+    /// Applicable rows implemented (or taken as implemented when the input has no status column).
     pub implemented: usize,
     /// Applicable rows planned or partly implemented.
     pub in_progress: usize,
-    /// Applicable rows marked not implemented.
+    /// Applicable rows marked not implemented, or whose status cell is empty or not understood.
     pub not_implemented: usize,
+    /// False when the input has no status column: every applicable control was taken as implemented.
+    pub status_given: bool,
+    /// What the counts cover: `scope security`, `scope security, availability`, or the ISO elements.
+    pub scope_label: String,
+    /// The counts in one line, exactly as `map` prints them: `scope security: 12 covered, 15 partial, 6 gap of 33
+    /// criteria (36% covered)`, with `status not given, assumed implemented` when so.
+    pub headline: String,
     /// Rows whose match should be checked by a person.
     pub needs_review: usize,
     /// Whether the input has an owner column.
@@ -169,6 +180,10 @@ pub struct Criterion {
     pub series_title: String,
     /// `covered`, `partial`, `gap` or `out-of-scope`.
     pub status: String,
+    /// Why, in one line: `covered: A.5.15, A.8.3 and A.8.5 implemented`, `partial: A.8.2 planned; …`.
+    pub reason: String,
+    /// Core input controls that would count once implemented, with their state: `A.8.2 (planned)`.
+    pub would_cover: Vec<String>,
     /// False when out of scope.
     pub in_scope: bool,
     /// Input controls whose evidence can be reused (applicable, implemented or in progress), strongest first.
@@ -196,9 +211,12 @@ pub struct Reuse {
     pub relationship: String,
     /// 1–10.
     pub strength: u8,
+    /// `core` (part of the set that meets the target's intent) or `supporting` (context, never coverage).
+    pub role: String,
     /// `full` when this control alone covers the target, else `partial`.
     pub extent: String,
-    /// `full`, `partial` (planned or partly implemented) or `nothing` (excluded or not implemented).
+    /// `full` (implemented), `partial` (partly implemented) or `nothing` (planned, not implemented, excluded,
+    /// status unknown).
     pub effect: String,
     /// Normalised implementation status (`implemented`, `planned` …), else the cell as written, else empty.
     pub status: String,
@@ -225,10 +243,14 @@ pub struct Gap {
     pub category: String,
     /// `gap` or `partial`.
     pub status: String,
-    /// Input controls that partly support it (labels: `A.5.15`, `clause 9.2.1`), strongest first.
+    /// Why, in one line (as `criteria[].reason`).
+    pub reason: String,
+    /// Input controls that count towards it (labels: `A.5.15`, `clause 9.2.1`), strongest first.
     pub partial_by: Vec<String>,
-    /// Input controls that would support it but are excluded or not implemented.
+    /// Input controls that map here but count for nothing (excluded, not implemented, planned, status unknown).
     pub excluded_by: Vec<String>,
+    /// Core input controls that would count once implemented, with their state: `A.8.2 (planned)`.
+    pub would_cover: Vec<String>,
     /// What SOC 2 asks beyond ISO (criteria); empty for ISO targets.
     pub beyond_iso: String,
     /// What the element asks (our words).
@@ -244,7 +266,7 @@ pub struct Risk {
     pub id: String,
     /// The client's title, else the catalog title.
     pub title: String,
-    /// `excluded` (not applicable) or `not implemented`.
+    /// `excluded`, `not implemented`, `planned` or `status unknown`.
     pub reason: String,
     /// The SoA's justification as written (empty when none).
     pub justification: String,
@@ -316,10 +338,13 @@ pub struct TypeTwo {
     pub has_frequency: bool,
     /// Per in-scope criterion, the controls the window samples.
     pub criteria: Vec<SampleCriterion>,
-    /// Controls that would not operate even once in the window (e.g. annual in 6 months), in id order.
+    /// Controls that may fall outside the window: they run less often than once in it (an annual control in a
+    /// 6-month window), in id order.
     pub not_operating: Vec<Sample>,
-    /// Controls whose frequency cell was not understood (cadence `unknown`) or is empty (`not given`), in id order.
+    /// Controls whose frequency cell was not understood (cadence `unknown`), in id order.
     pub unknown: Vec<Sample>,
+    /// Controls with an empty frequency cell (counted, not listed).
+    pub no_frequency: usize,
 }
 
 /// A criterion and the evidence the window samples.
@@ -351,8 +376,10 @@ pub struct Sample {
     pub cadence: String,
     /// Times it operates in the window (weeks and days rounded down); none for continuous, ad hoc and unknown.
     pub occurrences: Option<u32>,
-    /// False when it would not operate even once in the window.
+    /// False when it runs less often than once in the window, so its one run may fall outside it.
     pub operates: bool,
+    /// `2 in the window`, `may fall outside the window`, or empty for continuous, ad hoc and unknown cadences.
+    pub in_window: String,
     /// What the auditor will ask for, in one phrase.
     pub expect: String,
     /// Criteria this control supports (in scope).
@@ -434,24 +461,17 @@ pub fn category_label(key: &str) -> String {
     }
 }
 
-/// Whole percentage, rounded half up; 0 of 0 is 0.
-pub fn percent(part: usize, whole: usize) -> u32 {
-    if whole == 0 {
-        return 0;
-    }
-    ((part * 200 + whole) / (whole * 2)) as u32
-}
-
 impl ReportData {
     /// Builds the context from one mapped input. `window_months` is the Type II observation window.
     pub fn build(out: &Output, catalogs: &Catalogs, mapping: &Mapping, window_months: u32) -> ReportData {
         let to_iso = out.crosswalk.to == Framework::Iso2022;
         let rows: BTreeMap<usize, &CrosswalkRow> = out.crosswalk.rows.iter().map(|r| (r.row.row, r)).collect();
         let criteria = criteria(out, &rows, catalogs);
-        let gaps = gaps(&criteria, mapping, to_iso);
+        let partial = gaps(&criteria, mapping, to_iso, "partial");
+        let gaps = gaps(&criteria, mapping, to_iso, "gap");
         let risks = risks(&criteria, &rows);
         let clauses = clauses(out, &criteria, catalogs);
-        let remaining = if to_iso { remaining(&gaps, &clauses) } else { Remaining::default() };
+        let remaining = if to_iso { remaining(&gaps, &partial, &clauses) } else { Remaining::default() };
         let summary = summary(out, &criteria, catalogs);
         let type2 = type_two(out, &criteria, catalogs, window_months, summary.has_frequency);
         ReportData {
@@ -468,6 +488,7 @@ impl ReportData {
             categories: categories(out),
             criteria,
             gaps,
+            partial,
             risks,
             clauses,
             remaining,
@@ -497,12 +518,14 @@ fn criteria(out: &Output, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Cata
         Reuse {
             relationship: c.relationship.to_string(),
             strength: c.strength,
+            role: c.role.as_str().to_string(),
             extent: if c.full { "full" } else { "partial" }.to_string(),
             effect: effect_word(c.effect).to_string(),
             rationale: c.rationale.to_string(),
             ..common.clone()
         }
     };
+    let to = out.crosswalk.to;
     out.crosswalk
         .coverage
         .iter()
@@ -515,6 +538,8 @@ fn criteria(out: &Output, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Cata
                 series: entry.map(|e| e.series.clone()).unwrap_or_default(),
                 series_title: entry.map(|e| e.series_title.clone()).unwrap_or_default(),
                 status: c.status.as_str().to_string(),
+                reason: super::words::reason(c, catalogs, to),
+                would_cover: super::words::pending(c, catalogs),
                 in_scope: c.status != CoverageStatus::OutOfScope,
                 reuse: c.contributions.iter().filter(|x| x.effect != Effect::Nothing).map(&mut reuse_of).collect(),
                 not_counted: c
@@ -530,22 +555,25 @@ fn criteria(out: &Output, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Cata
         .collect()
 }
 
-/// In-scope elements short of covered. For ISO targets, whether any SOC 2 criterion maps to the control at all.
-fn gaps(criteria: &[Criterion], mapping: &Mapping, to_iso: bool) -> Vec<Gap> {
+/// In-scope elements of one status (`gap` or `partial`). For ISO targets, whether any SOC 2 criterion maps to the
+/// control at all.
+fn gaps(criteria: &[Criterion], mapping: &Mapping, to_iso: bool, status: &str) -> Vec<Gap> {
     let has_counterpart = |id: &str| {
         let id = crate::ids::ControlId::new(id);
         mapping.from_source(&id).iter().any(|p| p.relationship != Relationship::None && p.target.is_some())
     };
     criteria
         .iter()
-        .filter(|c| c.status == "gap" || c.status == "partial")
+        .filter(|c| c.status == status)
         .map(|c| Gap {
             id: c.id.clone(),
             title: c.title.clone(),
             category: c.category.clone(),
             status: c.status.clone(),
-            partial_by: c.reuse.iter().map(|r| r.label.clone()).collect(),
+            reason: c.reason.clone(),
+            partial_by: c.reuse.iter().filter(|r| r.role == "core").map(|r| r.label.clone()).collect(),
             excluded_by: c.not_counted.iter().map(|r| r.label.clone()).collect(),
+            would_cover: c.would_cover.clone(),
             beyond_iso: c.beyond_iso.clone(),
             description: c.description.clone(),
             no_counterpart: to_iso && !has_counterpart(&c.id),
@@ -602,11 +630,7 @@ fn kind_of(id: &str, catalogs: &Catalogs) -> &'static str {
 
 /// `clause 9.2.1` for ISMS clauses (so they do not read as Annex A ids), the id itself otherwise.
 pub fn label(id: &str, catalogs: &Catalogs) -> String {
-    if kind_of(id, catalogs) == "clause" {
-        format!("clause {id}")
-    } else {
-        id.to_string()
-    }
+    super::words::label(id, catalogs)
 }
 
 fn status_str(row: &CrosswalkRow) -> &str {
@@ -634,6 +658,7 @@ fn reuse(c: &Contribution, numbers: &[usize], rows: &BTreeMap<usize, &CrosswalkR
         title: if client_title.is_empty() { catalog_title } else { client_title },
         relationship: c.relationship.to_string(),
         strength: c.strength,
+        role: c.role.as_str().to_string(),
         extent: if c.full { "full" } else { "partial" }.to_string(),
         effect: effect_word(c.effect).to_string(),
         status: distinct(found.iter().map(|r| Some(status_str(r)))),
@@ -657,10 +682,12 @@ fn summary(out: &Output, criteria: &[Criterion], catalogs: &Catalogs) -> Summary
     let cw = out.crosswalk;
     let recognised: Vec<&CrosswalkRow> = cw.rows.iter().filter(|r| !r.row.ids.is_empty()).collect();
     let applicable: Vec<&&CrosswalkRow> = recognised.iter().filter(|r| r.row.applicable != Some(false)).collect();
-    let count = |s: &str| criteria.iter().filter(|c| c.status == s).count();
+    let tally = cw.tally();
     let has_role = |role: crate::import::Role| out.input.columns.iter().any(|c| c.role == role);
-    let (covered, partial, gap) = (count("covered"), count("partial"), count("gap"));
-    let in_scope = covered + partial + gap;
+    let (covered, partial, gap) = (tally.covered, tally.partial, tally.gap);
+    let in_scope = tally.in_scope();
+    let scope_label = super::words::scope(&out.run.scope, cw.to);
+    let _ = criteria;
     Summary {
         input: out.input.path.clone(),
         sha256: out.input.sha256.clone(),
@@ -684,8 +711,14 @@ fn summary(out: &Output, criteria: &[Criterion], catalogs: &Catalogs) -> Summary
         applicable: applicable.len(),
         excluded: recognised.len() - applicable.len(),
         implemented: applicable.iter().filter(|r| r.effect == Effect::Full).count(),
-        in_progress: applicable.iter().filter(|r| r.effect == Effect::Partial).count(),
-        not_implemented: applicable.iter().filter(|r| r.effect == Effect::Nothing).count(),
+        in_progress: applicable.iter().filter(|r| matches!(r.state, State::Partly | State::Planned)).count(),
+        not_implemented: applicable
+            .iter()
+            .filter(|r| matches!(r.state, State::NotImplemented | State::Unknown))
+            .count(),
+        status_given: cw.status_given,
+        headline: super::words::headline(&tally, &scope_label, cw.to, cw.status_given),
+        scope_label,
         needs_review: cw.rows.iter().filter(|r| r.row.review == Review::NeedsReview).count(),
         has_owner: has_role(crate::import::Role::Owner) || cw.rows.iter().any(|r| r.row.owner.is_some()),
         has_evidence: has_role(crate::import::Role::Evidence) || cw.rows.iter().any(|r| r.row.evidence.is_some()),
@@ -694,7 +727,7 @@ fn summary(out: &Output, criteria: &[Criterion], catalogs: &Catalogs) -> Summary
         partial,
         gap,
         in_scope,
-        out_of_scope: count("out-of-scope"),
+        out_of_scope: tally.out_of_scope,
         covered_pct: percent(covered, in_scope),
         covered_or_partial_pct: percent(covered + partial, in_scope),
     }
@@ -707,12 +740,11 @@ fn risks(criteria: &[Criterion], rows: &BTreeMap<usize, &CrosswalkRow>) -> Vec<R
             let id = crate::ids::ControlId::new(x.id.clone());
             let risk = by_control.entry(id).or_insert_with(|| {
                 let found: Vec<&CrosswalkRow> = x.rows.iter().filter_map(|n| rows.get(n).copied()).collect();
-                let excluded = found.iter().any(|r| r.row.applicable == Some(false))
-                    || found.iter().any(|r| r.row.status == Some(Status::NotApplicable));
+                let best = found.iter().map(|r| r.state).min().unwrap_or(State::NotImplemented);
                 Risk {
                     id: x.id.clone(),
                     title: x.title.clone(),
-                    reason: if excluded { "excluded" } else { "not implemented" }.to_string(),
+                    reason: super::words::state(best).to_string(),
                     justification: distinct(found.iter().map(|r| r.row.justification.as_deref())),
                     rows: x.rows.clone(),
                     leaves: Vec::new(),
@@ -743,13 +775,14 @@ fn clauses(out: &Output, criteria: &[Criterion], catalogs: &Catalogs) -> Vec<Cla
         .assessable_clauses()
         .map(|e| {
             let rows: Vec<&CrosswalkRow> = cw.rows.iter().filter(|r| r.row.ids.contains(&e.id)).collect();
-            let best = rows.iter().map(|r| r.effect).min();
+            let best = rows.iter().map(|r| r.state).min();
             let status = match best {
                 None => "not in input",
-                Some(Effect::Full) => "implemented",
-                Some(Effect::Partial) => "in progress",
-                Some(Effect::Nothing) if rows.iter().any(|r| r.row.applicable == Some(false)) => "excluded",
-                Some(Effect::Nothing) => "not implemented",
+                Some(State::Implemented | State::Assumed) => "implemented",
+                Some(State::Partly | State::Planned) => "in progress",
+                Some(State::Excluded) => "excluded",
+                Some(State::NotImplemented) => "not implemented",
+                Some(State::Unknown) => "status unknown",
             };
             let supports: BTreeSet<crate::ids::ControlId> =
                 rows.iter().flat_map(|r| r.targets.iter().map(|t| t.id.clone())).collect();
@@ -764,13 +797,13 @@ fn clauses(out: &Output, criteria: &[Criterion], catalogs: &Catalogs) -> Vec<Cla
         .collect()
 }
 
-fn remaining(gaps: &[Gap], clauses: &[Clause]) -> Remaining {
+fn remaining(gaps: &[Gap], partial: &[Gap], clauses: &[Clause]) -> Remaining {
     let as_ref = |g: &Gap| Ref { id: g.id.clone(), title: g.title.clone(), category: g.category.clone() };
     let annex = |g: &&Gap| g.category != "isms";
     Remaining {
         no_counterpart: gaps.iter().filter(annex).filter(|g| g.no_counterpart).map(as_ref).collect(),
-        uncovered: gaps.iter().filter(annex).filter(|g| !g.no_counterpart && g.status == "gap").map(as_ref).collect(),
-        partial: gaps.iter().filter(annex).filter(|g| g.status == "partial").map(as_ref).collect(),
+        uncovered: gaps.iter().filter(annex).filter(|g| !g.no_counterpart).map(as_ref).collect(),
+        partial: partial.iter().filter(annex).map(as_ref).collect(),
         isms: clauses.iter().filter(|c| c.status != "covered").cloned().collect(),
         steps: CERTIFICATION_STEPS.iter().map(|s| s.to_string()).collect(),
     }
@@ -785,7 +818,7 @@ fn expectation(cadence: Option<Cadence>, occurrences: Option<u32>) -> String {
         }
         (Some(Cadence::AdHoc), _) => "a sample of the events in the window (hires, changes, incidents…)".into(),
         (Some(_), Some(0)) => {
-            "no occurrence in the window: move its date into the window or lengthen the window".into()
+            "may fall outside the window: schedule its next run inside the window, or lengthen the window".into()
         }
         (Some(_), Some(1)) => "the one occurrence in the window".into(),
         (Some(Cadence::Months(_)), Some(n)) => format!("all {n} occurrences in the window"),
@@ -821,7 +854,8 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
         } else {
             let rows: BTreeMap<usize, &CrosswalkRow> = cw.rows.iter().map(|r| (r.row.row, r)).collect();
             for c in in_scope.values() {
-                for x in &c.reuse {
+                // Supporting links are context: the auditor samples the controls the criterion rests on.
+                for x in c.reuse.iter().filter(|x| x.role == "core") {
                     for n in &x.rows {
                         if let Some(r) = rows.get(n) {
                             pairs.push((c.id.clone(), x.label.clone(), r));
@@ -851,6 +885,11 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
                 },
                 occurrences,
                 operates: occurrences != Some(0),
+                in_window: match occurrences {
+                    Some(0) => "may fall outside the window".to_string(),
+                    Some(n) => format!("{n} in the window"),
+                    None => String::new(),
+                },
                 expect: if cadence.is_none() && freq.trim().is_empty() {
                     "no frequency given: state how often the control runs".to_string()
                 } else {
@@ -900,7 +939,8 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
         has_frequency,
         criteria: criteria_out,
         not_operating: all.iter().filter(|s| !s.operates).cloned().collect(),
-        unknown: all.iter().filter(|s| s.cadence == "unknown" || s.cadence == "not given").cloned().collect(),
+        unknown: all.iter().filter(|s| s.cadence == "unknown").cloned().collect(),
+        no_frequency: all.iter().filter(|s| s.cadence == "not given").count(),
     }
 }
 
@@ -917,7 +957,7 @@ pub fn has_errors(data: &ReportData) -> bool {
 mod tests {
     use super::*;
     use crate::crosswalk::Scope;
-    use crate::import::{Imported, ImportedRow};
+    use crate::import::{Imported, ImportedRow, Status};
     use crate::report::RunInfo;
 
     fn row(n: usize, id: &str, applicable: bool, status: Status, frequency: &str) -> ImportedRow {
@@ -948,6 +988,7 @@ mod tests {
                 row(4, "A.7.14", true, Status::Implemented, "annual"),
                 row(5, "9.2.1", true, Status::Planned, "yearly"),
             ],
+            skipped: vec![],
             issues: vec![],
         };
         let scope = Scope::default();
@@ -970,15 +1011,21 @@ mod tests {
     fn clauses_are_labelled_apart_from_annex_a() {
         let d = data();
         let cc41 = d.criteria.iter().find(|c| c.id == "CC4.1").unwrap();
-        let labels: Vec<&str> = cc41.reuse.iter().map(|r| r.label.as_str()).collect();
-        assert_eq!(labels, ["clause 9.2.1"]);
-        assert_eq!(cc41.reuse[0].kind, "clause");
-        assert_eq!(cc41.status, "partial");
+        // A planned clause counts for nothing: it would cover once implemented.
+        assert!(cc41.reuse.is_empty());
+        assert_eq!(cc41.not_counted[0].label, "clause 9.2.1");
+        assert_eq!(cc41.not_counted[0].kind, "clause");
+        assert_eq!(cc41.status, "gap");
+        assert_eq!(cc41.would_cover, ["clause 9.2.1 (planned)"]);
+        assert_eq!(cc41.reason, "gap: clause 9.2.1 planned; clause 9.2.2 and clause 9.1 not in the input");
         let clause = d.clauses.iter().find(|c| c.id == "9.2.1").unwrap();
         assert_eq!(clause.status, "in progress");
-        assert_eq!(d.risks.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["A.8.13"]);
-        let flagged: Vec<&str> = d.type2.not_operating.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(flagged, ["A.7.14", "clause 9.2.1"]);
+        let risks: Vec<(&str, &str)> = d.risks.iter().map(|r| (r.id.as_str(), r.reason.as_str())).collect();
+        assert_eq!(risks, [("A.8.13", "excluded"), ("9.2.1", "planned")]);
+        // Only the implemented annual control is flagged, in words a reader can act on.
+        let flagged: Vec<(&str, &str)> =
+            d.type2.not_operating.iter().map(|s| (s.id.as_str(), s.in_window.as_str())).collect();
+        assert_eq!(flagged, [("A.7.14", "may fall outside the window")]);
     }
 
     /// Every key of the context appears in templates/README.md as `key`.
@@ -1018,7 +1065,7 @@ mod tests {
         ("Category", "categories[]"),
         ("Criterion", "criteria[]"),
         ("Reuse", "criteria[].reuse[], criteria[].not_counted[]"),
-        ("Gap", "gaps[]"),
+        ("Gap", "gaps[], partial[]"),
         ("Risk", "risks[]"),
         ("Left", "risks[].leaves[]"),
         ("Clause", "clauses[], remaining.isms[]"),

@@ -2,7 +2,7 @@
 
 use super::{csv_safe, Output};
 
-pub const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 15] = [
     "row",
     "raw_id",
     "id",
@@ -16,6 +16,8 @@ pub const HEADER: [&str; 13] = [
     "relationship",
     "strength",
     "target_title",
+    "reference",
+    "text",
 ];
 
 pub fn render(out: &Output, catalogs: &crate::catalog::Catalogs) -> Vec<u8> {
@@ -45,8 +47,10 @@ pub fn render(out: &Output, catalogs: &crate::catalog::Catalogs) -> Vec<u8> {
         if lines.is_empty() {
             lines.push(Default::default());
         }
+        let client = [row.reference.clone().unwrap_or_default(), row.text.clone().unwrap_or_default()];
         for line in lines {
-            let record: Vec<String> = base.iter().chain(line.iter()).map(|v| csv_safe(v)).collect();
+            let record: Vec<String> =
+                base.iter().chain(line.iter()).chain(client.iter()).map(|v| csv_safe(v)).collect();
             let _ = w.write_record(&record);
         }
     }

@@ -1,4 +1,4 @@
-//! Crosswalk -> outputs: the JSON of SPEC.md, CSV for pipelines, the crosswalk workbook, and rendered templates.
+//! Crosswalk -> outputs: the JSON of docs/output.md, CSV for pipelines, the crosswalk workbook, and rendered templates.
 //! Everything here returns bytes; `write.rs` puts them on disk.
 
 pub mod context;
@@ -6,6 +6,7 @@ pub mod csv_out;
 pub mod frequency;
 pub mod json;
 pub mod template;
+pub mod words;
 pub mod workbook;
 
 use serde::Serialize;
@@ -54,6 +55,8 @@ pub struct Output<'a> {
     pub input: InputInfo,
     pub crosswalk: &'a Crosswalk,
     pub issues: &'a [Issue],
+    /// Rows below the header that are not control rows, with why.
+    pub skipped: &'a [crate::import::Skipped],
 }
 
 impl<'a> Output<'a> {
@@ -70,6 +73,7 @@ impl<'a> Output<'a> {
             },
             crosswalk,
             issues: &imported.issues,
+            skipped: &imported.skipped,
         }
     }
 }

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::context::ReportData;
+use super::context::{Gap, ReportData};
 use super::Output;
 use crate::catalog::Catalogs;
 use crate::crosswalk::{counts_by_category, CoverageStatus, Effect};
@@ -63,10 +63,11 @@ pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<
     wb.set_default_format(&st.base, 17, 64)?;
     crosswalk_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st)?;
     // Sheets that grow with the input are written row by row in constant-memory mode (strings inline, no table).
-    by_target_sheet(wb.add_worksheet_with_constant_memory()?, out, &st)?;
-    coverage_sheet(wb.add_worksheet(), out, &st)?;
+    by_target_sheet(wb.add_worksheet_with_constant_memory()?, out, report, &st)?;
+    coverage_sheet(wb.add_worksheet(), out, report, &st)?;
     reuse_sheet(wb.add_worksheet(), report, &st)?;
-    gaps_sheet(wb.add_worksheet(), report, &st)?;
+    gaps_sheet(wb.add_worksheet(), report, "Gaps", &report.gaps, &st)?;
+    gaps_sheet(wb.add_worksheet(), report, "Partial", &report.partial, &st)?;
     issues_sheet(wb.add_worksheet_with_constant_memory()?, out, &st)?;
     about_sheet(wb.add_worksheet(), out, &st)?;
     wb.save_to_buffer()
@@ -105,6 +106,8 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
         ("Relationship and strength", 34.0),
         ("Candidates for review", 34.0),
         ("Notes", 40.0),
+        ("Client reference", 14.0),
+        ("Client text", 50.0),
     ];
     header_row(ws, st, &headers)?;
     let mut r = 0u32;
@@ -112,7 +115,7 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
         r += 1;
         let x = &row.row;
         let catalog_title = x.ids.first().and_then(|id| catalogs.find(id.as_str())).map(|e| e.title.clone());
-        let title = x.title.clone().or(catalog_title).or_else(|| x.text.clone()).unwrap_or_default();
+        let title = x.title.clone().or_else(|| x.text.clone()).or(catalog_title).unwrap_or_default();
         ws.write_number(r, 0, x.row as f64)?;
         ws.write_string(r, 1, x.raw_id.as_deref().unwrap_or(""))?;
         ws.write_string(r, 2, ids(&x.ids))?;
@@ -143,14 +146,16 @@ fn crosswalk_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &S
         ws.write_string(r, 11, candidates.join("\n"))?;
         let mut notes = x.notes.clone();
         if row.effect == Effect::Nothing && !row.targets.is_empty() {
-            notes.push("excluded or not implemented: counts for no coverage".into());
+            notes.push("planned, not implemented, excluded or status unknown: counts for no coverage".into());
         }
         ws.write_string(r, 12, fit(&notes.join("\n")))?;
+        ws.write_string(r, 13, x.reference.as_deref().unwrap_or(""))?;
+        ws.write_string(r, 14, fit(x.text.as_deref().unwrap_or("")))?;
     }
     finish(ws, r, headers.len() as u16)
 }
 
-fn by_target_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), XlsxError> {
+fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &Styles) -> Result<(), XlsxError> {
     let to_iso = out.crosswalk.to == Framework::Iso2022;
     ws.set_name(if to_iso { "By control" } else { "By criterion" })?;
     let source_word = if to_iso { "SOC 2 criteria from this input" } else { "ISO controls from this input" };
@@ -161,12 +166,13 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), 
         ("Coverage", 12.0),
         (source_word, 22.0),
         ("How they map", 44.0),
-        ("Not counted (excluded or not implemented)", 24.0),
+        ("Not counted (planned, not implemented, excluded, unknown)", 24.0),
         ("Input rows", 12.0),
+        ("Why", 50.0),
     ];
     header_row(ws, st, &headers)?;
     let mut r = 0u32;
-    for c in &out.crosswalk.coverage {
+    for (c, words) in out.crosswalk.coverage.iter().zip(&report.criteria) {
         r += 1;
         ws.write_string(r, 0, c.id.as_str())?;
         ws.write_string(r, 1, &c.category)?;
@@ -191,11 +197,14 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), 
         rows.dedup();
         let rows: Vec<String> = rows.iter().map(usize::to_string).collect();
         ws.write_string(r, 7, fit(&rows.join(", ")))?;
+        ws.write_string(r, 8, fit(&words.reason))?;
     }
     finish(ws, r, headers.len() as u16)
 }
 
-fn coverage_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), XlsxError> {
+/// Counts per category, then the in-scope total the other outputs print, the scope, and whether the status was
+/// given.
+fn coverage_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Coverage")?;
     let headers = [
         ("Category", 22.0),
@@ -225,7 +234,30 @@ fn coverage_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), X
             ws.write_number_with_format(r, 8, (covered + partial) as f64 / in_scope as f64, &pct)?;
         }
     }
-    finish(ws, r, headers.len() as u16)
+    let filtered = r;
+    let t = out.crosswalk.tally();
+    r += 1;
+    ws.write_string_with_format(r, 0, "Total in scope", &st.header)?;
+    ws.write_string(r, 1, "yes")?;
+    for (i, n) in [t.in_scope() + t.out_of_scope, t.covered, t.partial, t.gap, t.out_of_scope].iter().enumerate() {
+        ws.write_number(r, 2 + i as u16, *n as f64)?;
+    }
+    if t.in_scope() > 0 {
+        ws.write_number_with_format(r, 7, t.covered as f64 / t.in_scope() as f64, &pct)?;
+        ws.write_number_with_format(r, 8, (t.covered + t.partial) as f64 / t.in_scope() as f64, &pct)?;
+    }
+    r += 2;
+    ws.write_string_with_format(r, 0, "Counted", &st.header)?;
+    ws.write_string(r, 1, &report.summary.headline)?;
+    r += 1;
+    ws.write_string_with_format(r, 0, "Status", &st.header)?;
+    let status = if out.crosswalk.status_given {
+        "from the input's status column: implemented counts, partly implemented gives partial, planned, not implemented, excluded and unknown count for nothing"
+    } else {
+        "status not given, assumed implemented: the input has no status column"
+    };
+    ws.write_string(r, 1, status)?;
+    finish(ws, filtered, headers.len() as u16)
 }
 
 fn issues_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), XlsxError> {
@@ -258,13 +290,13 @@ fn about_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), Xlsx
         ("Input framework", i.framework.key().to_string()),
         ("Mapped to", out.crosswalk.to.key().to_string()),
         ("Mapping version", out.run.mapping_version.clone()),
-        ("Scope", out.run.scope.join(", ")),
+        ("Scope", crate::report::words::scope(&out.run.scope, out.crosswalk.to)),
         ("Control rows", counted.to_string()),
         ("Rows needing review", review.to_string()),
         ("Issues", out.issues.len().to_string()),
         (
             "Note",
-            "This crosswalk supports readiness work. It is not an audit opinion. Relationships follow NIST IR 8477 (equal, subset, superset, intersects); an applicable, implemented control covers a criterion fully through equal or superset and partially through subset or intersects.".into(),
+            "This crosswalk supports readiness work. It is not an audit opinion. Relationships follow NIST IR 8477 (equal, subset, superset, intersects). Each criterion has a curated set of core ISO elements: all of them implemented cover it (unless SOC 2 asks for something ISO 27001 never requires, which leaves it partial), some of them give partial, none a gap. Supporting links are context, never coverage. Planned, not implemented, excluded and unknown controls count for nothing.".into(),
         ),
     ];
     for (r, (k, v)) in lines.iter().enumerate() {
@@ -337,9 +369,9 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
     finish(ws, r, headers.len() as u16)
 }
 
-/// In-scope target elements short of covered, and what is missing.
-fn gaps_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(), XlsxError> {
-    ws.set_name("Gaps")?;
+/// In-scope target elements of one status (`Gaps`, `Partial`), and what is missing.
+fn gaps_sheet(ws: &mut Worksheet, report: &ReportData, name: &str, gaps: &[Gap], st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
     let iso_in = report.direction == "iso-to-soc2";
     let headers = [
         (if iso_in { "Criterion" } else { "ISO element" }, 11.0),
@@ -347,12 +379,14 @@ fn gaps_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<()
         ("Title", 30.0),
         ("Coverage", 10.0),
         (if iso_in { "What SOC 2 asks beyond ISO" } else { "What ISO asks" }, 60.0),
-        ("Partly supported by", 22.0),
-        ("Not counted (excluded or not implemented)", 22.0),
+        ("Counted", 22.0),
+        ("Not counted (planned, not implemented, excluded, unknown)", 22.0),
+        ("Why", 50.0),
+        ("Would cover once implemented", 24.0),
     ];
     header_row(ws, st, &headers)?;
     let mut r = 0u32;
-    for g in &report.gaps {
+    for g in gaps {
         r += 1;
         let status = if g.status == "partial" { CoverageStatus::Partial } else { CoverageStatus::Gap };
         let mut what = if iso_in { g.beyond_iso.clone() } else { g.description.clone() };
@@ -366,6 +400,8 @@ fn gaps_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<()
         ws.write_string(r, 4, what.trim())?;
         ws.write_string(r, 5, fit(&g.partial_by.join("\n")))?;
         ws.write_string(r, 6, fit(&g.excluded_by.join("\n")))?;
+        ws.write_string(r, 7, fit(&g.reason))?;
+        ws.write_string(r, 8, fit(&g.would_cover.join("\n")))?;
     }
     finish(ws, r, headers.len() as u16)
 }

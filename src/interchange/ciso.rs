@@ -1,0 +1,424 @@
+//! CISO Assistant mapping library (YAML) written for CISO Assistant to load, with a set each way (ISO/IEC
+//! 27001:2022 -> SOC 2 and back); a library or one of CISO Assistant's mapping workbooks (xlsx, `mappings_meta` and
+//! `mappings_content` sheets) read back as an overlay, points of focus (`cc6.1.3`) rolled up into their criterion.
+//!
+//! CISO Assistant's `rationale` is a word (`syntactic`, `semantic`, `functional`); our rationale sentence goes in
+//! `annotation`, its free-text field. A `none` row with one side empty cannot be written (a requirement mapping needs
+//! both requirements); the library's description names them.
+
+use serde::{Deserialize, Serialize};
+
+use super::{relationship_word, version_date, Collector, Direction, Entry};
+use crate::mapping::{Mapping, Relationship};
+
+/// The frameworks of CISO Assistant's published libraries that our catalogs are.
+pub const ISO_FRAMEWORK: &str = "urn:intuitem:risk:framework:iso27001-2022";
+pub const SOC2_FRAMEWORK: &str = "urn:intuitem:risk:framework:soc2-2017";
+/// The same criteria with the 2022 points of focus (CISO Assistant's mapping workbooks use it).
+pub const SOC2_REV_FRAMEWORK: &str = "urn:intuitem:risk:framework:soc2-2017-rev-2022";
+const NODE: &str = "urn:intuitem:risk:req_node:";
+
+/// CISO Assistant's word for a relationship read from the source side.
+pub fn word(r: Relationship) -> &'static str {
+    match r {
+        Relationship::Equal => "equal",
+        Relationship::Subset => "subset",
+        Relationship::Superset => "superset",
+        Relationship::Intersects => "intersect",
+        Relationship::None => "not_related",
+    }
+}
+
+/// The requirement node URN of a catalog id: `A.5.15` -> `urn:intuitem:risk:req_node:iso27001-2022:a.5.15`.
+pub fn node_urn(framework_key: &str, id: &str) -> String {
+    format!("{NODE}{framework_key}:{}", id.to_ascii_lowercase())
+}
+
+#[derive(Serialize)]
+struct LibraryOut {
+    urn: &'static str,
+    locale: &'static str,
+    ref_id: &'static str,
+    name: &'static str,
+    description: String,
+    copyright: &'static str,
+    version: u32,
+    publication_date: String,
+    provider: &'static str,
+    packager: &'static str,
+    dependencies: [&'static str; 2],
+    objects: ObjectsOut,
+}
+
+#[derive(Serialize)]
+struct ObjectsOut {
+    requirement_mapping_sets: Vec<SetOut>,
+}
+
+#[derive(Serialize)]
+struct SetOut {
+    urn: &'static str,
+    ref_id: &'static str,
+    name: &'static str,
+    description: &'static str,
+    source_framework_urn: &'static str,
+    target_framework_urn: &'static str,
+    requirement_mappings: Vec<MappingOut>,
+}
+
+#[derive(Serialize)]
+struct MappingOut {
+    source_requirement_urn: String,
+    target_requirement_urn: String,
+    relationship: &'static str,
+    rationale: &'static str,
+    strength_of_relationship: u8,
+    annotation: String,
+}
+
+/// The mapping as a CISO Assistant library with both sets; the same mapping gives the same bytes.
+pub fn export(m: &Mapping) -> Vec<u8> {
+    let mut forward = Vec::new();
+    let mut reverse = Vec::new();
+    let mut one_sided = Vec::new();
+    for p in &m.pairs {
+        let (Some(s), Some(t)) = (&p.source, &p.target) else {
+            one_sided.extend(p.source.iter().chain(&p.target).map(|i| i.to_string()));
+            continue;
+        };
+        let (iso, soc2) = (node_urn("iso27001-2022", s.as_str()), node_urn("soc2-2017", t.as_str()));
+        forward.push(MappingOut {
+            source_requirement_urn: iso.clone(),
+            target_requirement_urn: soc2.clone(),
+            relationship: word(p.relationship),
+            rationale: "semantic",
+            strength_of_relationship: p.strength,
+            annotation: p.rationale.to_string(),
+        });
+        reverse.push(MappingOut {
+            source_requirement_urn: soc2,
+            target_requirement_urn: iso,
+            relationship: word(p.relationship.inverse()),
+            rationale: "semantic",
+            strength_of_relationship: p.strength,
+            annotation: p.rationale.to_string(),
+        });
+    }
+    // Reverse set in source order, as CISO Assistant lists a set.
+    reverse.sort_by(|a, b| {
+        let key = |x: &MappingOut| {
+            let id =
+                |u: &str| crate::ids::natural_key(u.rsplit(':').next().unwrap_or("").to_ascii_uppercase().as_str());
+            (id(&x.source_requirement_urn), id(&x.target_requirement_urn))
+        };
+        key(a).cmp(&key(b))
+    });
+    let (y, mo) = version_date(&m.version);
+    let patch: u32 = m.version.split(['.', '+']).nth(2).and_then(|p| p.parse().ok()).unwrap_or(0).min(99);
+    let mut description = format!(
+        "ISO/IEC 27001:2022 Annex A controls and ISMS clauses mapped to the AICPA Trust Services Criteria 2017, and back, pair by pair with the NIST IR 8477 relationship, a strength from 1 to 10 and a one-sentence rationale (annotation). Mapping version {}.",
+        m.version
+    );
+    if !one_sided.is_empty() {
+        description.push_str(&format!(
+            " No counterpart at all (not written as requirement mappings): {}.",
+            one_sided.join(", ")
+        ));
+    }
+    let library = LibraryOut {
+        urn: "urn:crosswalk:risk:library:mapping-iso27001-2022-and-soc2-2017",
+        locale: "en",
+        ref_id: "mapping-iso27001-2022-and-soc2-2017",
+        name: "ISO/IEC 27001:2022 <-> SOC 2 (TSC 2017)",
+        description,
+        copyright: "Mapping, relationships and rationales by the crosswalk project (MIT OR Apache-2.0); ids only, no ISO or AICPA text",
+        version: y * 10_000 + mo * 100 + patch,
+        publication_date: format!("{y:04}-{mo:02}-01"),
+        provider: "crosswalk",
+        packager: "crosswalk",
+        dependencies: ["urn:intuitem:risk:library:iso27001-2022", "urn:intuitem:risk:library:soc2-2017"],
+        objects: ObjectsOut {
+            requirement_mapping_sets: vec![
+                SetOut {
+                    urn: "urn:crosswalk:risk:req_mapping_set:mapping-iso27001-2022-to-soc2-2017",
+                    ref_id: "mapping-iso27001-2022-to-soc2-2017",
+                    name: "ISO/IEC 27001:2022 -> SOC 2 (TSC 2017)",
+                    description: "Each ISO/IEC 27001:2022 requirement against the criteria it meets, relationship read from the ISO side.",
+                    source_framework_urn: ISO_FRAMEWORK,
+                    target_framework_urn: SOC2_FRAMEWORK,
+                    requirement_mappings: forward,
+                },
+                SetOut {
+                    urn: "urn:crosswalk:risk:req_mapping_set:mapping-soc2-2017-to-iso27001-2022",
+                    ref_id: "mapping-soc2-2017-to-iso27001-2022",
+                    name: "SOC 2 (TSC 2017) -> ISO/IEC 27001:2022",
+                    description: "The same pairs read from the criterion's side.",
+                    source_framework_urn: SOC2_FRAMEWORK,
+                    target_framework_urn: ISO_FRAMEWORK,
+                    requirement_mappings: reverse,
+                },
+            ],
+        },
+    };
+    // Plain structs of strings and numbers: serialisation cannot fail.
+    serde_norway::to_string(&library).expect("a CISO Assistant library serialises").into_bytes()
+}
+
+#[derive(Deserialize)]
+struct LibraryIn {
+    #[serde(default)]
+    objects: Option<ObjectsIn>,
+}
+
+#[derive(Deserialize)]
+struct ObjectsIn {
+    #[serde(default)]
+    requirement_mapping_sets: Option<serde_norway::Value>,
+    /// The older name, one set or a list.
+    #[serde(default)]
+    requirement_mapping_set: Option<serde_norway::Value>,
+}
+
+#[derive(Deserialize)]
+struct SetIn {
+    #[serde(default)]
+    urn: String,
+    source_framework_urn: String,
+    target_framework_urn: String,
+    #[serde(default)]
+    requirement_mappings: Vec<MappingIn>,
+}
+
+#[derive(Deserialize)]
+struct MappingIn {
+    source_requirement_urn: String,
+    target_requirement_urn: String,
+    relationship: String,
+    #[serde(default)]
+    strength_of_relationship: Option<serde_norway::Value>,
+    #[serde(default)]
+    rationale: Option<String>,
+    #[serde(default)]
+    annotation: Option<String>,
+}
+
+/// `iso27001-2022` or `soc2-2017` for a framework URN this tool knows; `None` for another framework.
+fn framework_key(urn: &str) -> Option<&'static str> {
+    match urn.trim().to_ascii_lowercase().as_str() {
+        ISO_FRAMEWORK => Some("iso27001-2022"),
+        SOC2_FRAMEWORK => Some("soc2-2017"),
+        SOC2_REV_FRAMEWORK => Some("soc2-2017-rev-2022"),
+        _ => None,
+    }
+}
+
+/// The set's direction from its framework URNs, or why it cannot be used.
+fn set_direction(source: &str, target: &str) -> Result<Direction, String> {
+    match (framework_key(source), framework_key(target)) {
+        (Some("iso27001-2022"), Some(t)) if t.starts_with("soc2") => Ok(Direction::Forward),
+        (Some(s), Some("iso27001-2022")) if s.starts_with("soc2") => Ok(Direction::Reverse),
+        _ => Err(format!(
+            "maps `{source}` to `{target}`; expected `{ISO_FRAMEWORK}` and `{SOC2_FRAMEWORK}` (or `{SOC2_REV_FRAMEWORK}`), one each way"
+        )),
+    }
+}
+
+/// The node id after a framework's base URN (`urn:intuitem:risk:req_node:iso27001-2022:a.5.15` -> `a.5.15`).
+fn node_id<'u>(urn: &'u str, framework: &str) -> Option<&'u str> {
+    let base = format!("{NODE}{}:", framework_key(framework)?);
+    let lower = urn.trim();
+    lower.get(..base.len()).filter(|b| b.eq_ignore_ascii_case(&base)).map(|_| &lower[base.len()..])
+}
+
+/// Our rationale sentence: the annotation, else a `rationale` that is a sentence rather than CISO Assistant's word.
+fn rationale_text(rationale: Option<&str>, annotation: Option<&str>) -> Option<String> {
+    let words = ["syntactic", "semantic", "functional"];
+    annotation
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .or_else(|| {
+            rationale.map(str::trim).filter(|r| !r.is_empty() && !words.contains(&r.to_ascii_lowercase().as_str()))
+        })
+        .map(String::from)
+}
+
+/// A strength cell or value: a whole number, or nothing; `Err` says what was found.
+fn strength_of(text: &str) -> Result<Option<u8>, String> {
+    let t = text.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("null") {
+        return Ok(None);
+    }
+    let n = t.strip_suffix(".0").unwrap_or(t);
+    n.parse::<u8>().map(Some).map_err(|_| format!("strength_of_relationship `{t}` is not a whole number from 1 to 10"))
+}
+
+/// Reads a CISO Assistant mapping library.
+pub fn read_yaml(text: &str, c: &mut Collector) {
+    // serde_norway stops at 128 levels of nesting and at alias expansion that outgrows the document
+    // ("repetition limit exceeded"), so a hostile document cannot exhaust the stack or memory.
+    let library: LibraryIn = match serde_norway::from_str(text) {
+        Ok(l) => l,
+        Err(e) => return c.fail(format!("not a readable CISO Assistant library (YAML): {e}")),
+    };
+    let Some(objects) = library.objects else {
+        return c
+            .fail("no `objects`: expected a CISO Assistant mapping library with `objects.requirement_mapping_sets`");
+    };
+    let sets = match (objects.requirement_mapping_sets, objects.requirement_mapping_set) {
+        (Some(v), None) | (None, Some(v)) => v,
+        (Some(_), Some(_)) => return c.fail("both `requirement_mapping_sets` and `requirement_mapping_set`: use one"),
+        (None, None) => {
+            return c.fail("no `objects.requirement_mapping_sets`: expected a CISO Assistant mapping library")
+        }
+    };
+    let sets = match sets {
+        serde_norway::Value::Sequence(items) => items,
+        one => vec![one],
+    };
+    let mut first: Option<Direction> = None;
+    for (i, value) in sets.into_iter().enumerate() {
+        let set: SetIn = match serde_norway::from_value(value) {
+            Ok(s) => s,
+            Err(e) => {
+                c.fail(format!("requirement_mapping_sets[{i}]: {e}"));
+                continue;
+            }
+        };
+        let name = if set.urn.is_empty() { format!("requirement_mapping_sets[{i}]") } else { set.urn.clone() };
+        let direction = match set_direction(&set.source_framework_urn, &set.target_framework_urn) {
+            Ok(d) => d,
+            Err(e) => {
+                c.fail(format!("set `{name}` {e}"));
+                continue;
+            }
+        };
+        // A second set the other way round restates the first set's pairs.
+        let mirror = *first.get_or_insert(direction) != direction;
+        c.direction = Some(direction);
+        for (j, m) in set.requirement_mappings.iter().enumerate() {
+            if c.too_many() {
+                return;
+            }
+            let label = format!("{name}: requirement_mappings[{j}]");
+            let (Some(a), Some(b)) = (
+                node_id(&m.source_requirement_urn, &set.source_framework_urn),
+                node_id(&m.target_requirement_urn, &set.target_framework_urn),
+            ) else {
+                c.error_at(None, format!("entry `{label}`: `{}` -> `{}` are not requirements of the set's frameworks (`{}` -> `{}`): wrong direction or another framework", m.source_requirement_urn, m.target_requirement_urn, set.source_framework_urn, set.target_framework_urn));
+                continue;
+            };
+            let Some(relationship) = relationship_word(&m.relationship) else {
+                c.error_at(None, format!("entry `{label}`: relationship `{}` is not one of equal, subset, superset, intersect, not_related", m.relationship));
+                continue;
+            };
+            let strength_text = match &m.strength_of_relationship {
+                None | Some(serde_norway::Value::Null) => String::new(),
+                Some(serde_norway::Value::Number(n)) => n.to_string(),
+                Some(serde_norway::Value::String(s)) => s.clone(),
+                Some(_) => "(not a number)".to_string(),
+            };
+            let strength = match strength_of(&strength_text) {
+                Ok(s) => s,
+                Err(e) => {
+                    c.error_at(None, format!("entry `{label}`: {e}"));
+                    continue;
+                }
+            };
+            c.add(Entry {
+                label,
+                row: None,
+                a: a.to_string(),
+                b: b.to_string(),
+                relationship,
+                strength,
+                rationale: rationale_text(m.rationale.as_deref(), m.annotation.as_deref()),
+                agreeing: Vec::new(),
+                mirror,
+            });
+        }
+    }
+}
+
+/// Largest inflated size of one part of a mapping workbook: CISO Assistant's are well under a megabyte.
+const WORKBOOK_LIMIT: u64 = 32 * 1024 * 1024;
+
+/// Reads a CISO Assistant mapping workbook: the frameworks from `mappings_meta`, the rows of `mappings_content`.
+pub fn read_workbook(bytes: &[u8], c: &mut Collector) {
+    let limits = crate::read::Limits { max_inflated: WORKBOOK_LIMIT, ..Default::default() };
+    let read = || crate::read::read_bytes(c.file, "xlsx", bytes.to_vec(), limits);
+    let source = match crate::read::isolate::guard(c.file, read) {
+        Ok(s) => s,
+        Err(e) => return c.fail(format!("not a readable workbook: {e}")),
+    };
+    let sheet =
+        |name: &str| source.tables.iter().find(|t| t.sheet.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(name)));
+    let Some(content) = sheet("mappings_content") else {
+        let names: Vec<String> = source.tables.iter().filter_map(|t| t.sheet.clone()).collect();
+        return c.fail(format!(
+            "a workbook without a `mappings_content` sheet (found `{}`): expected a CISO Assistant mapping workbook",
+            names.join("`, `")
+        ));
+    };
+    let meta = |key: &str| {
+        sheet("mappings_meta").and_then(|t| {
+            t.rows.iter().find(|r| r.cell(0).text().trim() == key).map(|r| r.cell(1).text().trim().to_string())
+        })
+    };
+    let frameworks = (meta("source_framework_urn"), meta("target_framework_urn"));
+    if let (Some(s), Some(t)) = &frameworks {
+        match set_direction(s, t) {
+            Ok(d) => c.direction = Some(d),
+            Err(e) => return c.fail(format!("sheet 'mappings_meta' {e}")),
+        }
+    }
+    let mut rows = content.rows.iter().filter(|r| !r.is_blank());
+    let Some(header) = rows.next() else {
+        return c.fail("sheet 'mappings_content' is empty");
+    };
+    let headers: Vec<String> = header.cells.iter().map(|h| h.text().trim().to_ascii_lowercase()).collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(src), Some(tgt), Some(rel)) = (col("source_node_id"), col("target_node_id"), col("relationship")) else {
+        return c.fail(format!(
+            "sheet 'mappings_content', row {}: expected the columns `source_node_id`, `target_node_id`, `relationship`; found `{}`",
+            header.number,
+            headers.join("`, `")
+        ));
+    };
+    let (strength_col, rationale_col, annotation_col) =
+        (col("strength_of_relationship"), col("rationale"), col("annotation"));
+    let sheet_name = content.sheet.clone();
+    for row in rows {
+        if c.too_many() {
+            return;
+        }
+        let at = Some((sheet_name.clone(), row.number));
+        let cell = |i: Option<usize>| i.map(|i| row.cell(i).text().trim().to_string()).unwrap_or_default();
+        let word = cell(Some(rel));
+        let Some(relationship) = relationship_word(&word) else {
+            c.error_at(
+                at,
+                format!("relationship `{word}` is not one of equal, subset, superset, intersect, not_related"),
+            );
+            continue;
+        };
+        let strength = match strength_of(&cell(strength_col)) {
+            Ok(s) => s,
+            Err(e) => {
+                c.error_at(at, e);
+                continue;
+            }
+        };
+        let rationale = rationale_text(Some(&cell(rationale_col)), Some(&cell(annotation_col)));
+        c.add(Entry {
+            label: String::new(),
+            row: at,
+            a: cell(Some(src)),
+            b: cell(Some(tgt)),
+            relationship,
+            strength,
+            rationale,
+            agreeing: Vec::new(),
+            mirror: false,
+        });
+    }
+}

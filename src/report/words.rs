@@ -1,0 +1,154 @@
+//! The one place where coverage facts become words: verdict reasons, states, limits and the headline counts that
+//! every output (the `map` line, `--summary`, JSON, workbook and reports) prints the same way.
+
+use crate::catalog::{Catalogs, Limit};
+use crate::crosswalk::{Coverage, CoverageStatus, Element, State, Tally};
+use crate::ids::{ControlId, Framework};
+
+/// What a state says after a control's id: `A.8.2 planned`.
+pub fn state(s: State) -> &'static str {
+    match s {
+        State::Implemented => "implemented",
+        State::Assumed => "assumed implemented (status not given)",
+        State::Partly => "partly implemented",
+        State::Planned => "planned",
+        State::NotImplemented => "not implemented",
+        State::Unknown => "status unknown",
+        State::Excluded => "excluded",
+    }
+}
+
+/// What ISO 27001 never asks for, as a clause of a sentence.
+pub fn limit(l: Limit) -> &'static str {
+    match l {
+        Limit::Board => "ISO 27001 does not ask for oversight by a board independent of management",
+        Limit::FraudRisk => "ISO 27001 does not ask for a fraud risk assessment",
+        Limit::ExternalCommitments => {
+            "ISO 27001 does not ask for a system description or service commitments communicated to customers"
+        }
+        Limit::ReportData => {
+            "ISO 27001 does not ask that the completeness and accuracy of reports used as evidence be checked"
+        }
+        Limit::ProcessingIntegrity => {
+            "ISO 27001 does not ask for processing specifications or completeness and accuracy checks on processing"
+        }
+        Limit::Privacy => {
+            "ISO 27001 alone does not ask for the privacy practices themselves (notice, choice, data-subject rights)"
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// `clause 9.2.1` for ISMS clauses (so they do not read as Annex A ids), the id itself otherwise.
+pub fn label(id: &str, catalogs: &Catalogs) -> String {
+    match catalogs.iso2022.get(id) {
+        Some(e) if e.kind == crate::catalog::EntryKind::Clause => format!("clause {id}"),
+        _ => id.to_string(),
+    }
+}
+
+/// Elements grouped by state in state order: `A.5.15 and A.8.3 implemented; A.8.2 planned`.
+fn grouped(elements: &[Element], catalogs: &Catalogs) -> Vec<String> {
+    let mut states: Vec<State> = elements.iter().map(|e| e.state).collect();
+    states.sort_unstable();
+    states.dedup();
+    states
+        .into_iter()
+        .map(|s| {
+            let ids: Vec<String> =
+                elements.iter().filter(|e| e.state == s).map(|e| label(e.id.as_str(), catalogs)).collect();
+            format!("{} {}", join_and(&ids), state(s))
+        })
+        .collect()
+}
+
+fn labels(ids: &[ControlId], catalogs: &Catalogs) -> String {
+    join_and(&ids.iter().map(|i| label(i.as_str(), catalogs)).collect::<Vec<_>>())
+}
+
+/// Why a target element has its status, in one line: `covered: A.5.15, A.8.3, A.8.5 and A.5.17 implemented`,
+/// `partial: A.5.15 implemented; A.8.2 planned; A.8.24 not in the input`.
+pub fn reason(c: &Coverage, catalogs: &Catalogs, to: Framework) -> String {
+    let v = &c.verdict;
+    let mut parts: Vec<String> = Vec::new();
+    match c.status {
+        CoverageStatus::OutOfScope => return "out of scope".to_string(),
+        CoverageStatus::Gap if v.no_core => {
+            let other = if to == Framework::Iso2022 { "SOC 2 criterion" } else { "ISO 27001 element" };
+            parts.push(format!("no {other} holds a core part of it"));
+        }
+        _ => {}
+    }
+    parts.extend(grouped(&v.counted, catalogs));
+    parts.extend(grouped(&v.pending, catalogs));
+    if !v.missing.is_empty() {
+        parts.push(format!("{} not in the input", labels(&v.missing, catalogs)));
+    }
+    if let Some(l) = v.limit {
+        parts.push(limit(l).to_string());
+    }
+    if c.status != CoverageStatus::Covered && !v.context.is_empty() {
+        parts.push(format!("context only: {}", labels(&v.context, catalogs)));
+    }
+    format!("{}: {}", c.status.as_str(), parts.join("; "))
+}
+
+/// Core elements that would cover once implemented: `A.8.2 (planned)`.
+pub fn pending(c: &Coverage, catalogs: &Catalogs) -> Vec<String> {
+    c.verdict.pending.iter().map(|e| format!("{} ({})", label(e.id.as_str(), catalogs), state(e.state))).collect()
+}
+
+/// What is counted, in words: `scope security` or `ISO 27001 controls and clauses`.
+pub fn scope(scope: &[String], to: Framework) -> String {
+    if to == Framework::Iso2022 {
+        "ISO 27001 Annex A controls and ISMS clauses".to_string()
+    } else {
+        let ordered: Vec<&str> =
+            crate::crosswalk::CATEGORIES.iter().copied().filter(|c| scope.iter().any(|s| s == c)).collect();
+        if ordered.len() == crate::crosswalk::CATEGORIES.len() {
+            "scope all TSC categories".to_string()
+        } else {
+            format!("scope {}", ordered.join(", "))
+        }
+    }
+}
+
+/// The counts every output prints: `scope security: 12 covered, 15 partial, 6 gap of 33 criteria (36% covered;
+/// status not given, assumed implemented)`.
+pub fn headline(t: &Tally, scope_words: &str, to: Framework, status_given: bool) -> String {
+    let what = if to == Framework::Iso2022 { "elements" } else { "criteria" };
+    let assumed = if status_given { "" } else { "; status not given, assumed implemented" };
+    format!(
+        "{scope_words}: {} covered, {} partial, {} gap of {} {what} ({}% covered{assumed})",
+        t.covered,
+        t.partial,
+        t.gap,
+        t.in_scope(),
+        t.covered_pct()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_read_as_sentences() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_and(&s(&["A.5.15"])), "A.5.15");
+        assert_eq!(join_and(&s(&["A.5.15", "A.8.3", "A.8.5"])), "A.5.15, A.8.3 and A.8.5");
+        let t = Tally { covered: 12, partial: 15, gap: 6, out_of_scope: 28 };
+        assert_eq!(
+            headline(&t, &scope(&["security".into()], Framework::Tsc2017), Framework::Tsc2017, false),
+            "scope security: 12 covered, 15 partial, 6 gap of 33 criteria (36% covered; status not given, assumed implemented)"
+        );
+    }
+}

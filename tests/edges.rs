@@ -1,0 +1,101 @@
+//! Small inputs and flags at the edges: mixed encodings, decimal-comma ids, out-of-range counts, data folders
+//! holding a folder where a file belongs.
+
+mod common;
+
+use common::Dir;
+
+/// The titles `import --format csv` read, one per control row.
+fn titles(csv: &str) -> Vec<String> {
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().unwrap_or_default().split(',').collect();
+    let at = header.iter().position(|h| *h == "title").expect("a title column");
+    rows.map(|r| r.split(',').nth(at).unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn one_windows_1252_line_leaves_the_utf8_lines_alone() {
+    let dir = Dir::with(&[]);
+    dir.write(
+        "mixed.csv",
+        b"Ref;Titel\nA.5.1;Richtlinien f\xc3\xbcr Sicherheit\nA.5.2;Rollen \x96 Ma\xdfnahme\nA.5.3;Aufgabentrennung \xc3\xa4\n",
+    );
+    let run = dir.run(&["import", "mixed.csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        titles(&run.stdout),
+        ["Richtlinien für Sicherheit", "Rollen – Maßnahme", "Aufgabentrennung ä"],
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn decimal_comma_ids_from_a_german_csv() {
+    let dir = Dir::with(&[]);
+    dir.write(
+        "soa.csv",
+        "Nr.;Maßnahme;Anwendbar\n5,15;Zugangssteuerung;Ja\nA.5,10;Zulässiger Gebrauch;Ja\n8,2;Privilegierte Zugangsrechte;Ja\n"
+            .as_bytes(),
+    );
+    let run = dir.run(&["import", "soa.csv", "--format", "json", "-o", "-"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let got: Vec<(String, String)> = doc["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| (r["raw_id"].as_str().unwrap_or("-").to_string(), r["ids"].to_string()))
+        .collect();
+    let want = [("5,15", r#"["A.5.15"]"#), ("A.5,10", r#"["A.5.10"]"#), ("8,2", r#"["A.8.2"]"#)];
+    assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())), "{}", run.stderr);
+}
+
+#[test]
+fn counts_past_their_bounds_are_usage_errors() {
+    let dir = Dir::with(&[]);
+    dir.write("controls.csv", b"Ref,Title\nA.5.1,Policies\n");
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["suggest", "Nightly backups", "--top", "1000000000"],
+            "--top 1000000000: expected at most 200 candidates per statement (no catalog holds more)",
+        ),
+        (&["map", "controls.csv", "--jobs", "99999999"], "--jobs 99999999: expected at most 1024 worker threads"),
+        (
+            &["map", "controls.csv", "--jobs", "1025", "-o", "x.json"],
+            "--jobs 1025: expected at most 1024 worker threads",
+        ),
+    ];
+    for (args, message) in cases {
+        let run = dir.run(args);
+        assert_eq!((run.code, run.stderr.as_str()), (2, format!("crosswalk: error: {message}\n").as_str()), "{args:?}");
+    }
+    assert_eq!(dir.files(), ["controls.csv"]);
+    let run = dir.run(&["suggest", "Nightly backups", "--top", "200", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = dir.run(&["map", "controls.csv", "--jobs", "1024", "-o", "x.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_folder_by_a_data_file_name_in_the_data_dir_is_an_error() {
+    let dir = Dir::with(&[]);
+    std::fs::create_dir_all(dir.path("data/profiles.csv")).expect("mkdir");
+    let run = dir.run(&["catalog", "tsc-2017", "--data-dir", "data"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "crosswalk: error: data/profiles.csv: cannot read it: a folder, but --data-dir reads `profiles.csv` as a data file\n"
+    );
+    #[cfg(unix)]
+    {
+        std::fs::remove_dir(dir.path("data/profiles.csv")).expect("rmdir");
+        std::os::unix::fs::symlink("nowhere.csv", dir.path("data/tsc-2017.csv")).expect("symlink");
+        let run = dir.run(&["catalog", "tsc-2017", "--data-dir", "data"]);
+        assert_eq!(run.code, 2);
+        assert_eq!(
+            run.stderr,
+            "crosswalk: error: data/tsc-2017.csv: cannot read it: not a regular file, but --data-dir reads `tsc-2017.csv` as a data file\n"
+        );
+    }
+}
