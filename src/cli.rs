@@ -115,7 +115,7 @@ pub struct ReadArgs {
     pub max_inflated_mb: u64,
 
     /// Memory in MiB that reading one input may use (0: no limit); past it that input fails. Each input is read
-    /// in a child process under this limit (unix).
+    /// in a child process under this limit and --timeout-s (unix); with both 0 it is read in this process.
     #[arg(long, default_value_t = crate::read::DEFAULT_MAX_MEMORY_MIB, value_name = "MIB")]
     pub max_memory_mb: u64,
 
