@@ -480,23 +480,22 @@ fn an_output_that_is_the_file_on_stdin_is_refused() {
 fn a_reader_that_panics_fails_its_input_with_exit_2() {
     let dir = Dir::with(&[]);
     dir.write("soa.csv", b"Ref,Control\nA.5.1,Policies\n");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
-        .args(["import", "soa.csv"])
-        .current_dir(dir.tmp.path())
-        .env("CROSSWALK_FAILPOINT", "panic:soa.csv")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.starts_with(
-            "crosswalk: error: soa.csv: the reader failed on this file (failpoint at src/read/isolate.rs:"
-        ),
-        "{stderr}"
-    );
-    assert!(
-        stderr.ends_with("); it is probably damaged: open it in a spreadsheet program, save a copy and run again\n")
-    );
+    // In a child process, and in this process (no limits: no child).
+    for limits in [&[][..], &["--max-memory-mb", "0", "--timeout-s", "0"][..]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+            .args(["import", "soa.csv"])
+            .args(limits)
+            .current_dir(dir.tmp.path())
+            .env("CROSSWALK_FAILPOINT", "panic:soa.csv")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let prefix = "crosswalk: error: soa.csv: the reader failed on this file (failpoint at src/read/isolate.rs:";
+        assert!(stderr.starts_with(prefix), "{stderr}");
+        let suffix = "); it is probably damaged: open it in a spreadsheet program, save a copy and run again\n";
+        assert!(stderr.ends_with(suffix), "{stderr}");
+    }
 }
 
 #[cfg(unix)]
