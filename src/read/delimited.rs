@@ -297,6 +297,28 @@ mod tests {
     }
 
     #[test]
+    fn scan_finds_quotes_that_never_close_and_leaves_good_ones() {
+        let unclosed = "id,title\nA.5.1,\"Roles and \"\"duties,Yes\nA.5.2,Other,Yes\n";
+        assert_eq!(scan(unclosed, b','), Err(ScanError::UnclosedQuote { line: 2, last: 3, closed: None }));
+        let late = "id,title\nA.5.1,\"Roles,Yes\nA.5.2,\"Other\",Yes\n";
+        assert_eq!(scan(late, b','), Err(ScanError::UnclosedQuote { line: 2, last: 3, closed: Some(3) }));
+        assert_eq!(scan("id,title\r\nA.5.1,\"two\r\nlines, \"\"quoted\"\"\"\r\nA.5.2,x\r\n", b','), Ok(()));
+        assert_eq!(scan("a,\"b\"c,d\n", b','), Ok(()), "text after a quote on the same line is harmless");
+        assert_eq!(scan("a;\"b;c\"\n", b';'), Ok(()));
+    }
+
+    #[test]
+    fn scan_caps_rows_cells_and_files() {
+        assert_eq!(scan(&format!("a\n{}\n", ",".repeat(MAX_ROW_CELLS)), b','), Err(ScanError::RowTooWide { line: 2 }));
+        assert_eq!(scan(&",".repeat(MAX_ROW_CELLS - 1), b','), Ok(()));
+        assert_eq!(
+            scan(&format!("a\nb,{}\n", "x".repeat(MAX_CELL_BYTES + 1)), b','),
+            Err(ScanError::CellTooLong { line: 2 })
+        );
+        assert_eq!(scan(&"\n".repeat(100_000), b','), Ok(()), "blank lines are no cells");
+    }
+
+    #[test]
     fn keeps_line_numbers_and_ragged_rows() {
         let t = read("x.csv", b"id,title\nA.5.1,Policies\n\nA.5.2\n").unwrap();
         let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();

@@ -473,3 +473,51 @@ fn elements(xml: &[u8], name: &str) -> Vec<BytesStart<'static>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(rows: &str) -> Vec<u8> {
+        format!(r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="S">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#).into_bytes()
+    }
+
+    #[test]
+    fn ods_counts_repeats_as_calamine_writes_them_out() {
+        let cell = r#"<table:table-cell office:value-type="float" office:value="1"/>"#;
+        let row = |repeats: u64, cells: &str| {
+            format!(r#"<table:table-row table:number-rows-repeated="{repeats}">{cells}</table:table-row>"#)
+        };
+        // 3 rows of 2 cells, then 10 empty rows, then a value: 14 rows of 2 columns laid out.
+        let rows = format!("{}{}{}", row(3, &cell.repeat(2)), row(10, ""), row(1, cell));
+        assert!(ods("f", &content(&rows), 14 * 2 + 3, 1 << 20).is_ok());
+        assert!(ods("f", &content(&rows), 14 * 2 + 2, 1 << 20).is_err());
+        // Trailing empty rows and cells cost nothing.
+        let trailing = row(1_000_000, r#"<table:table-cell table:number-columns-repeated="16384"/>"#);
+        assert!(ods("f", &content(&format!("{}{trailing}", row(1, cell))), 2, 1 << 20).is_ok());
+    }
+
+    #[test]
+    fn ods_cut_short_is_refused() {
+        let cut = b"<office:document-content><table:table table:name=\"S\"><table:table-row>";
+        let err = ods("f", cut, 100, 100).unwrap_err().to_string();
+        assert_eq!(err, "f: not a readable ods workbook (content.xml ends inside `<table:table-row>`: the file is cut short or damaged)");
+    }
+
+    #[test]
+    fn xls_dimensions_as_calamine_reads_them() {
+        let dims = |rf: u32, rl: u32, cf: u16, cl: u16| {
+            let mut d = Vec::new();
+            d.extend_from_slice(&rf.to_le_bytes());
+            d.extend_from_slice(&rl.to_le_bytes());
+            d.extend_from_slice(&cf.to_le_bytes());
+            d.extend_from_slice(&cl.to_le_bytes());
+            d.extend_from_slice(&[0, 0]);
+            declared_dimensions(&d)
+        };
+        assert_eq!(dims(0, 10, 0, 3), Some((10, 3)));
+        assert_eq!(dims(0, 0, 0, 0), Some((1, 1)));
+        assert_eq!(dims(5, 3, 0, 3), None);
+        assert_eq!(dims(0, 1_048_576, 0, 256), Some((1_048_576, 256)));
+    }
+}
