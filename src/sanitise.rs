@@ -40,6 +40,15 @@ fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Output bytes as [`for_terminal`] shows them, for stdout when it is a terminal: text (csv, json, tables) with its
+/// control characters escaped; bytes that are not UTF-8 (a workbook) unchanged.
+pub fn for_terminal_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    match std::str::from_utf8(bytes).map(for_terminal) {
+        Ok(Cow::Owned(text)) => Cow::Owned(text.into_bytes()),
+        _ => Cow::Borrowed(bytes),
+    }
+}
+
 /// For a report (HTML, Markdown, a user's template): each control character but tab, line feed and carriage
 /// return replaced by U+FFFD, so nothing hidden reaches the reader and a tampered value shows that it was.
 pub fn for_report(text: &str) -> Cow<'_, str> {
@@ -78,12 +87,36 @@ mod tests {
         assert_eq!(for_terminal("a\u{9b}31mb\u{202e}cba\u{2066}"), "a\\u{9b}31mb\\u{202e}cba\\u{2066}");
         assert_eq!(for_terminal("a\r\tb\x7f"), "a\\r\\tb\\x7f");
         assert_eq!(one_line("a\nb.csv"), "a\\nb.csv");
+        assert_eq!(for_terminal_bytes(b"id,title\nA.5.1,\x1b[2J\n").as_ref(), b"id,title\nA.5.1,\\x1b[2J\n");
+        assert_eq!(for_terminal_bytes(b"PK\x03\x04\x1b\xff").as_ref(), b"PK\x03\x04\x1b\xff");
     }
 
     #[test]
     fn report_replacements() {
         assert_eq!(for_report("ok\ttab\nline"), "ok\ttab\nline");
         assert_eq!(for_report("\x1b[31mred\u{202e}x\u{85}"), "\u{fffd}[31mred\u{fffd}x\u{fffd}");
+    }
+
+    #[test]
+    fn nothing_else_prints_to_stderr() {
+        fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("src/").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    visit(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("sanitise.rs") {
+                    let text = std::fs::read_to_string(&path).expect("source");
+                    for (i, line) in text.lines().enumerate() {
+                        if ["eprintln!(", "eprint!(", "println!(", "print!("].iter().any(|m| line.contains(m)) {
+                            found.push(format!("{}:{}", path.display(), i + 1));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        visit(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        assert!(found.is_empty(), "print through sanitise::eprint_line(s) or write::write_output: {found:?}");
     }
 
     #[test]

@@ -28,10 +28,40 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether standard input is the file at `path` (same device and inode), as in
+/// `crosswalk map - -o soa.csv < soa.csv`.
+pub fn is_stdin_file(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else { return false };
+        let stdin = std::fs::File::from(fd);
+        match (stdin.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Whether writing to `path` would write over `input` (`-`: the file standard input reads).
+pub fn would_overwrite(input: &Path, path: &Path) -> bool {
+    if input.as_os_str() == "-" {
+        is_stdin_file(path)
+    } else {
+        same_file(input, path)
+    }
+}
+
 /// Refuses a destination that is one of the inputs.
 pub fn ensure_not_input(dest: &Destination, inputs: &[PathBuf]) -> Result<(), WriteError> {
     if let Destination::File(path) = dest {
-        if inputs.iter().any(|i| same_file(i, path)) {
+        if inputs.iter().any(|i| would_overwrite(i, path)) {
             return Err(WriteError::WouldOverwriteInput { path: path.display().to_string() });
         }
     }
@@ -42,8 +72,11 @@ pub fn ensure_not_input(dest: &Destination, inputs: &[PathBuf]) -> Result<(), Wr
 pub fn write_output(dest: &Destination, bytes: &[u8]) -> Result<(), WriteError> {
     match dest {
         Destination::Stdout => {
+            use std::io::IsTerminal;
             let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|_| out.flush()) {
+            // A person reads a terminal: text goes there with its control characters escaped, as on stderr.
+            let shown = if out.is_terminal() { crate::sanitise::for_terminal_bytes(bytes) } else { bytes.into() };
+            match out.write_all(&shown).and_then(|_| out.flush()) {
                 // The reader went away (`| head`): like any filter, stop quietly.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 r => r.map_err(|e| WriteError::Io { path: "-".into(), detail: e.to_string() }),

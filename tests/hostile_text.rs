@@ -140,3 +140,45 @@ fn a_runaway_template_stops_with_an_error_and_writes_nothing() {
     );
     assert_eq!(dir.files(), ["controls.csv", "loop.j2"]);
 }
+
+/// Runs `crosswalk ARGS` in `dir` with stdout on a new pseudo-terminal (stderr piped): what the terminal got.
+#[cfg(unix)]
+fn on_a_terminal(dir: &std::path::Path, args: &[&str]) -> (i32, Vec<u8>) {
+    use std::io::Read;
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::from(pty.slave))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run crosswalk");
+    // Read while the child writes (a full terminal buffer would block it), until the terminal reports the end of
+    // input once the child has closed its end (EIO on Linux).
+    let mut master = std::fs::File::from(pty.master);
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&buf[..n]);
+    }
+    let status = child.wait().expect("wait");
+    (status.code().unwrap_or(-1), got)
+}
+
+#[cfg(unix)]
+#[test]
+fn text_on_a_terminal_stdout_is_escaped_and_piped_text_is_not() {
+    let dir = Dir::with(&[]);
+    dir.write("controls.csv", HOSTILE.as_bytes());
+    let (code, shown) = on_a_terminal(dir.tmp.path(), &["import", "controls.csv"]);
+    assert_eq!(code, 0, "an unknown id is a warning: the row is placed by its title");
+    let shown = String::from_utf8(shown).expect("utf-8");
+    assert_no_raw_controls("the terminal", &shown.replace("\r\n", "\n"));
+    assert!(shown.contains(",\\x1b[31mPolicies\\x1b[0m \\u{202e}gnp.exe,"), "{shown}");
+    let piped = dir.run(&["import", "controls.csv"]);
+    assert!(piped.stdout.contains(",\x1b[31mPolicies\x1b[0m \u{202e}gnp.exe,"), "{}", piped.stdout);
+}

@@ -31,13 +31,13 @@ pub fn run(args: InitArgs) -> Result<Exit, Error> {
     for (path, text) in &files {
         write_output(&Destination::File(path.clone()), text.as_bytes())?;
     }
-    eprintln!(
+    crate::sanitise::eprint_line(&format!(
         "wrote {} files to {}: use --template {} or --data-dir {}",
         files.len(),
         args.dir.display(),
         args.dir.join("templates").join(template::HTML_NAME).display(),
         args.dir.join("data").display()
-    );
+    ));
     Ok(Exit::Success)
 }
 

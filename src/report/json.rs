@@ -15,10 +15,10 @@ struct Document<'a> {
     mapping: MappingInfo<'a>,
     inputs: Vec<&'a InputInfo>,
     rows: Vec<Row<'a>>,
-    /// Rows below the header that are not control rows: rows below the header = `rows` + `skipped`.
-    skipped: &'a [crate::import::Skipped],
     /// The counts every output shows, over the in-scope target elements.
     totals: Totals<'a>,
+    /// Rows below the header that are not control rows: rows below the header = `rows` + `skipped`.
+    skipped: &'a [crate::import::Skipped],
     coverage: Vec<Coverage<'a>>,
     issues: &'a [Issue],
 }
@@ -87,7 +87,7 @@ struct Coverage<'a> {
 }
 
 /// Pretty JSON with a trailing newline. `report` supplies the words of each verdict (in coverage order).
-pub fn render(out: &Output, report: &ReportData) -> Vec<u8> {
+pub fn render(out: &Output, report: &ReportData) -> Result<Vec<u8>, super::RenderError> {
     let cw = out.crosswalk;
     let tally = cw.tally();
     let doc = Document {
@@ -121,7 +121,6 @@ pub fn render(out: &Output, report: &ReportData) -> Vec<u8> {
                 text: r.row.text.as_deref(),
             })
             .collect(),
-        skipped: out.skipped,
         totals: Totals {
             scope: &report.scope,
             tally,
@@ -130,6 +129,7 @@ pub fn render(out: &Output, report: &ReportData) -> Vec<u8> {
             status_given: cw.status_given,
             headline: &report.summary.headline,
         },
+        skipped: out.skipped,
         coverage: cw
             .coverage
             .iter()
@@ -147,7 +147,7 @@ pub fn render(out: &Output, report: &ReportData) -> Vec<u8> {
             .collect(),
         issues: out.issues,
     };
-    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    let mut bytes = serde_json::to_vec_pretty(&doc)?;
     bytes.push(b'\n');
-    bytes
+    Ok(bytes)
 }

@@ -244,6 +244,25 @@ mod tests {
         assert_eq!(escape_markdown("\x1b[2Jx\u{202e}y\u{7}"), "\u{fffd}\\[2Jx\u{fffd}y\u{fffd}");
     }
 
+    #[test]
+    fn markdown_escaping_leaves_no_markup_or_control_characters() {
+        let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
+        let out = escape_markdown(&format!("{all}|<a>|\\|{all}"));
+        assert!(!out.contains(['<', '>', '\n', '\r']));
+        assert!(!out.chars().any(sanitise::is_control));
+        // Every markup character is escaped: dropping the escaped pairs leaves none.
+        let mut bare = String::new();
+        let mut chars = out.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                chars.next();
+            } else {
+                bare.push(c);
+            }
+        }
+        assert!(!bare.contains(['|', '`', '*', '_', '[', ']', '#', '~', '!']), "{bare}");
+    }
+
     /// The report of `rows` control rows, each with an applicability that is not yes/no (an issue per row).
     fn report_of(rows: usize) -> ReportData {
         use crate::report::{Output, RunInfo};
