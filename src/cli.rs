@@ -102,7 +102,7 @@ pub struct ReadArgs {
     pub header_row: Option<usize>,
 
     /// Which column plays a role, by header text or column letter; ROLE is one of id, title, text, applicable,
-    /// justification, status, owner, evidence, frequency.
+    /// justification, status, owner, evidence, frequency, reference (the client's own control number).
     #[arg(long = "column", value_name = "ROLE=HEADER")]
     pub columns: Vec<String>,
 
