@@ -667,3 +667,24 @@ fn write_hostile_files() {
     write("commas-50mb.csv", &vec![b','; 50_000_000]);
     write("newlines-100mb.csv", &vec![b'\n'; 100_000_000]);
 }
+
+#[test]
+fn files_larger_than_the_limits_are_refused_before_parsing() {
+    let dir = Dir::with(&[]);
+    let mut text = String::from("Ref,Control\n");
+    while text.len() <= 1024 * 1024 {
+        text.push_str("A.5.1,Policies for information security\n");
+    }
+    dir.write("big.csv", text.as_bytes());
+    refused(
+        &dir,
+        &["big.csv", "--max-inflated-mb", "1"],
+        &format!("big.csv: is {} bytes, over the limit of 1 MiB for delimited text (raise it with --max-inflated-mb if the file is trusted)", text.len()),
+    );
+    dir.write("big.xlsx", &vec![b'P'; 4 * 1024 * 1024 + 1]);
+    refused(
+        &dir,
+        &["big.xlsx", "--max-inflated-mb", "1"],
+        "big.xlsx: is more than 4 MiB, over the limit for any input (four times --max-inflated-mb; raise that if the file is trusted)",
+    );
+}
