@@ -172,8 +172,10 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &S
         ("Not counted (planned, not implemented, excluded, unknown)", 24.0),
         ("Input rows", 12.0),
         ("Why", 50.0),
+        (if to_iso { "" } else { "What the auditor will still sample" }, 50.0),
     ];
-    header_row(ws, st, &headers)?;
+    let headers = if to_iso { &headers[..headers.len() - 1] } else { &headers[..] };
+    header_row(ws, st, headers)?;
     let mut r = 0u32;
     for (c, words) in out.crosswalk.coverage.iter().zip(&report.criteria) {
         r += 1;
@@ -201,6 +203,9 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &S
         let rows: Vec<String> = rows.iter().map(usize::to_string).collect();
         ws.write_string(r, 7, fit(&rows.join(", ")))?;
         ws.write_string(r, 8, fit(&words.reason))?;
+        if !to_iso {
+            ws.write_string(r, 9, fit(&words.beyond_iso))?;
+        }
     }
     finish(ws, r, headers.len() as u16)
 }
@@ -342,6 +347,7 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
         ("Evidence", 30.0),
         ("Frequency", 12.0),
         ("Input rows", 10.0),
+        ("Role", 11.0),
     ];
     header_row(ws, st, &headers)?;
     let mut r = 0u32;
@@ -367,6 +373,7 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
             ws.write_string(r, 11, &x.frequency)?;
             let rows: Vec<String> = x.rows.iter().map(usize::to_string).collect();
             ws.write_string(r, 12, fit(&rows.join(", ")))?;
+            ws.write_string(r, 13, x.role.as_str())?;
         }
     }
     finish(ws, r, headers.len() as u16)
