@@ -832,6 +832,7 @@ fn expectation(cadence: Option<Cadence>, occurrences: Option<u32>) -> String {
             "configuration and system evidence at points across the window, plus exceptions raised".into()
         }
         (Some(Cadence::AdHoc), _) => "a sample of the events in the window (hires, changes, incidents…)".into(),
+        (Some(Cadence::SeveralDaily), _) => "a sample of the runs, spread across days in the window".into(),
         (Some(_), Some(0)) => {
             "may fall outside the window: schedule its next run inside the window, or lengthen the window".into()
         }
