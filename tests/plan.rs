@@ -227,3 +227,24 @@ fn wrong_input_and_bad_flags_are_usage_errors_that_write_nothing() {
     assert!(stderr(&o).contains("refusing to write over an input file"), "{}", stderr(&o));
     assert_eq!(common::files(dir.path()), ["matrix.csv", "soa.csv"]);
 }
+
+/// `--data-dir` replaces the sample-size table; a table missing a frequency is refused, naming the file.
+#[test]
+fn the_sample_size_table_can_be_replaced_and_is_checked() {
+    let dir = sandbox();
+    let table =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings/sample-sizes.csv")).unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/sample-sizes.csv"), table.replace("quarterly,2,", "quarterly,3,")).unwrap();
+    run_ok(dir.path(), &["plan", "evidence", "soa.csv", "--data-dir", "data", "-o", "e.csv"]);
+    let rows = csv_records(&dir.path().join("e.csv"));
+    let c02 = rows.iter().find(|r| r["reference"] == "C-02").unwrap();
+    assert_eq!((c02["occurrences"].as_str(), c02["sample"].as_str()), ("4", "3"));
+
+    let short: String = table.lines().filter(|l| !l.starts_with("weekly,")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("data/sample-sizes.csv"), short).unwrap();
+    let o = crosswalk(dir.path(), &["plan", "evidence", "soa.csv", "--data-dir", "data", "-o", "x.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("sample-sizes.csv") && stderr(&o).contains("no line for `weekly`"), "{}", stderr(&o));
+    assert!(!dir.path().join("x.csv").exists());
+}

@@ -213,7 +213,7 @@ fn matrix_sheet(ws: &mut Worksheet, matrix: &[MatrixRow], st: &Styles) -> Result
     let headers = [
         ("Criterion", 10.0),
         ("Category", 12.0),
-        ("Criterion title", 26.0),
+        ("Criterion title", 30.0),
         ("Coverage", 10.0),
         ("Line", 8.0),
         ("Client reference", 12.0),
@@ -232,10 +232,18 @@ fn matrix_sheet(ws: &mut Worksheet, matrix: &[MatrixRow], st: &Styles) -> Result
         ("Input row", 8.0),
     ];
     header_row(ws, st, &headers)?;
+    ws.set_row_height(0, 27)?;
+    print_wide(ws)?;
+    // A SoA without a text column leaves `Control text` empty on every line: hidden, not dropped.
+    if matrix.iter().all(|m| m.client.as_ref().is_none_or(|c| c.text.is_empty())) {
+        ws.set_column_hidden(8)?;
+    }
     let mut r = 0u32;
     for m in matrix {
         r += 1;
-        for (i, v) in matrix_fields(m).iter().enumerate() {
+        let fields = matrix_fields(m);
+        fit_height(ws, r, &fields, &headers)?;
+        for (i, v) in fields.iter().enumerate() {
             match i {
                 3 => ws.write_string_with_format(r, 3, v, st.status(m.coverage))?,
                 14 | 18 if !v.is_empty() => ws.write_number(r, i as u16, v.parse::<f64>().unwrap_or_default())?,
@@ -244,6 +252,31 @@ fn matrix_sheet(ws: &mut Worksheet, matrix: &[MatrixRow], st: &Styles) -> Result
         }
     }
     finish(ws, r, headers.len() as u16)
+}
+
+/// Sets a row's height to show its longest wrapped cell (rows are otherwise one line high): Calibri 10 takes about
+/// 1.2 characters per unit of column width and 13 points per line.
+fn fit_height(ws: &mut Worksheet, row: u32, cells: &[String], headers: &[(&str, f64)]) -> Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .zip(headers)
+        .map(|(c, (_, width))| {
+            let per_line = (width * 1.2).max(1.0);
+            c.split('\n').map(|l| (l.chars().count() as f64 / per_line).ceil().max(1.0)).sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    if lines > 1.0 {
+        ws.set_row_height(row, 13.0 * lines.min(30.0))?;
+    }
+    Ok(())
+}
+
+/// Printed landscape, one page wide, the header repeated on every page.
+fn print_wide(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
 }
 
 fn evidence_sheets(
@@ -347,9 +380,13 @@ fn soa_sheet(ws: &mut Worksheet, soa: &Soa, st: &Styles) -> Result<(), XlsxError
         ("Reviewer decision", 18.0),
     ];
     header_row(ws, st, &headers)?;
+    ws.set_row_height(0, 40)?;
+    print_wide(ws)?;
     let mut r = 0u32;
     for c in &soa.controls {
         r += 1;
+        let cells = [c.title.clone(), c.justification.clone()];
+        fit_height(ws, r, &cells, &[headers[2], headers[4]])?;
         ws.write_string(r, 0, &c.id)?;
         ws.write_string(r, 1, &c.theme)?;
         ws.write_string(r, 2, &c.title)?;
