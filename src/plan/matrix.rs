@@ -307,10 +307,8 @@ mod tests {
 
     #[test]
     fn requests_count_samples_and_list_what_to_settle() {
-        let c = Catalogs::builtin();
         let samples = SampleSizes::load(&crate::catalog::data::DataFiles::builtin().samples).unwrap();
         let rows = matrix(vec![control(2, "A.5.15", "C-12", "Quarterly"), control(3, "A.8.5", "C-14", "")]);
-        let _ = c;
         let window = Window { months: 12, start: None };
         let reqs = requests(&rows, &samples, window);
         let c12 = reqs.iter().find(|r| r.criterion == "CC6.1" && r.client.reference == "C-12").unwrap();

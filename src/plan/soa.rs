@@ -81,7 +81,11 @@ pub fn build(cw: &Crosswalk, catalogs: &Catalogs) -> Soa {
         for x in &c.contributions {
             for n in &x.rows {
                 let Some(row) = by_row.get(n) else { continue };
-                let reference = super::reference(row);
+                // A matrix without its own control numbers: the row, since its id cell holds the criteria.
+                let reference = match row.row.reference.as_deref().map(str::trim) {
+                    Some(r) if !r.is_empty() => r.to_string(),
+                    _ => format!("row {}", row.row.row),
+                };
                 let slot = if row.effect == Effect::Nothing { &mut pending } else { &mut counting };
                 slot.entry(reference).or_default().insert(x.id.to_string());
                 core_counts |= x.role == Role::Core && row.effect != Effect::Nothing;
@@ -217,6 +221,15 @@ mod tests {
         assert_eq!(untouched.applicability, Applicability::ToDecide);
         assert_eq!(untouched.justification, "no control in the SOC 2 matrix maps here");
         assert!(s.clauses.iter().any(|c| c.id == "6.1.3" && c.needs.contains("Statement of Applicability")));
+    }
+
+    #[test]
+    fn a_matrix_without_control_numbers_is_cited_by_row() {
+        let mut row = criterion(7, &["CC6.1"], "", None);
+        row.reference = None;
+        let s = soa(vec![row]);
+        let a515 = s.controls.iter().find(|r| r.id == "A.5.15").unwrap();
+        assert_eq!(a515.justification, "partly covered by row 7 for CC6.1");
     }
 
     #[test]
