@@ -71,6 +71,16 @@ pub enum Command {
   crosswalk mapping export --format csv > mapping.csv"
     )]
     Mapping(MappingCommand),
+    /// Build the documents the next audit asks for: a SOC 2 control matrix draft, a Type II evidence request list,
+    /// a draft Statement of Applicability (docs/plan.md).
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  crosswalk plan soc2 soa.xlsx -o matrix.xlsx
+  crosswalk plan evidence soa.xlsx --window-months 6 -o evidence.csv
+  crosswalk plan iso27001 matrix.xlsx -o soa.xlsx"
+    )]
+    Plan(crate::cmd::plan::PlanCommand),
     /// Write the built-in report templates and data files to a folder, to start a custom report or data set from.
     #[command(after_help = "Examples:
   crosswalk init my-report                 then edit my-report/templates/report.html.j2
