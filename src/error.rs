@@ -33,6 +33,8 @@ pub enum Error {
     Workbook { file: String, detail: String },
     #[error("{0}")]
     Template(String),
+    #[error(transparent)]
+    Review(#[from] crate::review::ReviewError),
     #[error("`crosswalk {0}` is not available yet in this version")]
     NotYet(&'static str),
 }

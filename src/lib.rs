@@ -27,6 +27,7 @@ pub mod mapping;
 pub mod matching;
 pub mod read;
 pub mod report;
+pub mod review;
 pub mod sanitise;
 pub mod summary;
 pub mod write;

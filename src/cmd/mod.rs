@@ -9,6 +9,7 @@ pub mod init;
 pub mod map;
 pub mod mapping;
 pub mod report;
+pub mod review;
 pub mod suggest;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Catalog(args) => catalog::run(&ctx, args),
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Mapping(cmd) => mapping::run(&ctx, cmd),
+        Command::Review(cmd) => review::run(&ctx, cmd),
         Command::Init(args) => init::run(args),
         Command::Completions(args) => completions::run(args),
     }
