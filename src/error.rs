@@ -35,6 +35,12 @@ pub enum Error {
     Template(String),
     #[error(transparent)]
     Review(#[from] crate::review::ReviewError),
+    #[error("{file}: {source}")]
+    Render {
+        file: String,
+        #[source]
+        source: crate::report::RenderError,
+    },
     #[error("`crosswalk {0}` is not available yet in this version")]
     NotYet(&'static str),
 }

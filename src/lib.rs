@@ -9,6 +9,7 @@
 //! crosswalk::build         rows + mapping  -> Crosswalk (targets per row, coverage per criterion)
 //! report::*                Crosswalk       -> workbook, JSON, CSV, report bytes
 //! write::write_output      bytes           -> file (atomic) or stdout
+//! interchange::*          Mapping         <-> OSCAL, CISO Assistant and NIST IR 8477 STRM files (export, overlays)
 //! ```
 //!
 //! Only `read` and `write` touch the file system; every stage between takes values and returns values, and

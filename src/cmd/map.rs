@@ -288,9 +288,10 @@ fn ensure_no_input_overwritten(settings: &MapSettings) -> Result<(), Error> {
         .map(|j| resolve(&j.input))
         .chain(decisions.as_deref().map(resolve))
         .collect();
+    let reads_stdin = settings.jobs.iter().any(|j| is_stdin(&j.input));
     for dest in settings.jobs.iter().map(|j| &j.dest).chain(settings.summary.as_ref()) {
         if let Destination::File(path) = dest {
-            if inputs.contains(&resolve(path)) {
+            if inputs.contains(&resolve(path)) || (reads_stdin && write::is_stdin_file(path)) {
                 return Err(write::WriteError::WouldOverwriteInput { path: path.display().to_string() }.into());
             }
         }
@@ -434,7 +435,7 @@ pub fn map_job(
     settings: &MapSettings,
     job: &Job,
 ) -> Result<Mapped, Error> {
-    let source = read::read_path(&job.input, settings.limits)?;
+    let source = read::isolate::read_input(&job.input, settings.limits)?;
     let mut imported = ctx.understand(&source, &settings.read, settings.min_score)?;
     // The raw cells are not needed past this point: free them before the outputs are built.
     drop(source);
@@ -454,8 +455,10 @@ pub fn map_job(
 /// The bytes of one output in the chosen format.
 pub fn render(format: Format, output: &Output, ctx: &Context, report: &ReportData) -> Result<Vec<u8>, Error> {
     Ok(match format {
-        Format::Json => report::json::render(output, report),
-        Format::Csv => report::csv_out::render(output, &ctx.catalogs),
+        Format::Json => report::json::render(output, report)
+            .map_err(|source| Error::Render { file: output.input.path.clone(), source })?,
+        Format::Csv => report::csv_out::render(output, &ctx.catalogs)
+            .map_err(|source| Error::Render { file: output.input.path.clone(), source })?,
         Format::Xlsx => report::workbook::render(output, &ctx.catalogs, report)
             .map_err(|e| Error::Workbook { file: output.input.path.clone(), detail: e.to_string() })?,
         Format::Oscal => crate::interchange::oscal::export_crosswalk(output).ok_or_else(|| {

@@ -16,6 +16,17 @@ use crate::ids::Framework;
 use crate::import::{ColumnRole, Imported};
 use crate::issue::Issue;
 
+/// Why an output's bytes could not be built: serialisation failed. Never an empty file with exit 0.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot write the csv: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot write the csv: {0}")]
+    CsvFlush(#[source] std::io::Error),
+    #[error("cannot write the json: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
 /// Facts about the run that every output names.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {

@@ -430,8 +430,10 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &S
         ("Not counted (planned, not implemented, excluded, unknown)", 24.0),
         ("Input rows", 12.0),
         ("Why", 50.0),
+        (if to_iso { "" } else { "What the auditor will still sample" }, 50.0),
     ];
-    header_row(ws, st, &headers)?;
+    let headers = if to_iso { &headers[..headers.len() - 1] } else { &headers[..] };
+    header_row(ws, st, headers)?;
     let mut r = 0u32;
     for (c, words) in out.crosswalk.coverage.iter().zip(&report.criteria) {
         r += 1;
@@ -456,6 +458,7 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &S
         let by = ids(&c.by);
         let category = crate::report::context::category_label(&c.category);
         let (by, how, excluded, rows, reason) = (fit(&by), fit(&how), fit(&excluded), fit(&rows), fit(&words.reason));
+        let beyond = if to_iso { fit("") } else { fit(&words.beyond_iso) };
         fit_row(
             ws,
             r,
@@ -467,6 +470,7 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &S
                 (&excluded, 24.0),
                 (&rows, 12.0),
                 (&reason, 50.0),
+                (&beyond, 50.0),
             ],
         )?;
         ws.write_string(r, 0, c.id.as_str())?;
@@ -478,6 +482,9 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &S
         ws.write_string(r, 6, excluded.as_ref())?;
         ws.write_string(r, 7, rows.as_ref())?;
         ws.write_string(r, 8, reason.as_ref())?;
+        if !to_iso {
+            ws.write_string(r, 9, beyond.as_ref())?;
+        }
     }
     colour_status(ws, 3, r)?;
     finish(ws, r, headers.len() as u16)
@@ -622,6 +629,7 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
         ("Evidence", 30.0),
         ("Frequency", 12.0),
         ("Input rows", 10.0),
+        ("Role", 11.0),
     ];
     header_row(ws, st, &headers)?;
     let mut r = 0u32;
@@ -644,6 +652,7 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
             ws.write_string(r, 11, &x.frequency)?;
             let rows: Vec<String> = x.rows.iter().map(usize::to_string).collect();
             ws.write_string(r, 12, fit(&rows.join(", ")))?;
+            ws.write_string(r, 13, x.role.as_str())?;
         }
     }
     colour_status(ws, 2, r)?;
