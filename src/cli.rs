@@ -245,6 +245,11 @@ pub struct SuggestArgs {
     #[arg(long, default_value_t = 3, value_name = "K")]
     pub top: usize,
 
+    /// Mapping files that add to or replace pairs of the built-in mapping (they steer suggestions of SOC 2
+    /// criteria through the ISO controls a statement names).
+    #[arg(long = "mapping", value_name = "FILE")]
+    pub mappings: Vec<PathBuf>,
+
     /// Output format.
     #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
     pub format: String,
