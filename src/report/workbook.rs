@@ -234,7 +234,7 @@ fn summary_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result
             gaps.len(),
             report.gaps.len()
         );
-        ws.write_string_with_format(r, 0, title, &st.key)?;
+        ws.merge_range(r, 0, r, 7, &title, &st.key)?;
         for g in gaps {
             r += 1;
             let url = Url::new(format!(
@@ -271,6 +271,9 @@ fn summary_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result
 }
 
 fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)]) -> Result<(), XlsxError> {
+    // Bold headers are a little wider than plain text.
+    let bold: Vec<(&str, f64)> = headers.iter().map(|(h, w)| (*h, w * 0.9)).collect();
+    fit_row(ws, 0, &bold)?;
     for (i, (h, width)) in headers.iter().enumerate() {
         ws.set_column_width(i as u16, *width)?;
         ws.write_string_with_format(0, i as u16, *h, &st.header)?;
@@ -302,21 +305,21 @@ fn crosswalk_sheet(
         ("Row", 6.0),
         ("Id as written", 14.0),
         ("Canonical id", 12.0),
-        ("Title", 40.0),
+        ("Title", 32.0),
         ("Applicable", 10.0),
         ("Status", 14.0),
         ("Matched by", 11.0),
         ("Score", 7.0),
         ("Review", 13.0),
         (to_word, 16.0),
-        ("Relationship and strength", 34.0),
-        ("Candidates for review", 34.0),
-        ("Notes", 40.0),
+        ("Relationship and strength", 28.0),
+        ("Candidates for review", 28.0),
+        ("Notes", 32.0),
         ("Client reference", 14.0),
-        ("Client text", 50.0),
+        ("Client text", 40.0),
         (DECISION, 10.0),
         (REPLACE_WITH, 12.0),
-        (COMMENT, 30.0),
+        (COMMENT, 24.0),
         (ROW_KEY, 20.0),
     ];
     const C_DECISION: u16 = 15;
@@ -357,13 +360,13 @@ fn crosswalk_sheet(
             ws,
             r,
             &[
-                (&ids, 12.0),
-                (&title, 40.0),
-                (&targets, 16.0),
-                (&detail, 34.0),
-                (&candidates, 34.0),
-                (&notes, 40.0),
-                (&text, 50.0),
+                (&ids, headers[2].1),
+                (&title, headers[3].1),
+                (&targets, headers[9].1),
+                (&detail, headers[10].1),
+                (&candidates, headers[11].1),
+                (&notes, headers[12].1),
+                (&text, headers[14].1),
             ],
         )?;
         ws.write_number(r, 0, x.row as f64)?;
