@@ -204,7 +204,11 @@ pub struct CrosswalkRow {
     pub effect: Effect,
     #[serde(skip)]
     pub state: State,
+    /// One per target element: the strongest link of the row's ids.
     pub targets: Vec<Target>,
+    /// Every (target, source id) link of the row: a row naming `A.5.15, A.8.5` counts both towards CC6.1.
+    #[serde(skip)]
+    pub links: Vec<Target>,
 }
 
 /// The crosswalk of one input.
@@ -305,6 +309,7 @@ pub fn build(
         .map(|row| {
             // A row reaches a handful of targets: a short list beats an ordered map keyed by natural-order ids.
             let mut targets: Vec<Target> = Vec::new();
+            let mut links: Vec<Target> = Vec::new();
             for id in &row.ids {
                 let is_tsc = catalogs.tsc.contains(id.as_str());
                 let pairs = if is_tsc { mapping.to_target(id) } else { mapping.from_source(id) };
@@ -330,6 +335,11 @@ pub fn build(
                         via: id.clone(),
                         rationale: p.rationale.clone(),
                     };
+                    match links.iter_mut().find(|x| x.id == t.id && x.via == t.via) {
+                        Some(existing) if existing.strength >= t.strength => {}
+                        Some(existing) => *existing = t.clone(),
+                        None => links.push(t.clone()),
+                    }
                     match targets.iter_mut().find(|x| x.id == t.id) {
                         Some(existing) if existing.strength >= t.strength => {}
                         Some(existing) => *existing = t,
@@ -339,7 +349,7 @@ pub fn build(
             }
             targets.sort_by(|a, b| b.strength.cmp(&a.strength).then_with(|| a.id.cmp(&b.id)));
             let state = state(&row, status_given);
-            CrosswalkRow { effect: state.effect(), state, row, targets }
+            CrosswalkRow { effect: state.effect(), state, row, targets, links }
         })
         .collect();
     let coverage = coverage(&rows, mapping, catalogs, scope, to);
@@ -363,7 +373,7 @@ fn coverage(
     // Hashed, not ordered: each target's contributions are sorted below, by strength and then id.
     let mut found: HashMap<ControlId, HashMap<ControlId, Contribution>> = HashMap::new();
     for row in rows {
-        for t in &row.targets {
+        for t in &row.links {
             let slot = found.entry(t.id.clone()).or_default();
             let c = slot.entry(t.via.clone()).or_insert_with(|| Contribution {
                 id: t.via.clone(),
@@ -617,6 +627,11 @@ mod tests {
         let cc61 = status_of(&cw, "CC6.1");
         assert_eq!(cc61.status, CoverageStatus::Partial);
         assert_eq!(cc61.verdict.pending, [Element { id: ControlId::new("A.8.2"), state: State::Planned }]);
+        // One row naming several controls counts each of them.
+        let mut one_row = row(2, "A.5.9", Some(true), Some(Status::Implemented));
+        one_row.ids = core.iter().map(|id| ControlId::new(*id)).collect();
+        let cw = build(&mut imported(vec![one_row]), &m, &c, &Scope::default(), Framework::Tsc2017);
+        assert_eq!(status_of(&cw, "CC6.1").status, CoverageStatus::Covered);
         // A supporting link alone is context, never coverage.
         let cw = build(
             &mut imported(vec![row(2, "A.7.7", Some(true), None)]),

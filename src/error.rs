@@ -33,6 +33,12 @@ pub enum Error {
     Workbook { file: String, detail: String },
     #[error("{0}")]
     Template(String),
+    #[error("{file}: {source}")]
+    Render {
+        file: String,
+        #[source]
+        source: crate::report::RenderError,
+    },
     #[error("`crosswalk {0}` is not available yet in this version")]
     NotYet(&'static str),
 }

@@ -69,11 +69,10 @@ pub fn column_letter(index: usize) -> String {
     let mut out = Vec::new();
     while n > 0 {
         let rem = (n - 1) % 26;
-        out.push(b'A' + rem as u8);
+        out.push(char::from(b'A' + rem as u8));
         n = (n - 1) / 26;
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
+    out.iter().rev().collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

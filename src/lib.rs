@@ -9,6 +9,7 @@
 //! crosswalk::build         rows + mapping  -> Crosswalk (targets per row, coverage per criterion)
 //! report::*                Crosswalk       -> workbook, JSON, CSV, report bytes
 //! write::write_output      bytes           -> file (atomic) or stdout
+//! interchange::*          Mapping         <-> OSCAL, CISO Assistant and NIST IR 8477 STRM files (export, overlays)
 //! ```
 //!
 //! Only `read` and `write` touch the file system; every stage between takes values and returns values, and
@@ -25,6 +26,7 @@ pub mod interchange;
 pub mod issue;
 pub mod mapping;
 pub mod matching;
+pub mod plan;
 pub mod read;
 pub mod report;
 pub mod sanitise;

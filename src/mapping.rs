@@ -17,7 +17,7 @@ use crate::interchange::Overlay;
 use crate::issue::{Issue, Location};
 
 /// Version of the curated mapping shipped with this build.
-pub const MAPPING_VERSION: &str = "2026.11.0";
+pub const MAPPING_VERSION: &str = "2026.12.0";
 
 /// NIST IR 8477 set-theory relationship, read from the ISO element's side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -136,7 +136,7 @@ pub struct Pair {
 #[derive(Debug, Clone)]
 pub struct Mapping {
     pub pairs: Vec<Pair>,
-    /// `2026.11.0` for the built-in mapping, with `+` and a digest when overlays change it.
+    /// `2026.12.0` for the built-in mapping, with `+` and a digest when overlays change it.
     pub version: String,
     by_source: BTreeMap<ControlId, Vec<usize>>,
     by_target: BTreeMap<ControlId, Vec<usize>>,
@@ -633,7 +633,7 @@ mod tests {
         let p = m.from_source(&ControlId::new("A.5.15"));
         let p = p.iter().find(|p| p.target.as_ref().is_some_and(|t| t.as_str() == "CC6.1")).unwrap();
         assert_eq!((p.relationship, p.strength), (Relationship::Equal, 10));
-        assert!(m.version.starts_with("2026.11.0+"));
+        assert!(m.version.starts_with("2026.12.0+"));
     }
 
     #[test]

@@ -41,6 +41,11 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     assert_eq!(by.len(), 62, "header + 61 criteria");
     let statuses: Vec<&str> = by[1..].iter().map(|r| r[3].as_str()).collect();
     assert!(statuses.iter().all(|s| ["covered", "partial", "gap", "out-of-scope"].contains(s)));
+    // Each criterion says why, and a covered one keeps what the auditor will still sample.
+    assert_eq!(by[0][8..], ["Why", "What the auditor will still sample"]);
+    let cc53 = by.iter().find(|r| r[0] == "CC5.3").unwrap();
+    assert_eq!((cc53[3].as_str(), cc53[8].as_str()), ("covered", "covered: A.5.1 implemented"));
+    assert!(cc53[9].starts_with("Policies reviewed and approved within the period"), "{cc53:?}");
 
     let coverage = sheet(&out, "Coverage");
     let categories: Vec<&str> = coverage[1..7].iter().map(|r| r[0].as_str()).collect();
@@ -59,7 +64,7 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     let value = |k: &str| about.iter().find(|r| r[0] == k).map(|r| r[1].clone()).unwrap();
     assert_eq!(value("Input"), "tidy-soa.xlsx");
     assert_eq!(value("SHA-256").len(), 64);
-    assert_eq!(value("Mapping version"), "2026.11.0");
+    assert_eq!(value("Mapping version"), "2026.12.0");
     assert_eq!(value("Control rows"), "93");
 }
 
@@ -279,6 +284,23 @@ fn mapping_validate_passes_builtin_and_fails_broken_file() {
     let o = crosswalk(dir.path(), &["mapping", "validate"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("ok:"));
+    // The consistency check runs and says what it checked.
+    assert!(
+        stderr(&o).contains(": consistent: 7 containing (equal/superset) pairs agree with `beyond_iso` and are their criterion's only core element; 48 criteria have a core set (107 core links), 13 have none; 29 state a limit ISO 27001 never meets\n"),
+        "{}",
+        stderr(&o)
+    );
+    // A containing pair that contradicts the criterion's core set and its beyond_iso text fails it.
+    let builtin = crosswalk(dir.path(), &["mapping", "export", "--format", "csv"]);
+    let text = stdout(&builtin).replace("A.5.26,CC7.5,intersects,6,", "A.5.26,CC7.5,superset,6,");
+    std::fs::write(dir.path().join("overclaim.csv"), text).unwrap();
+    let o = crosswalk(dir.path(), &["mapping", "validate", "overclaim.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("`A.5.26` is said to contain `CC7.5`, but its `beyond_iso` text names `A.5.27` as well"),
+        "{}",
+        stderr(&o)
+    );
     std::fs::write(
         dir.path().join("broken.csv"),
         "source,target,relationship,strength,rationale,agreeing_sources\nA.5.15,CC6.1,intersects,8,Access rules.,\nA.5.15,CC6.1,equal,8,Twice.,\nA.5.99,CC6.1,sort-of,0,,\n",
@@ -345,7 +367,7 @@ fn an_overlay_changes_coverage() {
     assert_eq!(p43["status"], "covered");
     assert_eq!(p43["reason"], "covered: A.5.34 implemented");
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(doc["mapping"]["version"].as_str().unwrap().starts_with("2026.11.0+"));
+    assert!(doc["mapping"]["version"].as_str().unwrap().starts_with("2026.12.0+"));
 }
 
 /// `init` writes the built-in templates and data files; the written template renders a report and the data folder
@@ -357,7 +379,8 @@ fn init_writes_templates_and_data_that_the_tool_accepts() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(files(&dir.path().join("custom/templates")), ["README.md", "report.html.j2", "report.md.j2"]);
     let data = files(&dir.path().join("custom/data"));
-    assert_eq!(data.len(), 7, "{data:?}");
+    assert_eq!(data.len(), 8, "{data:?}");
+    assert!(data.contains(&"sample-sizes.csv".to_string()), "{data:?}");
     assert!(data.contains(&"iso27001-2022-to-tsc-2017.csv".to_string()), "{data:?}");
 
     let o = crosswalk(

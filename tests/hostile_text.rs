@@ -175,8 +175,7 @@ fn text_on_a_terminal_stdout_is_escaped_and_piped_text_is_not() {
     let dir = Dir::with(&[]);
     dir.write("controls.csv", HOSTILE.as_bytes());
     let (code, shown) = on_a_terminal(dir.tmp.path(), &["import", "controls.csv"]);
-    // An unknown id is a warning (the row is placed by its title), so the run succeeds.
-    assert_eq!(code, 0);
+    assert_eq!(code, 0, "an unknown id is a warning: the row is placed by its title");
     let shown = String::from_utf8(shown).expect("utf-8");
     assert_no_raw_controls("the terminal", &shown.replace("\r\n", "\n"));
     assert!(shown.contains(",\\x1b[31mPolicies\\x1b[0m \\u{202e}gnp.exe,"), "{shown}");

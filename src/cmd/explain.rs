@@ -92,12 +92,18 @@ fn text(ctx: &Context, x: &Explained, note: Option<&str>) -> String {
             } else {
                 p.agreeing_sources.join(", ")
             };
+            let role = if p.relationship == crate::mapping::Relationship::None { "" } else { p.role.as_str() };
+            let role = if role.is_empty() { String::new() } else { format!(", {role}") };
             let _ = writeln!(
                 s,
-                "  {id:<7} {title}\n          {rel}, strength {}; agrees: {sources}\n          {}",
+                "  {id:<7} {title}\n          {rel}, strength {}{role}; agrees: {sources}\n          {}",
                 p.strength, p.rationale
             );
         }
+    }
+    if let Some(limit) = e.limit {
+        let _ =
+            writeln!(s, "\nStays partial whatever ISO 27001 programme runs: {}.", crate::report::words::limit(limit));
     }
     if !e.beyond_iso.is_empty() {
         let _ = writeln!(s, "\nBeyond ISO 27001: {}", e.beyond_iso);

@@ -432,8 +432,10 @@ pub fn map_job(
 /// The bytes of one output in the chosen format.
 pub fn render(format: Format, output: &Output, ctx: &Context, report: &ReportData) -> Result<Vec<u8>, Error> {
     Ok(match format {
-        Format::Json => report::json::render(output, report),
-        Format::Csv => report::csv_out::render(output, &ctx.catalogs),
+        Format::Json => report::json::render(output, report)
+            .map_err(|source| Error::Render { file: output.input.path.clone(), source })?,
+        Format::Csv => report::csv_out::render(output, &ctx.catalogs)
+            .map_err(|source| Error::Render { file: output.input.path.clone(), source })?,
         Format::Xlsx => report::workbook::render(output, &ctx.catalogs, report)
             .map_err(|e| Error::Workbook { file: output.input.path.clone(), detail: e.to_string() })?,
         Format::Oscal => crate::interchange::oscal::export_crosswalk(output).ok_or_else(|| {

@@ -38,7 +38,13 @@ pub fn run(ctx: &Context, cmd: MappingCommand) -> Result<Exit, Error> {
 /// Every problem on stderr with file and row; exit 1 when there is any.
 fn validate(ctx: &Context, file: Option<&std::path::Path>) -> Result<Exit, Error> {
     let data = match file {
-        Some(p) => read::read_text(p)?,
+        Some(p) => {
+            let overlay = interchange::read_overlay(p)?;
+            if interchange::detect(&overlay.bytes).is_ok_and(|k| k != interchange::Kind::Csv) {
+                return validate_other(ctx, &overlay);
+            }
+            read::read_text(p)?
+        }
         None => ctx.files.mapping.clone(),
     };
     let (pairs, mut problems) = mapping::parse(&data, &ctx.catalogs);
@@ -72,6 +78,21 @@ fn validate(ctx: &Context, file: Option<&std::path::Path>) -> Result<Exit, Error
         eprint_line(&format!("{}: {} problem(s)", data.name, problems.len()));
         Ok(Exit::DataProblems)
     }
+}
+
+/// A mapping in another tool's format (docs/interchange.md): every problem, as when it is used as an overlay.
+fn validate_other(ctx: &Context, overlay: &interchange::Overlay) -> Result<Exit, Error> {
+    let (pairs, problems) = interchange::parse_overlay(overlay, &ctx.catalogs);
+    for p in &problems {
+        eprint_line(&p.to_string());
+    }
+    let errors = problems.iter().filter(|p| p.severity == crate::issue::Severity::Error).count();
+    if errors > 0 {
+        eprint_line(&format!("{}: {errors} problem(s)", overlay.name));
+        return Ok(Exit::DataProblems);
+    }
+    eprint_line(&format!("{}: ok: {} pairs, usable as an overlay with --mapping", overlay.name, pairs.len()));
+    Ok(Exit::Success)
 }
 
 #[derive(Serialize)]

@@ -128,7 +128,14 @@ fn print_outcome(settings: &ReportSettings, data: &ReportData) {
     };
     let s = &data.summary;
     crate::sanitise::eprint_line(&format!(
-        "{}: {} controls recognised, {} applicable, {} implemented; {} -> {}; {}; wrote {dest}",
-        s.input, s.recognised, s.applicable, s.implemented, s.framework, s.target, s.headline
+        "{}: {} controls recognised, {} applicable, {} {}; {} -> {}; {}; wrote {dest}",
+        s.input,
+        s.recognised,
+        s.applicable,
+        s.implemented,
+        if s.status_given { "implemented" } else { "assumed implemented (status not given)" },
+        s.framework,
+        s.target,
+        s.headline
     ));
 }

@@ -254,6 +254,13 @@ fn strength_of(text: &str) -> Result<Option<u8>, String> {
 
 /// Reads a CISO Assistant mapping library.
 pub fn read_yaml(text: &str, c: &mut Collector) {
+    // The YAML parser slows to a crawl on thousands of nested `[` or `{` (a minute for 100,000) before serde's own
+    // depth limit is reached: such a file is refused before it is parsed.
+    if let Some(line) = flow_too_deep(text, MAX_FLOW_DEPTH) {
+        return c.fail(format!(
+            "line {line}: brackets nested more than {MAX_FLOW_DEPTH} levels deep; a mapping library is a few levels deep, so the file is refused"
+        ));
+    }
     // serde_norway stops at 128 levels of nesting and at alias expansion that outgrows the document
     // ("repetition limit exceeded"), so a hostile document cannot exhaust the stack or memory.
     let library: LibraryIn = match serde_norway::from_str(text) {
@@ -331,12 +338,42 @@ pub fn read_yaml(text: &str, c: &mut Collector) {
                 b: b.to_string(),
                 relationship,
                 strength,
+                // CISO Assistant has no role: it comes from the strength.
+                role: None,
                 rationale: rationale_text(m.rationale.as_deref(), m.annotation.as_deref()),
                 agreeing: Vec::new(),
                 mirror,
             });
         }
     }
+}
+
+/// Deepest nesting of flow collections (`[`, `{`) read.
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// The line where `[` and `{` outside quotes and comments first nest deeper than `max`.
+fn flow_too_deep(text: &str, max: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        for ch in line.chars() {
+            match (quote, ch) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(ch),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > max {
+                        return Some(n + 1);
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// Largest inflated size of one part of a mapping workbook: CISO Assistant's are well under a megabyte.
@@ -416,6 +453,7 @@ pub fn read_workbook(bytes: &[u8], c: &mut Collector) {
             b: cell(Some(tgt)),
             relationship,
             strength,
+            role: None,
             rationale,
             agreeing: Vec::new(),
             mirror: false,

@@ -17,7 +17,7 @@ use crate::catalog::data::DataFile;
 use crate::catalog::Catalogs;
 use crate::ids::ControlId;
 use crate::issue::{Issue, Location, Severity};
-use crate::mapping::{self, Mapping, Pair, Relationship};
+use crate::mapping::{self, Pair, Relationship, Role};
 use crate::read::ReadError;
 
 /// Largest overlay file read: a mapping of these two catalogs is a few hundred kilobytes in any format.
@@ -128,7 +128,7 @@ pub fn detect(bytes: &[u8]) -> Result<Kind, String> {
     }
     let line = first.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#') && l != &"---").unwrap_or("");
     let lower = line.to_ascii_lowercase();
-    if lower.contains("focal document element") || lower.contains("focal document element (fde)") {
+    if lower.contains("focal document element") {
         return Ok(Kind::Strm);
     }
     let cells: Vec<String> =
@@ -140,9 +140,11 @@ pub fn detect(bytes: &[u8]) -> Result<Kind, String> {
         .split_once(':')
         .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
     if yaml_key {
-        return if head.contains("requirement_mapping_set") {
+        // The whole file (at most MAX_OVERLAY_BYTES): a library's translations can fill its first pages.
+        let all = crate::read::delimited::decode(bytes);
+        return if all.contains("requirement_mapping_set") {
             Ok(Kind::CisoYaml)
-        } else if head.contains("requirement_nodes") {
+        } else if all.contains("requirement_nodes") {
             Err("a CISO Assistant framework library, not a mapping library".into())
         } else {
             Err("YAML without `objects.requirement_mapping_sets`".into())
@@ -161,12 +163,9 @@ pub fn parse_overlay(file: &Overlay, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Iss
         }
     };
     let text = || crate::read::delimited::decode(&file.bytes);
-    if kind == Kind::Csv {
-        return mapping::parse(&DataFile { name: file.name.clone(), text: text() }, catalogs);
-    }
     let mut c = Collector::new(&file.name, catalogs);
     match kind {
-        Kind::Csv => {}
+        Kind::Csv => return mapping::parse(&DataFile { name: file.name.clone(), text: text() }, catalogs),
         Kind::Json => read_own_json(&text(), &mut c),
         Kind::Oscal => oscal::read(&text(), &mut c),
         Kind::CisoYaml => ciso::read_yaml(&text(), &mut c),
@@ -193,6 +192,8 @@ fn read_own_json(text: &str, c: &mut Collector) {
         rationale: String,
         #[serde(default)]
         agreeing_sources: String,
+        #[serde(default)]
+        role: String,
     }
     let doc: Doc = match serde_json::from_str(text) {
         Ok(d) => d,
@@ -211,6 +212,16 @@ fn read_own_json(text: &str, c: &mut Collector) {
             continue;
         };
         let agreeing = p.agreeing_sources.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let role = match p.role.trim() {
+            "" => None,
+            text => match Role::parse(text) {
+                Some(r) => Some(r),
+                None => {
+                    c.error_at(None, format!("entry `pairs[{i}]`: role `{text}` is not one of core, supporting"));
+                    continue;
+                }
+            },
+        };
         c.add(Entry {
             label: format!("pairs[{i}]"),
             row: None,
@@ -218,6 +229,7 @@ fn read_own_json(text: &str, c: &mut Collector) {
             b: p.target,
             relationship,
             strength: Some(p.strength),
+            role,
             rationale: Some(p.rationale),
             agreeing: agreeing.collect(),
             mirror: false,
@@ -244,6 +256,8 @@ pub struct Entry {
     pub b: String,
     pub relationship: Relationship,
     pub strength: Option<u8>,
+    /// Core or supporting where the format says; else from the strength, as for a csv without a `role` column.
+    pub role: Option<Role>,
     pub rationale: Option<String>,
     pub agreeing: Vec<String>,
     /// The entry restates a pair of another set of the same file the other way round (CISO Assistant's reverse
@@ -284,7 +298,8 @@ pub struct Collector<'a> {
     rolled: BTreeMap<(ControlId, ControlId), RollUp>,
     problems: Vec<Issue>,
     entries: usize,
-    skipped: usize,
+    /// Over [`MAX_ENTRIES`]: reported once, and every further entry ignored.
+    refused: bool,
     defaulted_strength: usize,
 }
 
@@ -298,7 +313,7 @@ impl<'a> Collector<'a> {
             rolled: BTreeMap::new(),
             problems: Vec::new(),
             entries: 0,
-            skipped: 0,
+            refused: false,
             defaulted_strength: 0,
         }
     }
@@ -328,13 +343,13 @@ impl<'a> Collector<'a> {
 
     /// Whether the file has already failed as a whole (readers stop early).
     pub fn too_many(&mut self) -> bool {
-        if self.entries >= MAX_ENTRIES {
-            if !self.problems.iter().any(|p| p.message.starts_with("more than")) {
-                self.fail(format!("more than {MAX_ENTRIES} entries: a mapping of these two catalogs has a few hundred, so the file is refused"));
-            }
-            return true;
+        if self.entries >= MAX_ENTRIES && !self.refused {
+            self.refused = true;
+            self.fail(format!(
+                "more than {MAX_ENTRIES} entries: a mapping of these two catalogs has a few hundred, so the file is refused"
+            ));
         }
-        false
+        self.refused
     }
 
     fn side(&self, raw: &str) -> Side {
@@ -378,7 +393,6 @@ impl<'a> Collector<'a> {
         };
         for side in [&a, &b] {
             if let Side::Unknown(id) = side {
-                self.skipped += 1;
                 self.warn_at(
                     &e.row,
                     format!("{what}: `{id}` is neither an ISO 27001:2022 id nor a TSC 2017 criterion or point of focus: skipped"),
@@ -476,6 +490,24 @@ impl<'a> Collector<'a> {
             self.defaulted_strength += 1;
             default_strength(relationship)
         });
+        let role = match (e.role, relationship) {
+            (Some(Role::Core), Relationship::None) => {
+                self.error_at(e.row, format!("{what}: a pair with no relationship cannot be `core`"));
+                return;
+            }
+            (Some(Role::Core), _) if strength <= mapping::SUPPORTING_MAX => {
+                self.error_at(
+                    e.row,
+                    format!(
+                        "{what}: a link of strength {strength} is context, not coverage: its role must be `supporting`"
+                    ),
+                );
+                return;
+            }
+            (_, Relationship::None) => Role::Supporting,
+            (Some(role), _) => role,
+            (None, _) => Role::from_strength(strength),
+        };
         let rationale = match e.rationale.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
             Some(r) => r,
             None => format!("Taken from `{}` ({place}), which gives no rationale.", self.file),
@@ -485,15 +517,16 @@ impl<'a> Collector<'a> {
             target,
             relationship,
             strength,
+            role,
             rationale: Arc::from(rationale),
             agreeing_sources: e.agreeing,
             at,
-            role: role_of(relationship, strength),
         };
         let key = (pair.source.clone(), pair.target.clone());
         if let Some((first, first_label)) = self.pairs.get(&key) {
-            // A mirrored entry may word its rationale differently; relationship and strength must agree.
-            let same = first.relationship == pair.relationship && first.strength == pair.strength;
+            // A mirrored entry may word its rationale differently; relationship, strength and role must agree.
+            let same =
+                first.relationship == pair.relationship && first.strength == pair.strength && first.role == pair.role;
             if e.mirror && same {
                 return;
             }
@@ -543,10 +576,10 @@ impl<'a> Collector<'a> {
                 target: Some(criterion),
                 relationship,
                 strength,
+                role: Role::from_strength(strength),
                 rationale: Arc::from(rationale),
                 agreeing_sources: Vec::new(),
                 at: r.at,
-                role: role_of(relationship, strength),
             };
             self.pairs.insert(key, (pair, String::new()));
         }
@@ -619,11 +652,6 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
-/// The pairs of a mapping that a format writes, in mapping order.
-pub fn pairs_of(m: &Mapping) -> impl Iterator<Item = &Pair> {
-    m.pairs.iter()
-}
-
 /// `2026.11.0` -> (2026, 11); a version that does not start so gives (2026, 1).
 pub fn version_date(version: &str) -> (u32, u32) {
     let mut parts = version.split(['.', '+']).map(|p| p.parse::<u32>().ok());
@@ -680,6 +708,7 @@ mod tests {
             b: b.into(),
             relationship: rel,
             strength: None,
+            role: None,
             rationale: None,
             agreeing: Vec::new(),
             mirror: false,
@@ -748,16 +777,19 @@ mod tests {
 #[cfg(test)]
 mod round_trip {
     use super::*;
+    use crate::mapping::Mapping;
 
-    type Key = (Option<String>, Option<String>, Relationship, u8, String);
+    type Key = (Option<String>, Option<String>, Relationship, u8, String, Option<Role>);
 
-    fn keys(pairs: &[Pair], one_sided: bool) -> Vec<Key> {
+    /// What a format keeps of each pair; CISO Assistant keeps neither one-sided rows nor the role.
+    fn keys(pairs: &[Pair], complete: bool) -> Vec<Key> {
         let mut k: Vec<Key> = pairs
             .iter()
-            .filter(|p| one_sided || (p.source.is_some() && p.target.is_some()))
+            .filter(|p| complete || (p.source.is_some() && p.target.is_some()))
             .map(|p| {
                 let id = |i: &Option<ControlId>| i.as_ref().map(|i| i.to_string());
-                (id(&p.source), id(&p.target), p.relationship, p.strength, p.rationale.to_string())
+                let role = complete.then_some(p.role);
+                (id(&p.source), id(&p.target), p.relationship, p.strength, p.rationale.to_string(), role)
             })
             .collect();
         k.sort();
@@ -804,16 +836,29 @@ mod round_trip {
         let first = String::from_utf8(bytes).unwrap();
         let strip = |s: &str| s.lines().filter(|l| !l.starts_with("description:")).collect::<Vec<_>>().join("\n");
         assert_eq!(strip(&text), strip(&first));
-        assert!(first.contains("No counterpart at all (not written as requirement mappings): A.5.32."));
+        assert!(first.contains("No counterpart at all (not written as requirement mappings): A.5.32"));
     }
 }
 
-/// Other tools carry no coverage role: a pair counts as core from strength 4 up, as in a csv overlay without a `role`
-/// column; a `none` pair is never core.
-fn role_of(relationship: Relationship, strength: u8) -> crate::mapping::Role {
-    if relationship == Relationship::None {
-        crate::mapping::Role::Supporting
-    } else {
-        crate::mapping::Role::from_strength(strength)
+#[cfg(test)]
+mod damaged {
+    use super::*;
+    use crate::mapping::Mapping;
+
+    /// Every export cut short anywhere is read without a panic: pairs, or problems naming the file.
+    #[test]
+    fn truncated_exports_never_panic() {
+        let c = Catalogs::builtin();
+        let m = Mapping::builtin(&c);
+        let exports: [(&str, Vec<u8>); 3] =
+            [("m.json", oscal::export(&m)), ("m.yaml", ciso::export(&m)), ("m.csv", strm::export(&m, &c, false))];
+        for (name, bytes) in exports {
+            for cut in (1..40).map(|i| bytes.len() * i / 40) {
+                let file = Overlay { name: name.into(), bytes: bytes[..cut].to_vec() };
+                let (pairs, problems) = parse_overlay(&file, &c);
+                assert!(!pairs.is_empty() || !problems.is_empty(), "{name} cut at {cut}");
+                assert!(problems.iter().all(|p| p.at.file == name), "{name} cut at {cut}");
+            }
+        }
     }
 }

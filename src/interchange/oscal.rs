@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{relationship_word, version_date, Collector, Entry};
 use crate::ids::Framework;
-use crate::mapping::{Mapping, Relationship};
+use crate::mapping::{Mapping, Relationship, Role};
 use crate::report::Output;
 
 /// The OSCAL version written.
 pub const OSCAL_VERSION: &str = "1.2.1";
 
-/// Namespace of our props (`strength`, `agreeing-source`, `no-counterpart`, `row`).
+/// Namespace of our props (`strength`, `role`, `agreeing-source`, `no-counterpart`, `row`).
 pub const NS: &str = "urn:crosswalk:oscal";
 
 const METHOD_NOTE: &str = "Pairs are read from the ISO/IEC 27001:2022 side with the set-theory relationships of NIST IR 8477; strength (1-10) is the `strength` prop; every pair has a one-sentence rationale in its remarks. A requirement with no counterpart at all is listed in the gap summary and in a `no-counterpart` prop with its rationale.";
@@ -166,6 +166,11 @@ struct Resource {
     props: Vec<Prop>,
 }
 
+/// Client text as OSCAL's one-line string types want it: no line breaks, no leading or trailing space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// OSCAL's token type (`with-ids`, `group`): a letter or `_` first, then letters, digits, `.`, `-`, `_`.
 fn is_token(s: &str) -> bool {
     let mut chars = s.chars();
@@ -214,7 +219,8 @@ pub fn export(m: &Mapping) -> Vec<u8> {
     for p in &m.pairs {
         match (&p.source, &p.target) {
             (Some(s), Some(t)) => {
-                let mut map_props = vec![Prop::new("strength", p.strength.to_string())];
+                let mut map_props =
+                    vec![Prop::new("strength", p.strength.to_string()), Prop::new("role", p.role.as_str())];
                 map_props.extend(p.agreeing_sources.iter().map(|a| Prop::new("agreeing-source", a.clone())));
                 maps.push(Map {
                     uuid: uuid(&format!("map:{s}:{t}")),
@@ -294,7 +300,7 @@ pub fn export_crosswalk(output: &Output) -> Option<Vec<u8>> {
     let version = &output.run.mapping_version;
     let file = Resource {
         uuid: uuid(&format!("input:{}", input.sha256)),
-        title: input.path.clone(),
+        title: one_line(&input.path),
         description: format!("The control list read from `{}` ({}).", input.path, input.framework),
         props: vec![Prop::new("sha256", input.sha256.clone())],
     };
@@ -308,8 +314,8 @@ pub fn export_crosswalk(output: &Output) -> Option<Vec<u8>> {
         }
         for t in &row.targets {
             let mut item_props = vec![Prop::new("row", r.row.to_string())];
-            if let Some(raw) = r.raw_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                item_props.push(Prop::new("raw-id", raw.to_string()));
+            if let Some(raw) = r.raw_id.as_deref().map(one_line).filter(|s| !s.is_empty()) {
+                item_props.push(Prop::new("raw-id", raw));
             }
             maps.push(Map {
                 uuid: uuid(&format!("crosswalk-map:{}:{}:{}:{}", input.sha256, r.row, t.via, t.id)),
@@ -334,7 +340,7 @@ pub fn export_crosswalk(output: &Output) -> Option<Vec<u8>> {
         collection: Collection {
             uuid: uuid(&format!("crosswalk:{}:{}:{}", input.sha256, version, cw.to.key())),
             metadata: Metadata {
-                title: format!("Crosswalk of {} to {}", input.path, cw.to),
+                title: format!("Crosswalk of {} to {}", one_line(&input.path), cw.to),
                 last_modified: last_modified(version),
                 version: version.clone(),
                 oscal_version: OSCAL_VERSION,
@@ -505,6 +511,16 @@ fn read_mapping(i: usize, mapping: &InMapping, c: &mut Collector) {
         }
         let agreeing: Vec<String> =
             map.props.iter().filter(|p| p.is("agreeing-source")).map(|p| p.value.trim().to_string()).collect();
+        let role = match map.props.iter().find(|p| p.is("role")) {
+            None => None,
+            Some(p) => match Role::parse(&p.value) {
+                Some(r) => Some(r),
+                None => {
+                    c.error_at(None, format!("entry `{label}`: role `{}` is not one of core, supporting", p.value));
+                    continue;
+                }
+            },
+        };
         for s in &map.sources {
             for t in &map.targets {
                 if c.too_many() {
@@ -517,6 +533,7 @@ fn read_mapping(i: usize, mapping: &InMapping, c: &mut Collector) {
                     b: t.id_ref.clone(),
                     relationship,
                     strength,
+                    role,
                     rationale: map.remarks.clone(),
                     agreeing: agreeing.clone(),
                     mirror: false,
@@ -562,6 +579,7 @@ fn read_mapping(i: usize, mapping: &InMapping, c: &mut Collector) {
             b,
             relationship: Relationship::None,
             strength,
+            role: None,
             rationale: p.remarks.clone(),
             agreeing: Vec::new(),
             mirror: false,

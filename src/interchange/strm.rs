@@ -2,15 +2,16 @@
 //! Controls Framework publish: the focal document element (an ISO/IEC 27001:2022 id) and its description, the STRM
 //! rationale (`semantic`), the relationship (`subset of`, `intersects with`, `equal`, `superset of`,
 //! `no relationship`: the focal element against the reference element), the reference document element (a TSC 2017
-//! criterion) and its description, strength of relationship, our rationale sentence, and notes.
+//! criterion) and its description, strength of relationship, our rationale sentence, notes, and our `Role` column
+//! (core or supporting).
 
 use super::{relationship_word, Collector, Entry};
 use crate::catalog::Catalogs;
-use crate::mapping::{Mapping, Relationship};
+use crate::mapping::{Mapping, Relationship, Role};
 use crate::report::csv_safe;
 
 /// The header written (and the names read back, compared without case).
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 10] = [
     "Focal Document Element",
     "Focal Document Element Description",
     "STRM Rationale",
@@ -20,6 +21,7 @@ pub const COLUMNS: [&str; 9] = [
     "Strength of Relationship",
     "Rationale",
     "Notes",
+    "Role",
 ];
 
 /// NIST IR 8477's words for a relationship read from the focal element's side.
@@ -56,6 +58,7 @@ pub fn export(m: &Mapping, catalogs: &Catalogs, tsv: bool) -> Vec<u8> {
             p.strength.to_string(),
             csv_safe(&p.rationale),
             notes,
+            p.role.as_str().into(),
         ]);
     }
     for row in rows {
@@ -65,11 +68,20 @@ pub fn export(m: &Mapping, catalogs: &Catalogs, tsv: bool) -> Vec<u8> {
     w.into_inner().expect("the csv is flushed to memory")
 }
 
-/// Finds a column by any of its names (case and spacing ignored, `(optional)` and `(FDE)` suffixes too).
-fn column(headers: &[String], names: &[&str]) -> Option<usize> {
-    headers.iter().position(|h| names.contains(&h.as_str()))
+/// A value as it was before `csv_safe` put a `'` before a leading `=`, `+`, `-`, `@`, tab or carriage return.
+fn unguard(value: &str) -> String {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        _ => value.to_string(),
+    }
 }
 
+/// Finds a column by the first of its names that a header has (headers normalised by [`normalise_header`]).
+fn column(headers: &[String], names: &[&str]) -> Option<usize> {
+    names.iter().find_map(|n| headers.iter().position(|h| h == n))
+}
+
+/// Lower case, single spaces, without `(optional)` and `(FDE)`.
 fn normalise_header(h: &str) -> String {
     let lower = h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
     let lower = lower.replace("(optional)", "").replace("(fde)", "");
@@ -90,7 +102,9 @@ pub fn read(text: &str, c: &mut Collector) {
         Ok(h) => h.iter().map(normalise_header).collect(),
         Err(e) => return c.fail(format!("row 1: {e}")),
     };
-    let focal = column(&headers, &["focal document element"]);
+    // The Secure Controls Framework's files put the id in `FDE #` and the element's text in `Focal Document Element
+    // (FDE)`; OLIR's put the id in `Focal Document Element`.
+    let focal = column(&headers, &["fde #", "fde#", "focal document element"]);
     let relationship = column(&headers, &["strm relationship", "set theory relationship", "relationship"]);
     let reference = column(&headers, &["reference document element", "scf #", "scf control #", "reference element"]);
     let (Some(focal), Some(rel_col), Some(reference)) = (focal, relationship, reference) else {
@@ -102,6 +116,8 @@ pub fn read(text: &str, c: &mut Collector) {
     let strength_col = column(&headers, &["strength of relationship", "strength"]);
     let rationale_col = column(&headers, &["rationale", "relationship rationale", "explanation"]);
     let notes_col = column(&headers, &["notes", "comments"]);
+    // Our extension: core or supporting; without it the role follows the strength.
+    let role_col = column(&headers, &["role"]);
     for record in reader.records() {
         if c.too_many() {
             return;
@@ -140,8 +156,21 @@ pub fn read(text: &str, c: &mut Collector) {
                 }
             }
         };
-        // Our rationale column; a file without one (OLIR, SCF) gives its notes instead.
-        let rationale = Some(cell(rationale_col)).filter(|s| !s.is_empty()).or_else(|| Some(cell(notes_col)));
+        let role_text = cell(role_col);
+        let role = if role_text.is_empty() {
+            None
+        } else {
+            match Role::parse(&role_text) {
+                Some(r) => Some(r),
+                None => {
+                    c.error_at(at, format!("role `{role_text}` is not one of core, supporting"));
+                    continue;
+                }
+            }
+        };
+        // Our rationale column (the `'` that kept a spreadsheet from running it as a formula taken off); a file
+        // without one (OLIR, SCF) gives its notes instead.
+        let rationale = Some(unguard(&cell(rationale_col))).filter(|s| !s.is_empty()).or_else(|| Some(cell(notes_col)));
         let notes = cell(notes_col);
         let agreeing = notes
             .strip_prefix("also listed by:")
@@ -154,6 +183,7 @@ pub fn read(text: &str, c: &mut Collector) {
             b: cell(Some(reference)),
             relationship,
             strength,
+            role,
             rationale,
             agreeing,
             mirror: false,

@@ -16,7 +16,7 @@ use crate::crosswalk::{counts_by_category, Contribution, CoverageStatus, Crosswa
 use crate::ids::{ControlId, Framework};
 use crate::import::Review;
 use crate::issue::Severity;
-use crate::mapping::{Mapping, Relationship};
+use crate::mapping::{Mapping, Relationship, Role as LinkRole};
 
 /// What the report says about itself, in every rendering.
 pub const NOTICE: &str = "This report supports readiness work: it shows where existing controls and evidence can be \
@@ -212,7 +212,7 @@ pub struct Reuse {
     /// 1–10.
     pub strength: u8,
     /// `core` (part of the set that meets the target's intent) or `supporting` (context, never coverage).
-    pub role: String,
+    pub role: LinkRole,
     /// `full` when this control alone covers the target, else `partial`.
     pub extent: String,
     /// `full` (implemented), `partial` (partly implemented) or `nothing` (planned, not implemented, excluded,
@@ -374,6 +374,9 @@ pub struct Sample {
     /// Understood cadence: `annual`, `semi-annual`, `quarterly`, `monthly`, `weekly`, `daily`, `continuous`,
     /// `ad hoc`, `every N months` …, `unknown` (a cell not understood) or `not given` (an empty cell).
     pub cadence: String,
+    /// Whether the frequency cell was understood, not understood, or empty (what `cadence` says in words).
+    #[serde(skip)]
+    pub reading: FrequencyReading,
     /// Times it operates in the window (weeks and days rounded down); none for continuous, ad hoc and unknown.
     pub occurrences: Option<u32>,
     /// False when it runs less often than once in the window, so its one run may fall outside it.
@@ -388,11 +391,22 @@ pub struct Sample {
     pub rows: Vec<usize>,
 }
 
+/// How a control's frequency cell was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrequencyReading {
+    Understood,
+    NotUnderstood,
+    NotGiven,
+}
+
 /// A finding from reading the input.
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueLine {
     /// `error`, `warning` or `info`.
     pub severity: String,
+    /// The same, typed, for decisions.
+    #[serde(skip)]
+    pub level: Severity,
     /// File, sheet, row and column as the spreadsheet shows them.
     pub at: String,
     /// What was found.
@@ -400,7 +414,7 @@ pub struct IssueLine {
 }
 
 /// Certification steps a SOC 2 programme does not give (our words).
-const CERTIFICATION_STEPS: [&str; 6] = [
+pub(crate) const CERTIFICATION_STEPS: [&str; 6] = [
     "Define the ISMS scope and context (clauses 4.1–4.3) in ISO terms: interested parties and their requirements.",
     "Run an ISO-style risk assessment and risk treatment (6.1.2, 6.1.3, 8.2, 8.3) with a risk treatment plan approved by risk owners.",
     "Write a Statement of Applicability covering all 93 Annex A controls, with a justification for each inclusion and exclusion (6.1.3 d).",
@@ -410,7 +424,7 @@ const CERTIFICATION_STEPS: [&str; 6] = [
 ];
 
 /// What ISO certification asks of a clause that a SOC 2 programme seldom gives (our words).
-fn clause_note(id: &str) -> &'static str {
+pub(crate) fn clause_note(id: &str) -> &'static str {
     match id {
         "4.1" | "4.2" => "ISO expects the context and interested parties to be documented and to drive the ISMS scope.",
         "4.3" => "A documented ISMS scope with boundaries and interfaces; a SOC 2 system description is close but not the same.",
@@ -498,6 +512,7 @@ impl ReportData {
                 .iter()
                 .map(|i| IssueLine {
                     severity: i.severity.to_string(),
+                    level: i.severity,
                     at: i.at.to_string(),
                     message: i.message.clone(),
                 })
@@ -518,7 +533,7 @@ fn criteria(out: &Output, rows: &BTreeMap<usize, &CrosswalkRow>, catalogs: &Cata
         Reuse {
             relationship: c.relationship.to_string(),
             strength: c.strength,
-            role: c.role.as_str().to_string(),
+            role: c.role,
             extent: if c.full { "full" } else { "partial" }.to_string(),
             effect: effect_word(c.effect).to_string(),
             rationale: c.rationale.to_string(),
@@ -571,7 +586,7 @@ fn gaps(criteria: &[Criterion], mapping: &Mapping, to_iso: bool, status: &str) -
             category: c.category.clone(),
             status: c.status.clone(),
             reason: c.reason.clone(),
-            partial_by: c.reuse.iter().filter(|r| r.role == "core").map(|r| r.label.clone()).collect(),
+            partial_by: c.reuse.iter().filter(|r| r.role == LinkRole::Core).map(|r| r.label.clone()).collect(),
             excluded_by: c.not_counted.iter().map(|r| r.label.clone()).collect(),
             would_cover: c.would_cover.clone(),
             beyond_iso: c.beyond_iso.clone(),
@@ -658,7 +673,7 @@ fn reuse(c: &Contribution, numbers: &[usize], rows: &BTreeMap<usize, &CrosswalkR
         title: if client_title.is_empty() { catalog_title } else { client_title },
         relationship: c.relationship.to_string(),
         strength: c.strength,
-        role: c.role.as_str().to_string(),
+        role: c.role,
         extent: if c.full { "full" } else { "partial" }.to_string(),
         effect: effect_word(c.effect).to_string(),
         status: distinct(found.iter().map(|r| Some(status_str(r)))),
@@ -817,6 +832,7 @@ fn expectation(cadence: Option<Cadence>, occurrences: Option<u32>) -> String {
             "configuration and system evidence at points across the window, plus exceptions raised".into()
         }
         (Some(Cadence::AdHoc), _) => "a sample of the events in the window (hires, changes, incidents…)".into(),
+        (Some(Cadence::SeveralDaily), _) => "a sample of the runs, spread across days in the window".into(),
         (Some(_), Some(0)) => {
             "may fall outside the window: schedule its next run inside the window, or lengthen the window".into()
         }
@@ -855,7 +871,7 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
             let rows: BTreeMap<usize, &CrosswalkRow> = cw.rows.iter().map(|r| (r.row.row, r)).collect();
             for c in in_scope.values() {
                 // Supporting links are context: the auditor samples the controls the criterion rests on.
-                for x in c.reuse.iter().filter(|x| x.role == "core") {
+                for x in c.reuse.iter().filter(|x| x.role == LinkRole::Core) {
                     for n in &x.rows {
                         if let Some(r) = rows.get(n) {
                             pairs.push((c.id.clone(), x.label.clone(), r));
@@ -868,6 +884,11 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
             let freq = row.row.frequency.clone().unwrap_or_default();
             let cadence = frequency::parse(&freq);
             let occurrences = cadence.and_then(|c| c.occurrences(window));
+            let reading = match cadence {
+                Some(_) => FrequencyReading::Understood,
+                None if freq.trim().is_empty() => FrequencyReading::NotGiven,
+                None => FrequencyReading::NotUnderstood,
+            };
             let sample = Sample {
                 id: control.clone(),
                 title: if cw.to == Framework::Iso2022 {
@@ -878,11 +899,12 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
                 owner: row.row.owner.clone().unwrap_or_default(),
                 evidence: row.row.evidence.clone().unwrap_or_default(),
                 frequency: freq.clone(),
-                cadence: match cadence {
-                    Some(c) => c.label(),
-                    None if freq.trim().is_empty() => "not given".to_string(),
-                    None => "unknown".to_string(),
+                cadence: match reading {
+                    FrequencyReading::Understood => cadence.map(|c| c.label()).unwrap_or_default(),
+                    FrequencyReading::NotGiven => "not given".to_string(),
+                    FrequencyReading::NotUnderstood => "unknown".to_string(),
                 },
+                reading,
                 occurrences,
                 operates: occurrences != Some(0),
                 in_window: match occurrences {
@@ -890,7 +912,7 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
                     Some(n) => format!("{n} in the window"),
                     None => String::new(),
                 },
-                expect: if cadence.is_none() && freq.trim().is_empty() {
+                expect: if reading == FrequencyReading::NotGiven {
                     "no frequency given: state how often the control runs".to_string()
                 } else {
                     expectation(cadence, occurrences)
@@ -939,8 +961,8 @@ fn type_two(out: &Output, criteria: &[Criterion], catalogs: &Catalogs, window: u
         has_frequency,
         criteria: criteria_out,
         not_operating: all.iter().filter(|s| !s.operates).cloned().collect(),
-        unknown: all.iter().filter(|s| s.cadence == "unknown").cloned().collect(),
-        no_frequency: all.iter().filter(|s| s.cadence == "not given").count(),
+        unknown: all.iter().filter(|s| s.reading == FrequencyReading::NotUnderstood).cloned().collect(),
+        no_frequency: all.iter().filter(|s| s.reading == FrequencyReading::NotGiven).count(),
     }
 }
 
@@ -950,7 +972,7 @@ fn ids_text(ids: &[crate::ids::ControlId]) -> String {
 
 /// Whether the run found data problems of severity error.
 pub fn has_errors(data: &ReportData) -> bool {
-    data.issues.iter().any(|i| i.severity == Severity::Error.to_string())
+    data.issues.iter().any(|i| i.level == Severity::Error)
 }
 
 #[cfg(test)]
@@ -1017,7 +1039,7 @@ mod tests {
         assert_eq!(cc41.not_counted[0].kind, "clause");
         assert_eq!(cc41.status, "gap");
         assert_eq!(cc41.would_cover, ["clause 9.2.1 (planned)"]);
-        assert_eq!(cc41.reason, "gap: clause 9.2.1 planned; clause 9.2.2 and clause 9.1 not in the input");
+        assert_eq!(cc41.reason, "gap: clause 9.2.1 planned; clauses 9.2.2 and 9.1 not in the input");
         let clause = d.clauses.iter().find(|c| c.id == "9.2.1").unwrap();
         assert_eq!(clause.status, "in progress");
         let risks: Vec<(&str, &str)> = d.risks.iter().map(|r| (r.id.as_str(), r.reason.as_str())).collect();
@@ -1047,7 +1069,12 @@ mod tests {
         let mut d = data();
         // Lists that are empty in this input get one element so their fields are seen too.
         d.remaining.no_counterpart.push(Ref { id: "A.5.32".into(), title: String::new(), category: String::new() });
-        d.issues.push(IssueLine { severity: "info".into(), at: "t.csv".into(), message: String::new() });
+        d.issues.push(IssueLine {
+            severity: "info".into(),
+            level: Severity::Info,
+            at: "t.csv".into(),
+            message: String::new(),
+        });
         keys(&serde_json::to_value(&d).unwrap(), &mut found);
         let readme = include_str!("../../templates/README.md");
         let missing: Vec<&String> = found.iter().filter(|k| !readme.contains(&format!("| `{k}` |"))).collect();
@@ -1088,6 +1115,7 @@ mod tests {
             "String" => "text".into(),
             "usize" | "u32" | "u8" => "number".into(),
             "bool" => "true/false".into(),
+            "LinkRole" => "text".into(),
             other => other.into(),
         }
     }
@@ -1102,17 +1130,24 @@ mod tests {
         let mut structs: BTreeMap<String, (String, Vec<Field>)> = BTreeMap::new();
         let mut docs: Vec<String> = Vec::new();
         let mut current: Option<Documented> = None;
+        // A field under `#[serde(skip)]` is not in the context.
+        let mut skipped = false;
         for line in source.lines() {
             let t = line.trim();
-            if let Some(d) = t.strip_prefix("///") {
+            if t == "#[serde(skip)]" {
+                skipped = true;
+            } else if let Some(d) = t.strip_prefix("///") {
                 docs.push(d.trim().to_string());
             } else if let Some(name) = t.strip_prefix("pub struct ").and_then(|x| x.strip_suffix(" {")) {
                 current = Some((name.to_string(), docs.join(" "), Vec::new()));
                 docs.clear();
             } else if let (Some((_, _, fields)), Some(field)) = (current.as_mut(), t.strip_prefix("pub ")) {
                 if let Some((name, ty)) = field.trim_end_matches(',').split_once(": ") {
-                    fields.push((name.to_string(), type_words(ty), docs.join(" ")));
+                    if !skipped {
+                        fields.push((name.to_string(), type_words(ty), docs.join(" ")));
+                    }
                 }
+                skipped = false;
                 docs.clear();
             } else if t == "}" {
                 if let Some((name, doc, fields)) = current.take() {

@@ -1,6 +1,6 @@
 //! CSV for pipelines: one line per (row, target); a row without targets still gets one line.
 
-use super::{csv_safe, Output};
+use super::{csv_safe, Output, RenderError};
 
 pub const HEADER: [&str; 15] = [
     "row",
@@ -20,9 +20,9 @@ pub const HEADER: [&str; 15] = [
     "text",
 ];
 
-pub fn render(out: &Output, catalogs: &crate::catalog::Catalogs) -> Vec<u8> {
+pub fn render(out: &Output, catalogs: &crate::catalog::Catalogs) -> Result<Vec<u8>, RenderError> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record(HEADER);
+    w.write_record(HEADER)?;
     for r in &out.crosswalk.rows {
         let row = &r.row;
         let base = [
@@ -51,8 +51,8 @@ pub fn render(out: &Output, catalogs: &crate::catalog::Catalogs) -> Vec<u8> {
         for line in lines {
             let record: Vec<String> =
                 base.iter().chain(line.iter()).chain(client.iter()).map(|v| csv_safe(v)).collect();
-            let _ = w.write_record(&record);
+            w.write_record(&record)?;
         }
     }
-    w.into_inner().unwrap_or_default()
+    w.into_inner().map_err(|e| RenderError::CsvFlush(e.into_error()))
 }

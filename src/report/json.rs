@@ -87,7 +87,7 @@ struct Coverage<'a> {
 }
 
 /// Pretty JSON with a trailing newline. `report` supplies the words of each verdict (in coverage order).
-pub fn render(out: &Output, report: &ReportData) -> Vec<u8> {
+pub fn render(out: &Output, report: &ReportData) -> Result<Vec<u8>, super::RenderError> {
     let cw = out.crosswalk;
     let tally = cw.tally();
     let doc = Document {
@@ -147,7 +147,7 @@ pub fn render(out: &Output, report: &ReportData) -> Vec<u8> {
             .collect(),
         issues: out.issues,
     };
-    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    let mut bytes = serde_json::to_vec_pretty(&doc)?;
     bytes.push(b'\n');
-    bytes
+    Ok(bytes)
 }

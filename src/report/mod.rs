@@ -5,6 +5,7 @@ pub mod context;
 pub mod csv_out;
 pub mod frequency;
 pub mod json;
+pub mod plan_out;
 pub mod template;
 pub mod words;
 pub mod workbook;
@@ -15,6 +16,17 @@ use crate::crosswalk::{Crosswalk, Scope};
 use crate::ids::Framework;
 use crate::import::{ColumnRole, Imported};
 use crate::issue::Issue;
+
+/// Why an output's bytes could not be built: serialisation failed. Never an empty file with exit 0.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot write the csv: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot write the csv: {0}")]
+    CsvFlush(#[source] std::io::Error),
+    #[error("cannot write the json: {0}")]
+    Json(#[from] serde_json::Error),
+}
 
 /// Facts about the run that every output names.
 #[derive(Debug, Clone, Serialize)]

@@ -55,6 +55,19 @@ pub fn label(id: &str, catalogs: &Catalogs) -> String {
     }
 }
 
+/// `A.5.15, A.8.3 and clauses 9.2.1 and 9.2.2`: Annex A ids (and criteria) as given, ISMS clauses gathered after them.
+fn list(ids: &[&ControlId], catalogs: &Catalogs) -> String {
+    let is_clause = |id: &ControlId| label(id.as_str(), catalogs) != id.as_str();
+    let mut parts: Vec<String> = ids.iter().filter(|i| !is_clause(i)).map(|i| i.to_string()).collect();
+    let clauses: Vec<String> = ids.iter().filter(|i| is_clause(i)).map(|i| i.to_string()).collect();
+    match clauses.len() {
+        0 => {}
+        1 => parts.push(format!("clause {}", clauses[0])),
+        _ => parts.push(format!("clauses {}", join_and(&clauses))),
+    }
+    join_and(&parts)
+}
+
 /// Elements grouped by state in state order: `A.5.15 and A.8.3 implemented; A.8.2 planned`.
 fn grouped(elements: &[Element], catalogs: &Catalogs) -> Vec<String> {
     let mut states: Vec<State> = elements.iter().map(|e| e.state).collect();
@@ -63,15 +76,14 @@ fn grouped(elements: &[Element], catalogs: &Catalogs) -> Vec<String> {
     states
         .into_iter()
         .map(|s| {
-            let ids: Vec<String> =
-                elements.iter().filter(|e| e.state == s).map(|e| label(e.id.as_str(), catalogs)).collect();
-            format!("{} {}", join_and(&ids), state(s))
+            let ids: Vec<&ControlId> = elements.iter().filter(|e| e.state == s).map(|e| &e.id).collect();
+            format!("{} {}", list(&ids, catalogs), state(s))
         })
         .collect()
 }
 
 fn labels(ids: &[ControlId], catalogs: &Catalogs) -> String {
-    join_and(&ids.iter().map(|i| label(i.as_str(), catalogs)).collect::<Vec<_>>())
+    list(&ids.iter().collect::<Vec<_>>(), catalogs)
 }
 
 /// Why a target element has its status, in one line: `covered: A.5.15, A.8.3, A.8.5 and A.5.17 implemented`,
@@ -95,7 +107,8 @@ pub fn reason(c: &Coverage, catalogs: &Catalogs, to: Framework) -> String {
     if let Some(l) = v.limit {
         parts.push(limit(l).to_string());
     }
-    if c.status != CoverageStatus::Covered && !v.context.is_empty() {
+    // What there is, when nothing counts; beside partial verdicts the reuse lists show it.
+    if c.status == CoverageStatus::Gap && !v.context.is_empty() {
         parts.push(format!("context only: {}", labels(&v.context, catalogs)));
     }
     format!("{}: {}", c.status.as_str(), parts.join("; "))

@@ -15,12 +15,12 @@ use crate::crosswalk::{counts_by_category, CoverageStatus, Effect};
 use crate::ids::Framework;
 use crate::import::Review;
 
-/// Styles shared by all sheets.
-struct Styles {
-    header: Format,
+/// Styles shared by all sheets (and by the `plan` workbooks).
+pub(crate) struct Styles {
+    pub(crate) header: Format,
     /// The workbook's default (every cell written without a format): Calibri 10, top-aligned, wrapped.
-    base: Format,
-    number: Format,
+    pub(crate) base: Format,
+    pub(crate) number: Format,
     status: [Format; 4],
 }
 
@@ -41,26 +41,14 @@ impl Styles {
         }
     }
 
-    fn status(&self, s: CoverageStatus) -> &Format {
+    pub(crate) fn status(&self, s: CoverageStatus) -> &Format {
         &self.status[s as usize]
     }
 }
 
 /// Builds the workbook in memory.
 pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    wb.set_zip_compression_level(1);
-    let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title("crosswalk: ISO/IEC 27001 and SOC 2")
-            .set_author("crosswalk")
-            .set_creation_datetime(&created),
-    );
-    let st = Styles::new();
-    // Plain cells carry no format of their own (cheaper to write): the default is the house font. Calibri 10 rows
-    // are 17 pixels high and its default columns 64 pixels wide.
-    wb.set_default_format(&st.base, 17, 64)?;
+    let (mut wb, st) = start("crosswalk: ISO/IEC 27001 and SOC 2")?;
     crosswalk_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st)?;
     // Sheets that grow with the input are written row by row in constant-memory mode (strings inline, no table).
     by_target_sheet(wb.add_worksheet_with_constant_memory()?, out, report, &st)?;
@@ -73,7 +61,21 @@ pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<
     wb.save_to_buffer()
 }
 
-fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)]) -> Result<(), XlsxError> {
+/// A workbook in the house style: fixed creation date, Calibri 10 default, and the shared styles.
+pub(crate) fn start(title: &str) -> Result<(Workbook, Styles), XlsxError> {
+    let mut wb = Workbook::new();
+    wb.set_zip_compression_level(1);
+    let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
+    wb.set_properties(&DocProperties::new().set_title(title).set_author("crosswalk").set_creation_datetime(&created));
+    let st = Styles::new();
+    // Plain cells carry no format of their own (cheaper to write): the default is the house font. Calibri 10 rows
+    // are 17 pixels high and its default columns 64 pixels wide.
+    wb.set_default_format(&st.base, 17, 64)?;
+    Ok((wb, st))
+}
+
+/// The header line of a sheet: bold white on dark blue, column widths, frozen below.
+pub(crate) fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)]) -> Result<(), XlsxError> {
     for (i, (h, width)) in headers.iter().enumerate() {
         ws.set_column_width(i as u16, *width)?;
         ws.write_string_with_format(0, i as u16, *h, &st.header)?;
@@ -82,7 +84,8 @@ fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)]) -> Resul
     Ok(())
 }
 
-fn finish(ws: &mut Worksheet, rows: u32, cols: u16) -> Result<(), XlsxError> {
+/// An autofilter over the written rows.
+pub(crate) fn finish(ws: &mut Worksheet, rows: u32, cols: u16) -> Result<(), XlsxError> {
     if rows > 0 {
         ws.autofilter(0, 0, rows, cols - 1)?;
     }
@@ -169,8 +172,10 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &S
         ("Not counted (planned, not implemented, excluded, unknown)", 24.0),
         ("Input rows", 12.0),
         ("Why", 50.0),
+        (if to_iso { "" } else { "What the auditor will still sample" }, 50.0),
     ];
-    header_row(ws, st, &headers)?;
+    let headers = if to_iso { &headers[..headers.len() - 1] } else { &headers[..] };
+    header_row(ws, st, headers)?;
     let mut r = 0u32;
     for (c, words) in out.crosswalk.coverage.iter().zip(&report.criteria) {
         r += 1;
@@ -198,6 +203,9 @@ fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &S
         let rows: Vec<String> = rows.iter().map(usize::to_string).collect();
         ws.write_string(r, 7, fit(&rows.join(", ")))?;
         ws.write_string(r, 8, fit(&words.reason))?;
+        if !to_iso {
+            ws.write_string(r, 9, fit(&words.beyond_iso))?;
+        }
     }
     finish(ws, r, headers.len() as u16)
 }
@@ -307,7 +315,7 @@ fn about_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), Xlsx
 }
 
 /// Excel holds at most 32,767 characters in a cell: longer text is cut there, saying so.
-fn fit(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn fit(s: &str) -> std::borrow::Cow<'_, str> {
     const MAX: usize = 32_767;
     if s.len() <= MAX || s.chars().count() <= MAX {
         return std::borrow::Cow::Borrowed(s);
@@ -339,6 +347,7 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
         ("Evidence", 30.0),
         ("Frequency", 12.0),
         ("Input rows", 10.0),
+        ("Role", 11.0),
     ];
     header_row(ws, st, &headers)?;
     let mut r = 0u32;
@@ -364,6 +373,7 @@ fn reuse_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result<(
             ws.write_string(r, 11, &x.frequency)?;
             let rows: Vec<String> = x.rows.iter().map(usize::to_string).collect();
             ws.write_string(r, 12, fit(&rows.join(", ")))?;
+            ws.write_string(r, 13, x.role.as_str())?;
         }
     }
     finish(ws, r, headers.len() as u16)
