@@ -90,6 +90,9 @@ pub enum Command {
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  crosswalk completions bash > /etc/bash_completion.d/crosswalk")]
     Completions(CompletionsArgs),
+    /// Internal: read one input and answer on stdout (the child process of every other command).
+    #[command(name = "__read-input", hide = true)]
+    ReadInput(ReadInputArgs),
 }
 
 /// How the input spreadsheet is read (shared by map, import and report).
@@ -109,7 +112,7 @@ pub struct ReadArgs {
     pub header_row: Option<usize>,
 
     /// Which column plays a role, by header text or column letter; ROLE is one of id, title, text, applicable,
-    /// justification, status, owner, evidence, frequency.
+    /// justification, status, owner, evidence, frequency, reference (the client's own control number).
     #[arg(long = "column", value_name = "ROLE=HEADER")]
     pub columns: Vec<String>,
 
@@ -120,6 +123,28 @@ pub struct ReadArgs {
     /// Largest size in MiB that one workbook part may inflate to.
     #[arg(long, default_value_t = 256, value_name = "MIB")]
     pub max_inflated_mb: u64,
+
+    /// Memory in MiB that reading one input may use (0: no limit); past it that input fails. Each input is read
+    /// in a child process under this limit and --timeout-s (unix); with both 0 it is read in this process.
+    #[arg(long, default_value_t = crate::read::DEFAULT_MAX_MEMORY_MIB, value_name = "MIB")]
+    pub max_memory_mb: u64,
+
+    /// Seconds that reading one input may take (0: no limit); past it that input fails.
+    #[arg(long, default_value_t = crate::read::DEFAULT_TIMEOUT_S, value_name = "SECONDS")]
+    pub timeout_s: u64,
+}
+
+/// The hidden subcommand that reads one input in a child process and answers on stdout (see `read::isolate`).
+#[derive(Debug, Args)]
+pub struct ReadInputArgs {
+    #[arg(long)]
+    pub max_inflated_mb: u64,
+    #[arg(long)]
+    pub max_memory_mb: u64,
+    #[arg(long)]
+    pub timeout_s: u64,
+    /// The input (`-` for stdin).
+    pub input: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -28,10 +28,40 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether standard input is the file at `path` (same device and inode), as in
+/// `crosswalk map - -o soa.csv < soa.csv`.
+pub fn is_stdin_file(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else { return false };
+        let stdin = std::fs::File::from(fd);
+        match (stdin.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Whether writing to `path` would write over `input` (`-`: the file standard input reads).
+pub fn would_overwrite(input: &Path, path: &Path) -> bool {
+    if input.as_os_str() == "-" {
+        is_stdin_file(path)
+    } else {
+        same_file(input, path)
+    }
+}
+
 /// Refuses a destination that is one of the inputs.
 pub fn ensure_not_input(dest: &Destination, inputs: &[PathBuf]) -> Result<(), WriteError> {
     if let Destination::File(path) = dest {
-        if inputs.iter().any(|i| same_file(i, path)) {
+        if inputs.iter().any(|i| would_overwrite(i, path)) {
             return Err(WriteError::WouldOverwriteInput { path: path.display().to_string() });
         }
     }

@@ -421,7 +421,7 @@ fn random_bytes_with_a_workbook_extension() {
     let dir = Dir::with(&["random-bytes.xlsx"]);
     assert_eq!(
         refused(&dir, &["random-bytes.xlsx"]),
-        "crosswalk: error: random-bytes.xlsx: not a readable xlsx workbook (it is not a zip package, as a workbook of this type must be)\n"
+        "crosswalk: error: random-bytes.xlsx: not a readable xlsx workbook (it is neither a zip package nor an xls file, as a workbook must be)\n"
     );
 }
 
@@ -430,7 +430,7 @@ fn zip_that_is_not_a_workbook() {
     let dir = Dir::with(&["not-a-workbook.xlsx"]);
     assert_eq!(
         refused(&dir, &["not-a-workbook.xlsx"]),
-        "crosswalk: error: not-a-workbook.xlsx: not a readable xlsx workbook (the content is neither xlsx, xlsb, xls nor ods; a zip that is not a workbook, or a damaged file)\n"
+        "crosswalk: error: not-a-workbook.xlsx: not a readable xlsx workbook (a zip package that is no workbook: it holds no `xl/workbook.xml`, no `xl/workbook.bin` and no OpenDocument `mimetype`)\n"
     );
 }
 
@@ -511,7 +511,7 @@ fn max_inflated_mb_raises_the_limit() {
     let stderr = refused(&dir, &["big.xlsx", "--max-inflated-mb", "32"]);
     assert_eq!(
         stderr,
-        "crosswalk: error: big.xlsx: not a readable xlsx workbook (the content is neither xlsx, xlsb, xls nor ods; a zip that is not a workbook, or a damaged file)\n"
+        "crosswalk: error: big.xlsx: not a readable xlsx workbook (a zip package that is no workbook: it holds no `xl/workbook.xml`, no `xl/workbook.bin` and no OpenDocument `mimetype`)\n"
     );
 }
 
@@ -557,7 +557,7 @@ fn shared_strings_repeated_into_too_much_text_are_refused() {
     dir.write("amplified.xlsx", &wb.save_to_buffer().unwrap());
     assert_eq!(
         refused(&dir, &["amplified.xlsx", "--max-inflated-mb", "8"]),
-        "crosswalk: error: amplified.xlsx: sheet 'SoA' holds more than 2000000 cells or 8 MiB of text; a control list never does, so it is refused (raise the text limit with --max-inflated-mb if the file is trusted)\n"
+        "crosswalk: error: amplified.xlsx: the workbook holds more than 2000000 cells (counting the empty ones up to the last filled cell of each row) or 2 MiB of text, reached in sheet 'SoA'; a control list never does, so it is refused (raise the text limit with --max-inflated-mb if the file is trusted)\n"
     );
 }
 

@@ -21,7 +21,7 @@ pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
     if let Some(path) = &args.profile_out {
         write::ensure_not_input(&Destination::File(path.clone()), std::slice::from_ref(&args.input))?;
     }
-    let source = read::read_path(&args.input, limits)?;
+    let source = read::isolate::read_input(&args.input, limits)?;
     let imported = ctx.understand(&source, &settings, None)?;
     let bytes = match args.format.as_str() {
         "json" => json(&imported),

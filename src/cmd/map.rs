@@ -272,9 +272,10 @@ fn ensure_no_input_overwritten(settings: &MapSettings) -> Result<(), Error> {
     let resolve = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let inputs: std::collections::HashSet<PathBuf> =
         settings.jobs.iter().filter(|j| !is_stdin(&j.input)).map(|j| resolve(&j.input)).collect();
+    let reads_stdin = settings.jobs.iter().any(|j| is_stdin(&j.input));
     for dest in settings.jobs.iter().map(|j| &j.dest).chain(settings.summary.as_ref()) {
         if let Destination::File(path) = dest {
-            if inputs.contains(&resolve(path)) {
+            if inputs.contains(&resolve(path)) || (reads_stdin && write::is_stdin_file(path)) {
                 return Err(write::WriteError::WouldOverwriteInput { path: path.display().to_string() }.into());
             }
         }
@@ -418,7 +419,7 @@ pub fn map_job(
     settings: &MapSettings,
     job: &Job,
 ) -> Result<Mapped, Error> {
-    let source = read::read_path(&job.input, settings.limits)?;
+    let source = read::isolate::read_input(&job.input, settings.limits)?;
     let mut imported = ctx.understand(&source, &settings.read, settings.min_score)?;
     // The raw cells are not needed past this point: free them before the outputs are built.
     drop(source);

@@ -25,9 +25,17 @@ use crate::read::{self, Limits};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<Exit, Error> {
+    let command = match cli.command {
+        Command::ReadInput(args) => return read_input_child(&args),
+        command => command,
+    };
+    // Every input is read in a child process of this binary, limited in memory and time (unix).
+    if let Ok(exe) = std::env::current_exe() {
+        read::isolate::enable_child_processes(exe);
+    }
     let ctx = Context::load(cli.data_dir.as_deref())?;
     let ui = Ui { quiet: cli.quiet, verbose: cli.verbose };
-    match cli.command {
+    match command {
         Command::Map(args) => map::run(&ctx, &ui, args),
         Command::Import(args) => import::run(&ctx, &ui, args),
         Command::Suggest(args) => suggest::run(&ctx, args),
@@ -38,7 +46,20 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Plan(cmd) => plan::run(&ctx, &ui, cmd),
         Command::Init(args) => init::run(args),
         Command::Completions(args) => completions::run(args),
+        Command::ReadInput(args) => read_input_child(&args),
     }
+}
+
+/// The child process's side of `read::isolate`: read one input, answer on stdout.
+fn read_input_child(args: &crate::cli::ReadInputArgs) -> Result<Exit, Error> {
+    let limits = Limits {
+        max_inflated: args.max_inflated_mb.saturating_mul(1024 * 1024),
+        max_memory_mib: args.max_memory_mb,
+        timeout_s: args.timeout_s,
+    };
+    read::isolate::serve(&args.input, limits)
+        .map_err(|e| Error::Write(crate::write::WriteError::Io { path: "-".into(), detail: e.to_string() }))?;
+    Ok(Exit::Success)
 }
 
 /// How chatty to be on stderr.
@@ -139,7 +160,11 @@ pub fn read_settings(args: &ReadArgs) -> Result<(Settings, Limits), Error> {
     if let Some(path) = &args.profile {
         apply_profile(&mut settings, path)?;
     }
-    let limits = Limits { max_inflated: args.max_inflated_mb.saturating_mul(1024 * 1024) };
+    let limits = Limits {
+        max_inflated: args.max_inflated_mb.saturating_mul(1024 * 1024),
+        max_memory_mib: args.max_memory_mb,
+        timeout_s: args.timeout_s,
+    };
     Ok((settings, limits))
 }
 

@@ -101,7 +101,7 @@ pub fn run(ctx: &Context, ui: &Ui, args: ReportArgs) -> Result<Exit, Error> {
     write::ensure_not_input(&settings.dest, &inputs)?;
     let user = settings.template.as_deref().map(read_template).transpose()?;
     let mapping = ctx.mapping(&settings.mappings)?;
-    let source = read::read_path(&settings.input, settings.limits)?;
+    let source = read::isolate::read_input(&settings.input, settings.limits)?;
     let mut imported = ctx.understand(&source, &settings.read, None)?;
     let to = crate::default_target(imported.framework);
     let crosswalk = crate::crosswalk::build(&mut imported, &mapping, &ctx.catalogs, &settings.scope, to);

@@ -114,7 +114,7 @@ fn read_statements(source: &Statements) -> Result<Vec<Statement>, Error> {
         Statements::Text(text) => return Ok(vec![Statement { row: 1, text: text.clone() }]),
         Statements::Column { file, header } => (file, header),
     };
-    let src = read::read_path(file, Limits::default())?;
+    let src = read::isolate::read_input(file, Limits::default())?;
     let wanted = header.trim().to_lowercase();
     let mut seen: Vec<String> = Vec::new();
     for table in &src.tables {

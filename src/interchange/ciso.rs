@@ -381,8 +381,9 @@ const WORKBOOK_LIMIT: u64 = 32 * 1024 * 1024;
 
 /// Reads a CISO Assistant mapping workbook: the frameworks from `mappings_meta`, the rows of `mappings_content`.
 pub fn read_workbook(bytes: &[u8], c: &mut Collector) {
-    let limits = crate::read::Limits { max_inflated: WORKBOOK_LIMIT };
-    let source = match crate::read::read_bytes(c.file, "xlsx", bytes.to_vec(), limits) {
+    let limits = crate::read::Limits { max_inflated: WORKBOOK_LIMIT, ..Default::default() };
+    let read = || crate::read::read_bytes(c.file, "xlsx", bytes.to_vec(), limits);
+    let source = match crate::read::isolate::guard(c.file, read) {
         Ok(s) => s,
         Err(e) => return c.fail(format!("not a readable workbook: {e}")),
     };

@@ -1,33 +1,48 @@
-//! Delimited text (csv, tsv): encoding, delimiter sniffing, comment lines, ragged rows.
+//! Delimited text (csv, tsv): encoding, delimiter sniffing, comment lines, ragged rows. Before the csv crate
+//! parses a byte, [`scan`] checks the text against the caps (cell, row and file sizes) and refuses a quote that
+//! never closes, which would otherwise swallow every following row into one cell.
 
 use super::{Cell, RawRow, RawTable, ReadError};
 
+/// Longest cell: a spreadsheet cell holds at most 32,767 characters, at most 4 bytes each in UTF-8.
+pub const MAX_CELL_BYTES: usize = 128 * 1024;
+/// Most cells in one row: the widest spreadsheet has 16,384 columns.
+pub const MAX_ROW_CELLS: usize = 16_384;
+/// Longest row, in bytes.
+pub const MAX_ROW_BYTES: usize = 16 * 1024 * 1024;
+/// Most cells in one file (filled or not), as for a workbook.
+pub const MAX_CELLS: usize = super::workbook::MAX_CELLS;
+
 /// Reads delimited text into one table. Rows keep their line numbers (the first line is row 1).
 pub fn read(file: &str, bytes: &[u8]) -> Result<RawTable, ReadError> {
-    let text = decode(bytes);
-    let text = text.replace('\0', "");
+    let mut text = decode(bytes);
+    if text.contains('\0') {
+        text = text.replace('\0', "");
+    }
     let delimiter = sniff_delimiter(&text);
+    scan(&text, delimiter).map_err(|e| e.into_error(file))?;
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
-    // Row numbers as a spreadsheet shows them: count the line breaks before each record's first byte.
-    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    // Row numbers as a spreadsheet shows them: count the line breaks before each record's first byte, going
+    // forward from the previous record (the reader's position may sit on blank lines it skipped).
     let bytes_of_text = text.as_bytes();
-    let line_of = |byte: u64| {
-        // The reader's position may sit on blank lines it skipped before the record.
-        let mut at = byte as usize;
-        while at < bytes_of_text.len() && matches!(bytes_of_text[at], b'\n' | b'\r') {
-            at += 1;
+    let (mut at, mut line) = (0usize, 1usize);
+    let mut line_of = |byte: u64| {
+        let mut to = (byte as usize).min(bytes_of_text.len());
+        while to < bytes_of_text.len() && matches!(bytes_of_text[to], b'\n' | b'\r') {
+            to += 1;
         }
-        line_starts.partition_point(|&s| s <= at)
+        if to >= at {
+            line += memchr::memchr_iter(b'\n', &bytes_of_text[at..to]).count();
+            at = to;
+        }
+        line
     };
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| ReadError::Text {
-            file: file.to_string(),
-            detail: match e.position() {
-                Some(p) => format!("row {}: {e}", line_of(p.byte())),
-                None => e.to_string(),
-            },
+        let record = record.map_err(|e| match e.position() {
+            Some(p) => ReadError::Line { file: file.to_string(), line: line_of(p.byte()), detail: e.to_string() },
+            None => ReadError::Text { file: file.to_string(), detail: e.to_string() },
         })?;
         let number = record.position().map_or(rows.len() + 1, |p| line_of(p.byte()));
         let cells =
@@ -35,6 +50,156 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<RawTable, ReadError> {
         rows.push(RawRow { number, cells });
     }
     Ok(RawTable { sheet: None, rows, merged: Vec::new() })
+}
+
+/// What [`scan`] found wrong, with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanError {
+    CellTooLong {
+        line: usize,
+    },
+    RowTooWide {
+        line: usize,
+    },
+    RowTooLong {
+        line: usize,
+    },
+    TooManyCells {
+        line: usize,
+    },
+    /// A quoted cell opening on `line` never closes (`closed: None`), or closes only in the middle of a cell on a
+    /// later line.
+    UnclosedQuote {
+        line: usize,
+        last: usize,
+        closed: Option<usize>,
+    },
+}
+
+impl ScanError {
+    fn into_error(self, file: &str) -> ReadError {
+        let file = file.to_string();
+        let line_error = |line, detail: String| ReadError::Line { file: file.clone(), line, detail };
+        match self {
+            ScanError::CellTooLong { line } => line_error(line, format!("a cell holds more than {} KiB of text (a spreadsheet cell holds at most 32,767 characters); a damaged file?", MAX_CELL_BYTES / 1024)),
+            ScanError::RowTooWide { line } => line_error(line, format!("a row holds more than {MAX_ROW_CELLS} cells (the widest spreadsheet has 16,384 columns); a damaged file?")),
+            ScanError::RowTooLong { line } => line_error(line, format!("a row is longer than {} MiB; a damaged file?", MAX_ROW_BYTES / (1024 * 1024))),
+            ScanError::TooManyCells { line } => line_error(line, format!("the file holds more than {MAX_CELLS} cells by here; a control list never does, so it is refused")),
+            ScanError::UnclosedQuote { line, last, closed } => ReadError::UnclosedQuote {
+                file,
+                line,
+                last,
+                end: match closed {
+                    None => "never closes".to_string(),
+                    Some(at) => format!("closes only inside a cell on line {at}"),
+                },
+            },
+        }
+    }
+}
+
+/// Checks delimited text the way the csv crate will split it (RFC 4180 quoting, `""` for a quote inside a
+/// quoted cell, blank lines skipped): every cell, row and the whole file within the caps, and every quoted cell
+/// that runs over a line break closed properly. Costs one pass and no allocation.
+pub fn scan(text: &str, delimiter: u8) -> Result<(), ScanError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Start,
+        Field,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let bytes = text.as_bytes();
+    let mut state = State::Start;
+    let mut line = 1usize;
+    let (mut row_start, mut row_line, mut cells_in_row, mut cells) = (0usize, 1usize, 0usize, 0usize);
+    let (mut cell_start, mut quote_line) = (0usize, 1usize);
+    let mut row_open = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !row_open && !matches!(b, b'\n' | b'\r') {
+            row_open = true;
+            row_start = i;
+            row_line = line;
+            cells_in_row = 0;
+            cell_start = i;
+        }
+        match state {
+            State::Start | State::Field => {
+                if b == b'\n' || b == b'\r' {
+                    if row_open {
+                        cells_in_row += 1;
+                        cells += 1;
+                        row_open = false;
+                    }
+                    state = State::Start;
+                } else if b == delimiter {
+                    cells_in_row += 1;
+                    cells += 1;
+                    cell_start = i + 1;
+                    state = State::Start;
+                } else if b == b'"' && state == State::Start {
+                    quote_line = line;
+                    state = State::Quoted;
+                } else {
+                    state = State::Field;
+                }
+            }
+            State::Quoted => {
+                if b == b'"' {
+                    state = State::QuoteInQuoted;
+                }
+            }
+            State::QuoteInQuoted => {
+                if b == b'"' {
+                    state = State::Quoted;
+                } else if b == delimiter || b == b'\n' || b == b'\r' {
+                    state = State::Start;
+                    if b == delimiter {
+                        cells_in_row += 1;
+                        cells += 1;
+                        cell_start = i + 1;
+                    } else {
+                        cells_in_row += 1;
+                        cells += 1;
+                        row_open = false;
+                    }
+                } else {
+                    // Text after the closing quote: the quote did not close the cell where the writer meant it
+                    // to. Harmless within one line; across lines, rows were swallowed.
+                    if line > quote_line && !matches!(b, b' ' | b'\t') {
+                        return Err(ScanError::UnclosedQuote { line: quote_line, last: line, closed: Some(line) });
+                    }
+                    state = State::Field;
+                }
+            }
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        if row_open || state == State::Quoted {
+            if i + 1 - cell_start > MAX_CELL_BYTES {
+                return Err(if state == State::Quoted && line > quote_line {
+                    ScanError::UnclosedQuote { line: quote_line, last: line, closed: None }
+                } else {
+                    ScanError::CellTooLong { line }
+                });
+            }
+            if i + 1 - row_start > MAX_ROW_BYTES {
+                return Err(ScanError::RowTooLong { line: row_line });
+            }
+        }
+        if cells_in_row > MAX_ROW_CELLS {
+            return Err(ScanError::RowTooWide { line: row_line });
+        }
+        if cells > MAX_CELLS {
+            return Err(ScanError::TooManyCells { line });
+        }
+    }
+    if state == State::Quoted {
+        let last = line - usize::from(bytes.last() == Some(&b'\n'));
+        return Err(ScanError::UnclosedQuote { line: quote_line, last, closed: None });
+    }
+    Ok(())
 }
 
 /// UTF-8 (with or without BOM), UTF-16 with BOM, else line by line: each line that is valid UTF-8 stays UTF-8 and
@@ -129,6 +294,28 @@ mod tests {
         assert_eq!(t.rows[1].cells, [Cell::Text("A.5.1".into()), Cell::Text("Policies".into())]);
         let t = read("x.csv", b"Ref,Control\nA.5.\x001,Pol\x00icies\n").unwrap();
         assert_eq!(t.rows[1].cells, [Cell::Text("A.5.1".into()), Cell::Text("Policies".into())]);
+    }
+
+    #[test]
+    fn scan_finds_quotes_that_never_close_and_leaves_good_ones() {
+        let unclosed = "id,title\nA.5.1,\"Roles and \"\"duties,Yes\nA.5.2,Other,Yes\n";
+        assert_eq!(scan(unclosed, b','), Err(ScanError::UnclosedQuote { line: 2, last: 3, closed: None }));
+        let late = "id,title\nA.5.1,\"Roles,Yes\nA.5.2,\"Other\",Yes\n";
+        assert_eq!(scan(late, b','), Err(ScanError::UnclosedQuote { line: 2, last: 3, closed: Some(3) }));
+        assert_eq!(scan("id,title\r\nA.5.1,\"two\r\nlines, \"\"quoted\"\"\"\r\nA.5.2,x\r\n", b','), Ok(()));
+        assert_eq!(scan("a,\"b\"c,d\n", b','), Ok(()), "text after a quote on the same line is harmless");
+        assert_eq!(scan("a;\"b;c\"\n", b';'), Ok(()));
+    }
+
+    #[test]
+    fn scan_caps_rows_cells_and_files() {
+        assert_eq!(scan(&format!("a\n{}\n", ",".repeat(MAX_ROW_CELLS)), b','), Err(ScanError::RowTooWide { line: 2 }));
+        assert_eq!(scan(&",".repeat(MAX_ROW_CELLS - 1), b','), Ok(()));
+        assert_eq!(
+            scan(&format!("a\nb,{}\n", "x".repeat(MAX_CELL_BYTES + 1)), b','),
+            Err(ScanError::CellTooLong { line: 2 })
+        );
+        assert_eq!(scan(&"\n".repeat(100_000), b','), Ok(()), "blank lines are no cells");
     }
 
     #[test]

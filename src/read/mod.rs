@@ -4,14 +4,20 @@
 //! Only this module and `write.rs` touch the file system.
 
 pub mod delimited;
+pub mod isolate;
+mod precheck;
+pub mod sniff;
 pub mod workbook;
 
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use sniff::Kind;
+
 /// One cell as read: text, a number (Excel stores `5.10` as the number 5.1), a boolean, or nothing.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Cell {
     Empty,
     Text(String),
@@ -57,7 +63,7 @@ pub fn format_number(n: f64) -> String {
 }
 
 /// One row with its spreadsheet row number.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawRow {
     /// 1-based row number as the spreadsheet shows it.
     pub number: usize,
@@ -75,7 +81,7 @@ impl RawRow {
 }
 
 /// One sheet (or the whole of a csv file).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawTable {
     /// Sheet name; `None` for csv.
     pub sheet: Option<String>,
@@ -85,7 +91,7 @@ pub struct RawTable {
 }
 
 /// A read input file: its name as given, digest, and sheets in workbook order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
     /// The path as the user wrote it.
     pub file: String,
@@ -96,21 +102,42 @@ pub struct Source {
 const MIB: u64 = 1024 * 1024;
 
 /// Limits that keep hostile files in check.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest inflated size accepted for one workbook part, in bytes (`--max-inflated-mb`, default 256 MiB); all
-    /// parts together may inflate to four times this.
+    /// parts together may inflate to four times this. A csv file may be this large, and a workbook may hold a
+    /// quarter of it as cell text.
     pub max_inflated: u64,
+    /// Memory a reader may use, in MiB (`--max-memory-mb`; 0: no limit). Enforced where each input is read in a
+    /// child process (unix).
+    pub max_memory_mib: u64,
+    /// Seconds a reader may take (`--timeout-s`; 0: no limit). Enforced where each input is read in a child
+    /// process (unix).
+    pub timeout_s: u64,
 }
+
+/// Default of `--max-memory-mb`: far above what a control list needs (tens of MiB), far below what a crafted file
+/// would take.
+pub const DEFAULT_MAX_MEMORY_MIB: u64 = 2048;
+/// Default of `--timeout-s`: a 100,000-row workbook reads in a few seconds.
+pub const DEFAULT_TIMEOUT_S: u64 = 120;
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_inflated: 256 * 1024 * 1024 }
+        Limits { max_inflated: 256 * MIB, max_memory_mib: DEFAULT_MAX_MEMORY_MIB, timeout_s: DEFAULT_TIMEOUT_S }
     }
 }
 
-/// Why an input could not be read. Every variant names the file.
-#[derive(Debug, thiserror::Error)]
+impl Limits {
+    /// Most bytes of cell text one workbook may hold.
+    pub fn max_text(&self) -> u64 {
+        self.max_inflated / 4
+    }
+}
+
+/// Why an input could not be read. Every variant names the file. (Serialisable: a reader in a child process
+/// sends its error back as it is.)
+#[derive(Debug, thiserror::Error, Serialize, Deserialize)]
 pub enum ReadError {
     #[error("{file}: no such file")]
     NotFound { file: String },
@@ -134,19 +161,79 @@ pub enum ReadError {
     TotalTooLarge { file: String, limit: u64 },
     #[error("{file}: {detail}")]
     Text { file: String, detail: String },
-    #[error("{file}: sheet '{sheet}' holds more than {cells} cells or {text_mib} MiB of text; a control list never does, so it is refused (raise the text limit with --max-inflated-mb if the file is trusted)")]
+    #[error("{file}: the workbook holds more than {cells} cells (counting the empty ones up to the last filled cell of each row) or {text_mib} MiB of text, reached in sheet '{sheet}'; a control list never does, so it is refused (raise the text limit with --max-inflated-mb if the file is trusted)")]
     TooManyCells { file: String, sheet: String, cells: usize, text_mib: u64 },
+    #[error("{file}: sheet '{sheet}' {detail}; refused before reading it, as a damaged or crafted file")]
+    Declares { file: String, sheet: String, detail: String },
+    #[error("{file}: the zip package holds two parts named `{part}`; refused as a damaged or crafted file")]
+    DuplicatePart { file: String, part: String },
+    #[error("{file}: is {size} bytes, over the limit of {} MiB for delimited text (raise it with --max-inflated-mb if the file is trusted)", .limit / MIB)]
+    TextTooLarge { file: String, size: u64, limit: u64 },
+    #[error("{file}: is more than {} MiB, over the limit for any input (four times --max-inflated-mb; raise that if the file is trusted)", .limit / MIB)]
+    InputTooLarge { file: String, limit: u64 },
+    #[error("{file}: line {line}: {detail}")]
+    Line { file: String, line: usize, detail: String },
+    #[error("{file}: line {line}: a quoted cell opens here and {end}, so lines {line}-{last} would be read into one cell; close the quote, or write a quote inside a cell as \"\"")]
+    UnclosedQuote { file: String, line: usize, last: usize, end: String },
+    #[error("{file}: the reader failed on this file ({detail}); it is probably damaged: open it in a spreadsheet program, save a copy and run again")]
+    ReaderPanicked { file: String, detail: String },
+    #[error("{file}: reading it needed more than {limit_mib} MiB of memory and was stopped; the file is probably damaged or crafted (raise the limit with --max-memory-mb if it is trusted)")]
+    OutOfMemory { file: String, limit_mib: u64 },
+    #[error("{file}: reading it took more than {seconds} s and was stopped; the file is probably damaged or crafted (raise the limit with --timeout-s if it is trusted)")]
+    TimedOut { file: String, seconds: u64 },
+    #[error("{file}: the reader stopped without an answer ({detail}); the file is probably damaged or crafted")]
+    ReaderDied { file: String, detail: String },
 }
 
 /// Reads a file from disk. `name` is the path as the user wrote it (used in messages).
-/// `-` reads standard input, named `stdin` in messages: a workbook when it starts like one, else delimited text.
+/// `-` reads standard input, named `stdin` in messages. The type is checked from the name before the file is read
+/// and from its first bytes before it is parsed: a workbook when it starts like one, else delimited text.
 pub fn read_path(path: &Path, limits: Limits) -> Result<Source, ReadError> {
     if path.as_os_str() == "-" {
         return read_stdin(limits);
     }
-    let (file, bytes) = read_file(path)?;
+    let file = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if !sniff::is_supported_extension(&ext) {
+        if path.is_dir() {
+            return Err(ReadError::IsDirectory { file });
+        }
+        if !path.exists() {
+            return Err(ReadError::NotFound { file });
+        }
+        return Err(ReadError::Unsupported { file, ext });
+    }
+    let bytes = read_input_file(path, &file, limits)?;
     read_bytes(&file, &ext, bytes, limits)
+}
+
+/// An input's bytes, refused unread when larger than any input the limits allow.
+fn read_input_file(path: &Path, file: &str, limits: Limits) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let io = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound { file: file.to_string() },
+        _ => ReadError::Io { file: file.to_string(), detail: e.to_string() },
+    };
+    if path.is_dir() {
+        return Err(ReadError::IsDirectory { file: file.to_string() });
+    }
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let largest = largest_input(limits);
+    let size = f.metadata().map_err(io)?.len();
+    if size > largest {
+        return Err(ReadError::InputTooLarge { file: file.to_string(), limit: largest });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    (&mut f).take(largest + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > largest {
+        return Err(ReadError::InputTooLarge { file: file.to_string(), limit: largest });
+    }
+    Ok(bytes)
+}
+
+/// The largest file read at all: a workbook's compressed parts never exceed what they may inflate to.
+fn largest_input(limits: Limits) -> u64 {
+    limits.max_inflated.saturating_mul(4)
 }
 
 /// A file's bytes, with its name as the user wrote it; a folder or a missing file is named as such.
@@ -165,31 +252,45 @@ pub fn read_file(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
 fn read_stdin(limits: Limits) -> Result<Source, ReadError> {
     use std::io::Read;
     let file = "stdin";
+    let largest = largest_input(limits);
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
+        .take(largest + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::Io { file: file.into(), detail: e.to_string() })?;
-    let ext = if bytes.starts_with(b"PK") {
-        "xlsx"
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        "xls"
-    } else {
-        "csv"
-    };
-    read_bytes(file, ext, bytes, limits)
+    if bytes.len() as u64 > largest {
+        return Err(ReadError::InputTooLarge { file: file.into(), limit: largest });
+    }
+    read_bytes(file, "", bytes, limits)
 }
 
-/// Reads a file already in memory; `ext` chooses the reader (`csv`, `xlsx`, …).
+/// Reads a file already in memory. The reader is chosen by the first bytes (a zip package, an OLE container, else
+/// delimited text); `ext` (`csv`, `xlsx`, …, or empty) only words the errors.
 pub fn read_bytes(file: &str, ext: &str, bytes: Vec<u8>, limits: Limits) -> Result<Source, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty { file: file.to_string() });
     }
     let sha256 = hex(&Sha256::digest(&bytes));
-    let tables = match ext {
-        "csv" | "tsv" | "txt" => vec![delimited::read(file, &bytes)?],
-        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => workbook::read(file, ext, bytes, limits)?,
-        other => return Err(ReadError::Unsupported { file: file.to_string(), ext: other.to_string() }),
+    let tables = match sniff::container(&bytes) {
+        sniff::Container::Text if sniff::is_workbook_extension(ext) => {
+            return Err(ReadError::Corrupt {
+                file: file.to_string(),
+                kind: ext.to_string(),
+                detail: "it is neither a zip package nor an xls file, as a workbook must be".to_string(),
+            })
+        }
+        sniff::Container::Text => {
+            if bytes.len() as u64 > limits.max_inflated {
+                return Err(ReadError::TextTooLarge {
+                    file: file.to_string(),
+                    size: bytes.len() as u64,
+                    limit: limits.max_inflated,
+                });
+            }
+            vec![delimited::read(file, &bytes)?]
+        }
+        container => workbook::read(file, ext, container, bytes, limits)?,
     };
     Ok(Source { file: file.to_string(), sha256, tables })
 }
