@@ -43,8 +43,12 @@ pub fn run(ctx: &Context, ui: &Ui, args: &MapArgs) -> Result<Exit, Error> {
         None => Scope::default(),
     };
     let mapping = ctx.mapping(&args.mappings)?;
+    // Parsed behind the reader's boundary like every input; the bytes spliced are the bytes that were parsed.
+    let source = read::isolate::read_input(&input, limits)?;
     let (file, bytes) = read::read_file(&input)?;
-    let source = read::read_bytes(&file, &ext, bytes.clone(), limits)?;
+    if read::sha256_hex(&bytes) != source.sha256 {
+        return Err(Error::Usage(format!("{file}: the file changed while it was being read; run again")));
+    }
     let mut imported = ctx.understand(&source, &settings, args.min_score)?;
     let to =
         args.to.as_deref().and_then(Framework::from_key).unwrap_or_else(|| crate::default_target(imported.framework));

@@ -178,7 +178,7 @@ pub fn run(ctx: &Context, ui: &Ui, cmd: PlanCommand) -> Result<Exit, Error> {
     write::ensure_not_input(&settings.dest, &inputs)?;
     let samples = SampleSizes::load(&ctx.files.samples)?;
     let mapping = ctx.mapping(&settings.mappings)?;
-    let source = read::read_path(&settings.input, settings.limits)?;
+    let source = read::isolate::read_input(&settings.input, settings.limits)?;
     let mut imported = ctx.understand(&source, &settings.read, None)?;
     ensure_direction(what, &imported)?;
     let to = crate::default_target(imported.framework);
