@@ -205,6 +205,11 @@ pub struct MapArgs {
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
+    /// Write the input workbook back with our columns (canonical id, mapped ids, relationship, coverage, review)
+    /// appended to the right of the sheet read, everything else kept (xlsx and xlsm; docs/plan.md).
+    #[arg(long)]
+    pub annotate: bool,
+
     /// Exit 1 when coverage is below PCT for any input: covered / in-scope criteria × 100, the number every output
     /// shows (security only unless --scope widens it; mapping to iso27001-2022: all Annex A controls and clauses).
     #[arg(long, value_name = "PCT")]

@@ -248,3 +248,107 @@ fn the_sample_size_table_can_be_replaced_and_is_checked() {
     assert!(stderr(&o).contains("sample-sizes.csv") && stderr(&o).contains("no line for `weekly`"), "{}", stderr(&o));
     assert!(!dir.path().join("x.csv").exists());
 }
+
+/// A client workbook with a cover sheet, a merged title, a formula, a data validation, column widths and a defined
+/// name.
+fn client_workbook(path: &Path) {
+    use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook};
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet().set_name("Cover").unwrap();
+    cover.merge_range(0, 0, 0, 3, "Acme SoA", &Format::new().set_bold()).unwrap();
+    cover.write_string(2, 0, "Version 3").unwrap();
+    let ws = wb.add_worksheet().set_name("SoA").unwrap();
+    ws.merge_range(0, 0, 0, 4, "Statement of Applicability", &Format::new().set_bold()).unwrap();
+    for (i, h) in ["Ref", "Control", "Applicable", "Status", "Owner", "Length"].iter().enumerate() {
+        ws.write_string(2, i as u16, *h).unwrap();
+    }
+    let rows =
+        [("A.5.15", "Access control", "Yes", "Implemented", "IT"), ("A.8.13", "Information backup", "No", "", "")];
+    for (r, (id, title, app, status, owner)) in rows.iter().enumerate() {
+        let r = r as u32 + 3;
+        for (c, v) in [id, title, app, status, owner].iter().enumerate() {
+            ws.write_string(r, c as u16, **v).unwrap();
+        }
+        ws.write_formula(r, 5, Formula::new(format!("=LEN(B{})", r + 1)).set_result("5")).unwrap();
+    }
+    ws.set_column_width(1, 40).unwrap();
+    ws.add_data_validation(3, 2, 10, 2, &DataValidation::new().allow_list_strings(&["Yes", "No"]).unwrap()).unwrap();
+    wb.define_name("Controls", "=SoA!$A$4:$A$5").unwrap();
+    wb.save(path).unwrap();
+}
+
+/// The parts of a sheet's XML outside its cells (columns, merges, validations): must come back unchanged.
+fn sheet_frame(path: &Path, part: &str) -> (String, String) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name(part).unwrap().read_to_string(&mut xml).unwrap();
+    let (head, rest) = xml.split_once("<sheetData").unwrap();
+    let tail = rest.split_once("</sheetData>").map_or("", |(_, t)| t).to_string();
+    let head = head.split("<dimension").next().unwrap().to_string() + head.split_once("/>").map_or("", |(_, h)| h);
+    (head, tail)
+}
+
+#[test]
+fn annotate_writes_our_columns_into_the_clients_workbook_and_keeps_everything_else() {
+    use calamine::{open_workbook_auto, Reader};
+    let dir = sandbox();
+    let original = dir.path().join("client.xlsx");
+    client_workbook(&original);
+    let before = std::fs::read(&original).unwrap();
+    run_ok(dir.path(), &["map", "client.xlsx", "--annotate", "-o", "client.annotated.xlsx"]);
+    assert_eq!(std::fs::read(&original).unwrap(), before, "the input is never modified");
+    let annotated = dir.path().join("client.annotated.xlsx");
+
+    let mut a = open_workbook_auto(&original).unwrap();
+    let mut b = open_workbook_auto(&annotated).unwrap();
+    assert_eq!(a.sheet_names(), b.sheet_names());
+    assert_eq!(a.defined_names(), b.defined_names());
+    for name in a.sheet_names() {
+        let (ra, rb) = (a.worksheet_range(&name).unwrap(), b.worksheet_range(&name).unwrap());
+        for (row, col, v) in ra.used_cells() {
+            let at = (ra.start().unwrap().0 + row as u32, ra.start().unwrap().1 + col as u32);
+            assert_eq!(rb.get_value(at), Some(v), "{name} {at:?}");
+        }
+        let (fa, fb) = (a.worksheet_formula(&name).unwrap(), b.worksheet_formula(&name).unwrap());
+        assert_eq!(fa.cells().collect::<Vec<_>>(), fb.cells().collect::<Vec<_>>(), "{name}");
+    }
+    let (calamine::Sheets::Xlsx(x), calamine::Sheets::Xlsx(y)) = (&mut a, &mut b) else { panic!("xlsx expected") };
+    let mut merges = 0;
+    for name in ["Cover", "SoA"] {
+        let (mx, my) = (x.merge_cells_by_sheet_name(name).unwrap(), y.merge_cells_by_sheet_name(name).unwrap());
+        assert_eq!(mx, my, "{name}");
+        merges += mx.len();
+    }
+    assert_eq!(merges, 2);
+    assert_eq!(sheet_frame(&original, "xl/worksheets/sheet2.xml"), sheet_frame(&annotated, "xl/worksheets/sheet2.xml"));
+
+    let soa = sheet(&annotated, "SoA");
+    let header = &soa[2];
+    assert_eq!(&header[..6], ["Ref", "Control", "Applicable", "Status", "Owner", "Length"]);
+    assert_eq!(header[6], "crosswalk: canonical id");
+    assert_eq!(header[7], "crosswalk: SOC 2 criteria");
+    let a515 = &soa[3];
+    assert_eq!(a515[6], "A.5.15");
+    assert!(a515[7].contains("CC6.1"), "{a515:?}");
+    assert!(a515[8].contains("CC6.1: "), "{a515:?}");
+    assert!(a515[9].contains("CC6.1 partial"), "{a515:?}");
+    assert_eq!(a515[10], "auto");
+    assert!(soa[4][9].contains("counts for nothing"), "an excluded control: {:?}", soa[4]);
+}
+
+#[test]
+fn annotate_refuses_what_it_cannot_write_back() {
+    let dir = sandbox();
+    let o = crosswalk(dir.path(), &["map", "soa.csv", "--annotate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "crosswalk: error: soa.csv: --annotate writes back into xlsx and xlsm workbooks only, and this is `csv`: save it as xlsx, or use `--format csv` for our columns beside each row\n"
+    );
+    client_workbook(&dir.path().join("c.xlsx"));
+    let o = crosswalk(dir.path(), &["map", "c.xlsx", "--annotate", "-o", "c.xlsx"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("refusing to write over an input file"), "{}", stderr(&o));
+    assert_eq!(common::files(dir.path()), ["c.xlsx", "matrix.csv", "soa.csv"]);
+}

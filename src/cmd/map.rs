@@ -263,6 +263,9 @@ struct Outcome {
 }
 
 pub fn run(ctx: &Context, ui: &Ui, args: MapArgs) -> Result<Exit, Error> {
+    if args.annotate {
+        return super::annotate::run(ctx, ui, &args);
+    }
     let settings = MapSettings::from_args(&args)?;
     let mapping = ctx.mapping(&settings.mappings)?;
     let run_info = RunInfo::new(&mapping.version, &settings.scope);

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with a `run()` that reads like a table of contents, and the shared set-up:
 //! data files, catalogs, the mapping, and the validated settings for reading an input.
 
+pub mod annotate;
 pub mod catalog;
 pub mod completions;
 pub mod explain;

@@ -237,7 +237,7 @@ fn largest_input(limits: Limits) -> u64 {
 }
 
 /// A file's bytes, with its name as the user wrote it; a folder or a missing file is named as such.
-fn read_file(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
+pub fn read_file(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
     let file = path.display().to_string();
     if path.is_dir() {
         return Err(ReadError::IsDirectory { file });

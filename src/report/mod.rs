@@ -1,6 +1,7 @@
 //! Crosswalk -> outputs: the JSON of docs/output.md, CSV for pipelines, the crosswalk workbook, and rendered templates.
 //! Everything here returns bytes; `write.rs` puts them on disk.
 
+pub mod annotate;
 pub mod context;
 pub mod csv_out;
 pub mod frequency;
