@@ -177,3 +177,47 @@ fn a_decision_whose_row_is_gone_is_reported_stale() {
     );
     assert!(doc["rows"].as_array().unwrap().iter().all(|r| r["matched_by"] != "decision"));
 }
+
+/// The parts of the workbook a reviewer and a printer rely on, read from the file's XML (calamine reads values,
+/// not validations or page setup).
+#[test]
+fn the_workbook_has_dropdowns_colours_and_print_setup_on_every_sheet() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(fixture("review/controls-q2.csv"), d.join("q2.csv")).unwrap();
+    let o = crosswalk(d, &["map", "q2.csv", "-o", "q2.xlsx"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(d.join("q2.xlsx")).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}")).read_to_string(&mut s).unwrap();
+        s
+    };
+    let workbook = part("xl/workbook.xml");
+    assert!(workbook.contains(r#"<sheet name="Lists" sheetId="10" state="hidden""#), "{workbook}");
+    // The header row repeats on every printed page.
+    assert!(
+        workbook.contains(r#"<definedName name="_xlnm.Print_Titles" localSheetId="1">Crosswalk!$1:$1</definedName>"#)
+    );
+    // Sheet 2 is Crosswalk: its decision dropdown, the catalog list behind `Replace with`, rows to review shaded.
+    let crosswalk_xml = part("xl/worksheets/sheet2.xml");
+    assert!(crosswalk_xml.contains(r#"sqref="P2:P7"><formula1>"accept,reject,replace"</formula1>"#), "{crosswalk_xml}");
+    assert!(crosswalk_xml.contains(r#"sqref="Q2:Q7"><formula1>Lists!$A$2:$A$"#));
+    assert!(crosswalk_xml.contains(r#"<formula>$I2="needs-review"</formula>"#));
+    let by_criterion = part("xl/worksheets/sheet3.xml");
+    assert!(by_criterion.contains(r#"<formula>$D2="gap"</formula>"#));
+    for n in 1..=9 {
+        let xml = part(&format!("xl/worksheets/sheet{n}.xml"));
+        let setup = r#"<pageSetup paperSize="9" fitToHeight="0" orientation="landscape""#;
+        assert!(xml.contains(setup), "sheet{n}: no print setup");
+        assert!(xml.contains("<oddFooter>&amp;Lq2.csv: &amp;A&amp;RPage &amp;P of &amp;N</oddFooter>"), "sheet{n}");
+    }
+    // The Summary's counts are the run's, and the About sheet's keys are plain bold, not header-styled.
+    let summary = sheet(&d.join("q2.xlsx"), "Summary");
+    let value = |k: &str| summary.iter().find(|r| r[0] == k).map(|r| r[1].clone()).unwrap();
+    assert_eq!(value("Rows needing review"), "1");
+    assert_eq!(value("Control rows"), "6");
+    let about = sheet(&d.join("q2.xlsx"), "About");
+    assert_eq!(about[0][..2], ["Tool".to_string(), format!("crosswalk {}", env!("CARGO_PKG_VERSION"))]);
+}
