@@ -294,6 +294,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!();
     }
 
+    rows_figures(&matcher, dir, no_test)?;
+
     println!("Startup: matcher built in {:.1} ms", startup.as_secs_f64() * 1000.0);
     if quick {
         return Ok(());
@@ -312,6 +314,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         elapsed.as_secs_f64(),
         texts.len() as f64 / elapsed.as_secs_f64()
     );
+    Ok(())
+}
+
+/// Catalog rows (`title | description`) as `map` matches them, beside the statement figures: paraphrased rows
+/// (`rows-paraphrase.csv`: top-1, top-3, and how many are accepted without review and wrong) and rows about no
+/// security topic (`rows-off-topic.csv`: how many get no match, and how many are accepted without review). Split
+/// `dev` is tuned on; split `test` is held out.
+fn rows_figures(matcher: &Matcher, dir: &str, no_test: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let splits: &[&str] = if no_test { &["dev"] } else { &["dev", "test"] };
+    println!("\nCatalog rows (title | description), ISO 27001:2022, as `map` places them:\n");
+    println!("| set | split | rows | top-1 | top-3 | no match | auto-accepted | auto-accepted and wrong |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (file, name) in [("rows-paraphrase.csv", "paraphrase"), ("rows-off-topic.csv", "off-topic")] {
+        let rows = read_statements(&format!("{dir}/{file}"), None)?;
+        for &split in splits {
+            let (mut n, mut top1, mut top3, mut none, mut auto, mut wrong) = (0, 0, 0, 0, 0, 0);
+            for s in rows.iter().filter(|s| s.split == split) {
+                let (title, text) = s.text.split_once(" | ").unwrap_or((s.text.as_str(), ""));
+                let found = matcher.suggest_row(title, text, Framework::Iso2022, 3);
+                n += 1;
+                let rank = found.candidates.iter().position(|c| s.iso.iter().any(|l| l == c.id.as_str()));
+                let no_match = found.subject_hits == 0 || found.candidates.is_empty();
+                let accepted = !no_match && found.candidates[0].score >= TEXT_AUTO;
+                top1 += usize::from(!no_match && rank == Some(0));
+                top3 += usize::from(!no_match && rank.is_some());
+                none += usize::from(no_match);
+                auto += usize::from(accepted);
+                wrong += usize::from(accepted && rank != Some(0));
+            }
+            let pct = |k: usize| format!("{:.1}%", 100.0 * k as f64 / n.max(1) as f64);
+            let held = if split == "test" { " (held out)" } else { "" };
+            println!(
+                "| {name} | {split}{held} | {n} | {} | {} | {} | {} | {} |",
+                pct(top1),
+                pct(top3),
+                pct(none),
+                pct(auto),
+                pct(wrong)
+            );
+        }
+    }
+    println!();
     Ok(())
 }
 

@@ -79,6 +79,16 @@ pub enum Command {
   crosswalk map soa-q3.xlsx --decisions decisions.csv"
     )]
     Review(ReviewCommand),
+    /// Build the documents the next audit asks for: a SOC 2 control matrix draft, a Type II evidence request list,
+    /// a draft Statement of Applicability (docs/plan.md).
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  crosswalk plan soc2 soa.xlsx -o matrix.xlsx
+  crosswalk plan evidence soa.xlsx --window-months 6 -o evidence.csv
+  crosswalk plan iso27001 matrix.xlsx -o soa.xlsx"
+    )]
+    Plan(crate::cmd::plan::PlanCommand),
     /// Write the built-in report templates and data files to a folder, to start a custom report or data set from.
     #[command(after_help = "Examples:
   crosswalk init my-report                 then edit my-report/templates/report.html.j2
@@ -110,7 +120,7 @@ pub struct ReadArgs {
     pub header_row: Option<usize>,
 
     /// Which column plays a role, by header text or column letter; ROLE is one of id, title, text, applicable,
-    /// justification, status, owner, evidence, frequency.
+    /// justification, status, owner, evidence, frequency, reference (the client's own control number).
     #[arg(long = "column", value_name = "ROLE=HEADER")]
     pub columns: Vec<String>,
 

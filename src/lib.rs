@@ -26,6 +26,7 @@ pub mod interchange;
 pub mod issue;
 pub mod mapping;
 pub mod matching;
+pub mod plan;
 pub mod read;
 pub mod report;
 pub mod review;

@@ -107,6 +107,30 @@ fn an_xls_that_makes_the_reader_panic_is_that_files_error() {
     );
 }
 
+/// A little-endian u32 of `bytes` at `at`.
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
+}
+
+#[test]
+fn an_xls_whose_sector_chain_loops_is_refused_before_calamine_follows_it() {
+    let dir = Dir::with(&[]);
+    let mut bytes = xls(&[xls_soa("SoA")], None);
+    // Point the directory's first sector at itself in the FAT (found by fuzzing: calamine follows the chain
+    // until memory runs out).
+    let sector = 1usize << u16::from_le_bytes([bytes[0x1E], bytes[0x1F]]);
+    let (dir_start, fat) = (u32_at(&bytes, 0x30) as usize, u32_at(&bytes, 0x4C) as usize);
+    let entry = (fat + 1) * sector + 4 * dir_start;
+    bytes[entry..entry + 4].copy_from_slice(&(dir_start as u32).to_le_bytes());
+    dir.write("loop.xls", &bytes);
+    let (code, _, stderr) = import(&dir, &["loop.xls", "--max-memory-mb", "512"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.starts_with("crosswalk: error: loop.xls: not a readable xls workbook (the OLE container is damaged: "),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_damaged_xls_gets_its_own_error() {
     let dir = Dir::with(&[]);
@@ -666,4 +690,25 @@ fn write_hostile_files() {
     write("quote.csv", SOA_CSV.as_bytes());
     write("commas-50mb.csv", &vec![b','; 50_000_000]);
     write("newlines-100mb.csv", &vec![b'\n'; 100_000_000]);
+}
+
+#[test]
+fn files_larger_than_the_limits_are_refused_before_parsing() {
+    let dir = Dir::with(&[]);
+    let mut text = String::from("Ref,Control\n");
+    while text.len() <= 1024 * 1024 {
+        text.push_str("A.5.1,Policies for information security\n");
+    }
+    dir.write("big.csv", text.as_bytes());
+    refused(
+        &dir,
+        &["big.csv", "--max-inflated-mb", "1"],
+        &format!("big.csv: is {} bytes, over the limit of 1 MiB for delimited text (raise it with --max-inflated-mb if the file is trusted)", text.len()),
+    );
+    dir.write("big.xlsx", &vec![b'P'; 4 * 1024 * 1024 + 1]);
+    refused(
+        &dir,
+        &["big.xlsx", "--max-inflated-mb", "1"],
+        "big.xlsx: is more than 4 MiB, over the limit for any input (four times --max-inflated-mb; raise that if the file is trusted)",
+    );
 }

@@ -125,9 +125,10 @@ fn rows_about_no_security_topic_are_never_accepted_without_review() {
 ORG-1,Office catering arrangements,The facilities team manages office catering arrangements and reviews them yearly\n\
 ORG-2,Brand guidelines,Rules for brand guidelines are published on the intranet\n\
 ORG-3,Parking permit allocation,Parking permit allocation is defined by HR and communicated to all staff\n\
-ORG-4,Information backup,Nightly backups\n";
+ORG-4,Information backup,Nightly backups\n\
+ORG-5,Hot desk booking etiquette,Desks are booked in the app and left tidy\n";
     let (doc, _, _) = map_json(csv, &[]);
-    for n in 2..=4 {
+    for n in [2, 3, 4, 6] {
         assert_eq!(row(&doc, n)["review"], "needs-review", "row {n}: {}", row(&doc, n));
     }
     assert!(ids(&doc, 3).is_empty(), "process words alone make no match: {}", row(&doc, 3));

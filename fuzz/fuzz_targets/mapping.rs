@@ -1,11 +1,12 @@
-//! The mapping overlay parser (`--mapping FILE`): any text gives pairs and issues, or a mapping error, never a
-//! panic.
+//! The mapping overlay parsers (`--mapping FILE`: csv, or another tool's JSON, YAML or workbook, told from the
+//! bytes): any bytes give pairs and issues, or a mapping error, never a panic.
 #![no_main]
 
 use std::sync::OnceLock;
 
 use crosswalk::catalog::data::{DataFile, DataFiles};
 use crosswalk::catalog::Catalogs;
+use crosswalk::interchange::Overlay;
 use libfuzzer_sys::fuzz_target;
 
 fn setup() -> &'static (DataFiles, Catalogs) {
@@ -19,7 +20,9 @@ fn setup() -> &'static (DataFiles, Catalogs) {
 
 fuzz_target!(|data: &[u8]| {
     let (files, catalogs) = setup();
-    let overlay = DataFile { name: "overlay.csv".into(), text: crosswalk::read::delimited::decode(data) };
-    let _ = crosswalk::mapping::parse(&overlay, catalogs);
+    let csv = DataFile { name: "overlay.csv".into(), text: crosswalk::read::delimited::decode(data) };
+    let _ = crosswalk::mapping::parse(&csv, catalogs);
+    let overlay = Overlay { name: "overlay".into(), bytes: data.to_vec() };
+    let _ = crosswalk::interchange::parse_overlay(&overlay, catalogs);
     let _ = crosswalk::mapping::Mapping::load(&files.mapping, std::slice::from_ref(&overlay), catalogs);
 });

@@ -17,6 +17,8 @@ pub struct DataFiles {
     pub mapping: DataFile,
     pub profiles: DataFile,
     pub synonyms: DataFile,
+    /// Typical Type II sample sizes by control frequency (`crosswalk plan`).
+    pub samples: DataFile,
 }
 
 macro_rules! builtin {
@@ -29,7 +31,7 @@ macro_rules! builtin {
 }
 
 /// File names, as they appear in `mappings/` and in a data directory.
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 8] = [
     "iso27001-2022.csv",
     "iso27001-2013.csv",
     "tsc-2017.csv",
@@ -37,6 +39,7 @@ pub const NAMES: [&str; 7] = [
     "iso27001-2022-to-tsc-2017.csv",
     "profiles.csv",
     "synonyms.csv",
+    "sample-sizes.csv",
 ];
 
 impl DataFiles {
@@ -50,12 +53,22 @@ impl DataFiles {
             mapping: builtin!("iso27001-2022-to-tsc-2017.csv"),
             profiles: builtin!("profiles.csv"),
             synonyms: builtin!("synonyms.csv"),
+            samples: builtin!("sample-sizes.csv"),
         }
     }
 
     /// Every file, in the order of [`NAMES`].
-    pub fn all(&self) -> [&DataFile; 7] {
-        [&self.iso2022, &self.iso2013, &self.tsc, &self.transition, &self.mapping, &self.profiles, &self.synonyms]
+    pub fn all(&self) -> [&DataFile; 8] {
+        [
+            &self.iso2022,
+            &self.iso2013,
+            &self.tsc,
+            &self.transition,
+            &self.mapping,
+            &self.profiles,
+            &self.synonyms,
+            &self.samples,
+        ]
     }
 
     /// Replaces the file of that name (`tsc-2017.csv` …); `false` when no data file has that name.
@@ -68,6 +81,7 @@ impl DataFiles {
             "iso27001-2022-to-tsc-2017.csv" => &mut self.mapping,
             "profiles.csv" => &mut self.profiles,
             "synonyms.csv" => &mut self.synonyms,
+            "sample-sizes.csv" => &mut self.samples,
             _ => return false,
         };
         *slot = file;

@@ -8,6 +8,7 @@ pub mod import;
 pub mod init;
 pub mod map;
 pub mod mapping;
+pub mod plan;
 pub mod report;
 pub mod review;
 pub mod suggest;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Mapping(cmd) => mapping::run(&ctx, cmd),
         Command::Review(cmd) => review::run(&ctx, cmd),
+        Command::Plan(cmd) => plan::run(&ctx, &ui, cmd),
         Command::Init(args) => init::run(args),
         Command::Completions(args) => completions::run(args),
         Command::ReadInput(args) => read_input_child(&args),

@@ -37,6 +37,10 @@ pub fn read_objective(
     catalogs: &Catalogs,
     words: &TitleWords,
 ) -> Option<Objective> {
+    // 2013 objectives run from `A.5.1` to `A.18.2`, none numbered above 7.
+    if !(5..=18).contains(&theme) || n > 7 {
+        return None;
+    }
     let id = format!("A.{theme}.{n}");
     let prefix = format!("{id}.");
     let controls: Vec<ControlId> =
@@ -105,8 +109,10 @@ const GENERIC: &[&str] = &[
 
 /// The content words (first five letters of each word of four or more) of every 2022 control and clause's title and
 /// description, to tell whether a row's title names its id's control or another one.
-pub struct TitleWords {
-    entries: Vec<(ControlId, HashSet<String>)>,
+pub struct TitleWords<'c> {
+    catalogs: &'c Catalogs,
+    /// Built on first use: most rows' titles are their control's, and never need it.
+    entries: std::cell::OnceCell<Vec<(ControlId, HashSet<String>)>>,
 }
 
 fn stems(text: &str) -> Vec<String> {
@@ -123,20 +129,25 @@ fn stems(text: &str) -> Vec<String> {
     out
 }
 
-impl TitleWords {
-    pub fn new(catalogs: &Catalogs) -> TitleWords {
-        let entries = catalogs
-            .iso2022
-            .entries
-            .iter()
-            .filter(|e| e.kind == EntryKind::Annex || e.assessable)
-            .map(|e| (e.id.clone(), stems(&format!("{} {}", e.title, e.description)).into_iter().collect()))
-            .collect();
-        TitleWords { entries }
+impl<'c> TitleWords<'c> {
+    pub fn new(catalogs: &'c Catalogs) -> TitleWords<'c> {
+        TitleWords { catalogs, entries: std::cell::OnceCell::new() }
+    }
+
+    fn entries(&self) -> &[(ControlId, HashSet<String>)] {
+        self.entries.get_or_init(|| {
+            self.catalogs
+                .iso2022
+                .entries
+                .iter()
+                .filter(|e| e.kind == EntryKind::Annex || e.assessable)
+                .map(|e| (e.id.clone(), stems(&format!("{} {}", e.title, e.description)).into_iter().collect()))
+                .collect()
+        })
     }
 
     fn cover(&self, id: &ControlId, words: &[String]) -> f64 {
-        let Some((_, set)) = self.entries.iter().find(|(i, _)| i == id) else { return 0.0 };
+        let Some((_, set)) = self.entries().iter().find(|(i, _)| i == id) else { return 0.0 };
         words.iter().filter(|w| set.contains(*w)).count() as f64 / words.len().max(1) as f64
     }
 
@@ -152,7 +163,7 @@ impl TitleWords {
 
     /// The control a title names instead of `id`'s: the title shares at most half its words with `id`'s control and
     /// all of them with another's (`A.8.1 User access management`: the words are `A.5.18`'s).
-    pub fn contradiction<'c>(&self, id: &ControlId, title: &str, catalogs: &'c Catalogs) -> Option<&'c Entry> {
+    pub fn contradiction(&self, id: &ControlId, title: &str, catalogs: &'c Catalogs) -> Option<&'c Entry> {
         let own = catalogs.iso2022.get(id.as_str())?;
         let t = normalise_title(title);
         if t.is_empty() || strsim::normalized_levenshtein(&t, &normalise_title(&own.title)) >= 0.6 {
@@ -163,7 +174,7 @@ impl TitleWords {
             return None;
         }
         // The other control whose title is closest among those holding every word.
-        self.entries
+        self.entries()
             .iter()
             .filter(|(other, set)| other != id && words.iter().all(|w| set.contains(w)))
             .filter_map(|(other, _)| catalogs.iso2022.get(other.as_str()))

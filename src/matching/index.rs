@@ -279,6 +279,11 @@ impl Index {
         }
     }
 
+    /// Whether a stem is a term of the index.
+    pub fn has_stem(&self, stem: &str) -> bool {
+        self.terms.contains_key(stem)
+    }
+
     /// Whether a query term is a process word (or a pair of them).
     pub fn is_generic(&self, q: &QueryTerm) -> bool {
         self.generic[q.term as usize]

@@ -25,6 +25,9 @@ pub const TITLE_AUTO: f64 = 0.92;
 /// Text-match score below which a match needs review (calibrated on the held-out split, see docs/matching.md).
 pub const TEXT_AUTO: f64 = 0.94;
 
+/// Score at most of a row whose title is mostly words no profile knows (below every sensible `--min-score`).
+pub const UNFAMILIAR_SCORE: f64 = 0.5;
+
 /// Runner-up candidates kept on a row matched by text.
 pub const RUNNERS_UP: usize = 3;
 
@@ -323,6 +326,8 @@ pub struct Matcher {
     /// Per ISO document: the SOC 2 documents it maps to, with strength / 10.
     bridge: Vec<Vec<(usize, f32)>>,
     params: Params,
+    /// Stems of the process words.
+    generic: HashSet<String>,
 }
 
 /// How often the dev statements that name an ISO control name each SOC 2 criterion: `iso,tsc,count`, written by
@@ -461,7 +466,7 @@ impl Matcher {
                 }
             }
         }
-        Ok(Matcher { norm, iso, tsc, bridge, params })
+        Ok(Matcher { norm, iso, tsc, bridge, params, generic })
     }
 
     /// The built-in profiles over the given catalogs.
@@ -514,8 +519,17 @@ impl Matcher {
     pub fn suggest_row(&self, title: &str, text: &str, to: Framework, top: usize) -> RowMatch {
         let p = self.prepare_row(title, text, to);
         let shown = if title.trim().is_empty() { text } else { title };
-        let candidates = self.suggest_prepared(shown, &p, to, top);
+        let mut candidates = self.suggest_prepared(shown, &p, to, top);
         let target = self.target(to);
+        // A title made mostly of words no profile knows (`Meeting room booking etiquette`) is about something else,
+        // whatever one shared word says: its match is never certain.
+        let unknown = self.unknown_title_words(title, to);
+        if !unknown.is_empty() && candidates.first().is_some_and(|c| !c.why[0].starts_with("title match")) {
+            for c in &mut candidates {
+                c.score = c.score.min(UNFAMILIAR_SCORE);
+                c.why.push(format!("title words no control profile knows: {}", unknown.join(", ")));
+            }
+        }
         let query = if to == Framework::Tsc2017 { &p.tsc_query } else { &p.iso_query };
         let subject_hits = match candidates.first() {
             Some(c) if c.why.first().is_some_and(|w| w.starts_with("title match")) => usize::MAX,
@@ -523,6 +537,37 @@ impl Matcher {
             None => 0,
         };
         RowMatch { candidates, subject_hits }
+    }
+
+    /// The subject words of a title that neither catalog's profiles know nor correct as a typo, when they are at
+    /// least half of its subject words (two or more); else none.
+    fn unknown_title_words(&self, title: &str, to: Framework) -> Vec<String> {
+        let index = &self.target(to).index;
+        let other = &self.target(if to == Framework::Tsc2017 { Framework::Iso2022 } else { Framework::Tsc2017 }).index;
+        let mut subject = 0;
+        let mut unknown = Vec::new();
+        for t in self.norm.tokens(title) {
+            if t.share < 1.0 || t.word.chars().count() < 3 || !t.word.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            if self.generic.contains(&t.stem) {
+                continue;
+            }
+            subject += 1;
+            let known = index.knows_word(&t.word)
+                || other.knows_word(&t.word)
+                || self.norm.knows(&t.word)
+                || index.has_stem(&t.stem)
+                || index.correct(&t.word).is_some();
+            if !known {
+                unknown.push(t.word.clone());
+            }
+        }
+        if subject >= 2 && unknown.len() * 2 >= subject {
+            unknown
+        } else {
+            Vec::new()
+        }
     }
 
     /// Every control of `to` with a positive score for `text`, best first (ties by id), with the rank value and
@@ -856,7 +901,7 @@ mod tests {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/devset");
         let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
         files.sort();
-        assert_eq!(files.len(), 6, "{files:?}");
+        assert_eq!(files.len(), 8, "{files:?}");
         for path in files {
             let mut reader = csv::Reader::from_path(&path).unwrap();
             assert_eq!(reader.headers().unwrap(), vec!["id", "split", "style", "text", "iso", "tsc"]);
@@ -865,12 +910,24 @@ mod tests {
                 let r = record.unwrap();
                 rows += 1;
                 assert!(!r[3].trim().is_empty(), "{}: {} has no text", path.display(), &r[0]);
-                assert!(
-                    !(r[4].trim().is_empty() && r[5].trim().is_empty()),
-                    "{}: {} has no label",
+                // A row about no security topic has no label; every other row has one.
+                let off_topic = &r[2] == "off-topic";
+                assert_eq!(
+                    r[4].trim().is_empty() && r[5].trim().is_empty(),
+                    off_topic,
+                    "{}: {} has a label exactly when it is on topic",
                     path.display(),
                     &r[0]
                 );
+                if &r[2] == "row" || off_topic {
+                    assert_eq!(
+                        r[3].matches(" | ").count(),
+                        1,
+                        "{}: {} is not `title | description`",
+                        path.display(),
+                        &r[0]
+                    );
+                }
                 for id in r[4].split(';').filter(|x| !x.is_empty()) {
                     assert!(c.iso2022.contains(id), "{}: {} names ISO `{id}`", path.display(), &r[0]);
                 }
@@ -878,7 +935,8 @@ mod tests {
                     assert!(c.tsc.contains(id), "{}: {} names SOC 2 `{id}`", path.display(), &r[0]);
                 }
             }
-            assert!(rows >= 200, "{}: {rows} rows", path.display());
+            let least = if path.file_name().unwrap().to_string_lossy().starts_with("rows-") { 40 } else { 200 };
+            assert!(rows >= least, "{}: {rows} rows", path.display());
         }
     }
 

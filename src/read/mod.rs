@@ -169,6 +169,8 @@ pub enum ReadError {
     DuplicatePart { file: String, part: String },
     #[error("{file}: is {size} bytes, over the limit of {} MiB for delimited text (raise it with --max-inflated-mb if the file is trusted)", .limit / MIB)]
     TextTooLarge { file: String, size: u64, limit: u64 },
+    #[error("{file}: is more than {} MiB, over the limit for any input (four times --max-inflated-mb; raise that if the file is trusted)", .limit / MIB)]
+    InputTooLarge { file: String, limit: u64 },
     #[error("{file}: line {line}: {detail}")]
     Line { file: String, line: usize, detail: String },
     #[error("{file}: line {line}: a quoted cell opens here and {end}, so lines {line}-{last} would be read into one cell; close the quote, or write a quote inside a cell as \"\"")]
@@ -219,12 +221,12 @@ fn read_input_file(path: &Path, file: &str, limits: Limits) -> Result<Vec<u8>, R
     let largest = largest_input(limits);
     let size = f.metadata().map_err(io)?.len();
     if size > largest {
-        return Err(ReadError::TextTooLarge { file: file.to_string(), size, limit: largest });
+        return Err(ReadError::InputTooLarge { file: file.to_string(), limit: largest });
     }
     let mut bytes = Vec::with_capacity(size as usize);
     (&mut f).take(largest + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > largest {
-        return Err(ReadError::TextTooLarge { file: file.to_string(), size: bytes.len() as u64, limit: largest });
+        return Err(ReadError::InputTooLarge { file: file.to_string(), limit: largest });
     }
     Ok(bytes)
 }
@@ -258,7 +260,7 @@ fn read_stdin(limits: Limits) -> Result<Source, ReadError> {
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::Io { file: file.into(), detail: e.to_string() })?;
     if bytes.len() as u64 > largest {
-        return Err(ReadError::TextTooLarge { file: file.into(), size: bytes.len() as u64, limit: largest });
+        return Err(ReadError::InputTooLarge { file: file.into(), limit: largest });
     }
     read_bytes(file, "", bytes, limits)
 }

@@ -96,13 +96,23 @@ fn sheet_name(data: &[u8], index: usize) -> String {
 /// Refuses an xls whose sheets declare (DIMENSIONS) or spread their cells over (first to last cell) more cells than
 /// a workbook may hold: calamine reserves the declared range and lays the cells out densely.
 pub fn xls(file: &str, bytes: &[u8], max_cells: usize) -> Result<(), ReadError> {
-    let Ok(mut cfb) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else { return Ok(()) };
+    let corrupt = |detail: String| ReadError::Corrupt { file: file.to_string(), kind: "xls".into(), detail };
+    // calamine follows the container's sector chains without looking for loops (a chain that loops grows a buffer
+    // until memory runs out); the cfb crate refuses such chains, and every stream must fit in the file.
+    let mut cfb = cfb::CompoundFile::open(std::io::Cursor::new(bytes))
+        .map_err(|e| corrupt(format!("the OLE container is damaged: {e}")))?;
+    let declared = std::iter::once(cfb.root_entry().len()).chain(cfb.walk().map(|e| e.len())).max().unwrap_or(0);
+    if declared > bytes.len() as u64 {
+        return Err(corrupt(format!(
+            "the OLE container declares a stream of {declared} bytes in a file of {}",
+            bytes.len()
+        )));
+    }
     let mut stream = Vec::new();
     let opened = cfb.open_stream("Workbook").or_else(|_| cfb.open_stream("Book"));
     let Ok(mut s) = opened else { return Ok(()) };
-    if std::io::Read::read_to_end(&mut s, &mut stream).is_err() {
-        return Ok(());
-    }
+    std::io::Read::read_to_end(&mut s, &mut stream)
+        .map_err(|e| corrupt(format!("the OLE container is damaged: {e}")))?;
     let mut sheets = Vec::new();
     for r in records(&stream) {
         match r.typ {

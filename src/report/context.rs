@@ -414,7 +414,7 @@ pub struct IssueLine {
 }
 
 /// Certification steps a SOC 2 programme does not give (our words).
-const CERTIFICATION_STEPS: [&str; 6] = [
+pub(crate) const CERTIFICATION_STEPS: [&str; 6] = [
     "Define the ISMS scope and context (clauses 4.1–4.3) in ISO terms: interested parties and their requirements.",
     "Run an ISO-style risk assessment and risk treatment (6.1.2, 6.1.3, 8.2, 8.3) with a risk treatment plan approved by risk owners.",
     "Write a Statement of Applicability covering all 93 Annex A controls, with a justification for each inclusion and exclusion (6.1.3 d).",
@@ -424,7 +424,7 @@ const CERTIFICATION_STEPS: [&str; 6] = [
 ];
 
 /// What ISO certification asks of a clause that a SOC 2 programme seldom gives (our words).
-fn clause_note(id: &str) -> &'static str {
+pub(crate) fn clause_note(id: &str) -> &'static str {
     match id {
         "4.1" | "4.2" => "ISO expects the context and interested parties to be documented and to drive the ISMS scope.",
         "4.3" => "A documented ISMS scope with boundaries and interfaces; a SOC 2 system description is close but not the same.",
@@ -832,6 +832,7 @@ fn expectation(cadence: Option<Cadence>, occurrences: Option<u32>) -> String {
             "configuration and system evidence at points across the window, plus exceptions raised".into()
         }
         (Some(Cadence::AdHoc), _) => "a sample of the events in the window (hires, changes, incidents…)".into(),
+        (Some(Cadence::SeveralDaily), _) => "a sample of the runs, spread across days in the window".into(),
         (Some(_), Some(0)) => {
             "may fall outside the window: schedule its next run inside the window, or lengthen the window".into()
         }

@@ -12,6 +12,8 @@ pub enum Cadence {
     /// Every N weeks (1 weekly, 2 fortnightly).
     Weeks(u32),
     Daily,
+    /// Several times a day (hourly, per shift): a population too large to count, sampled like a daily one or more.
+    SeveralDaily,
     /// Automated or always on: a Type II test samples its operation or its configuration.
     Continuous,
     /// Runs when an event happens (a hire, a change, an incident): the auditor samples the events.
@@ -31,6 +33,7 @@ impl Cadence {
             Cadence::Weeks(2) => "every 2 weeks".into(),
             Cadence::Weeks(n) => format!("every {n} weeks"),
             Cadence::Daily => "daily".into(),
+            Cadence::SeveralDaily => "several times a day".into(),
             Cadence::Continuous => "continuous".into(),
             Cadence::AdHoc => "ad hoc".into(),
         }
@@ -43,7 +46,7 @@ impl Cadence {
             Cadence::Months(n) => Some(months / n.max(1)),
             Cadence::Weeks(n) => Some(months * 52 / 12 / n.max(1)),
             Cadence::Daily => Some(months * 365 / 12),
-            Cadence::Continuous | Cadence::AdHoc => None,
+            Cadence::SeveralDaily | Cadence::Continuous | Cadence::AdHoc => None,
         }
     }
 }
@@ -120,6 +123,25 @@ pub fn parse(text: &str) -> Option<Cadence> {
     }
     if has(&["weekly", "week", "wochentlich", "hebdomadaire", "semanal", "semanalmente"]) {
         return Some(Cadence::Weeks(1));
+    }
+    if has(&[
+        "several times a day",
+        "several times daily",
+        "multiple times a day",
+        "multiple times per day",
+        "multiple times daily",
+        "many times a day",
+        "hourly",
+        "every hour",
+        "per shift",
+        "mehrmals taglich",
+        "stundlich",
+        "plusieurs fois par jour",
+        "toutes les heures",
+        "varias veces al dia",
+        "cada hora",
+    ]) {
+        return Some(Cadence::SeveralDaily);
     }
     if has(&["daily", "day", "nightly", "taglich", "quotidien", "quotidienne", "journalier", "diario", "diaria"]) {
         return Some(Cadence::Daily);
@@ -269,6 +291,9 @@ mod tests {
             ("wöchentlich", Some(Cadence::Weeks(1))),
             ("Bi-weekly", Some(Cadence::Weeks(2))),
             ("Daily", Some(Cadence::Daily)),
+            ("Several times a day", Some(Cadence::SeveralDaily)),
+            ("hourly", Some(Cadence::SeveralDaily)),
+            ("mehrmals täglich", Some(Cadence::SeveralDaily)),
             ("quotidienne", Some(Cadence::Daily)),
             ("Continuous (automated)", Some(Cadence::Continuous)),
             ("en continu", Some(Cadence::Continuous)),

@@ -5,6 +5,7 @@ pub mod context;
 pub mod csv_out;
 pub mod frequency;
 pub mod json;
+pub mod plan_out;
 pub mod template;
 pub mod words;
 pub mod workbook;

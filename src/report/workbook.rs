@@ -14,7 +14,7 @@ use rust_xlsxwriter::{
 use super::context::{Gap, ReportData};
 use super::Output;
 use crate::catalog::Catalogs;
-use crate::crosswalk::{counts_by_category, Effect};
+use crate::crosswalk::{counts_by_category, CoverageStatus, Effect};
 use crate::ids::Framework;
 use crate::import::Review;
 use crate::review::{Decision, RowKey, COMMENT, DECISION, REPLACE_WITH, ROW_KEY};
@@ -28,16 +28,18 @@ const A4: u8 = 9;
 /// The hidden sheet holding the lists behind the dropdowns.
 const LISTS: &str = "Lists";
 
-/// Styles shared by all sheets.
-struct Styles {
-    header: Format,
+/// Styles shared by all sheets (and by the `plan` workbooks).
+pub(crate) struct Styles {
+    pub(crate) header: Format,
     /// A key in a key/value sheet (`About`, `Summary`): bold, no fill.
     key: Format,
     /// A sheet's title on `Summary`.
     title: Format,
     /// The workbook's default (every cell written without a format): Calibri 10, top-aligned, wrapped.
-    base: Format,
-    number: Format,
+    pub(crate) base: Format,
+    pub(crate) number: Format,
+    /// Static fills by coverage status, for sheets without conditional formats (the `plan` workbooks).
+    status: [Format; 4],
 }
 
 impl Styles {
@@ -53,26 +55,19 @@ impl Styles {
             key: base.clone().set_bold(),
             title: base.clone().set_bold().set_font_size(14),
             number: base.clone().set_num_format("0.00"),
+            status: STATUS_FILLS.map(|(_, c)| base.clone().set_background_color(Color::RGB(c))),
             base,
         }
+    }
+
+    pub(crate) fn status(&self, s: CoverageStatus) -> &Format {
+        &self.status[s as usize]
     }
 }
 
 /// Builds the workbook in memory.
 pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    wb.set_zip_compression_level(1);
-    let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title("crosswalk: ISO/IEC 27001 and SOC 2")
-            .set_author("crosswalk")
-            .set_creation_datetime(&created),
-    );
-    let st = Styles::new();
-    // Plain cells carry no format of their own (cheaper to write): the default is the house font. Calibri 10 rows
-    // are 17 pixels high and its default columns 64 pixels wide.
-    wb.set_default_format(&st.base, 17, 64)?;
+    let (mut wb, st) = start("crosswalk: ISO/IEC 27001 and SOC 2")?;
     summary_sheet(wb.add_worksheet(), report, &st)?;
     let lists = catalog_ids(out, catalogs);
     crosswalk_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st, lists.len())?;
@@ -270,7 +265,21 @@ fn summary_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result
     Ok(())
 }
 
-fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)]) -> Result<(), XlsxError> {
+/// A workbook in the house style: fixed creation date, Calibri 10 default, and the shared styles.
+pub(crate) fn start(title: &str) -> Result<(Workbook, Styles), XlsxError> {
+    let mut wb = Workbook::new();
+    wb.set_zip_compression_level(1);
+    let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
+    wb.set_properties(&DocProperties::new().set_title(title).set_author("crosswalk").set_creation_datetime(&created));
+    let st = Styles::new();
+    // Plain cells carry no format of their own (cheaper to write): the default is the house font. Calibri 10 rows
+    // are 17 pixels high and its default columns 64 pixels wide.
+    wb.set_default_format(&st.base, 17, 64)?;
+    Ok((wb, st))
+}
+
+/// The header line of a sheet: bold white on dark blue, column widths, frozen below.
+pub(crate) fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)]) -> Result<(), XlsxError> {
     // Bold headers are a little wider than plain text.
     let bold: Vec<(&str, f64)> = headers.iter().map(|(h, w)| (*h, w * 0.9)).collect();
     fit_row(ws, 0, &bold)?;
@@ -282,7 +291,8 @@ fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)]) -> Resul
     Ok(())
 }
 
-fn finish(ws: &mut Worksheet, rows: u32, cols: u16) -> Result<(), XlsxError> {
+/// An autofilter over the written rows.
+pub(crate) fn finish(ws: &mut Worksheet, rows: u32, cols: u16) -> Result<(), XlsxError> {
     if rows > 0 {
         ws.autofilter(0, 0, rows, cols - 1)?;
     }
@@ -600,7 +610,7 @@ fn about_sheet(ws: &mut Worksheet, out: &Output, st: &Styles) -> Result<(), Xlsx
 }
 
 /// Excel holds at most 32,767 characters in a cell: longer text is cut there, saying so.
-fn fit(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn fit(s: &str) -> std::borrow::Cow<'_, str> {
     const MAX: usize = 32_767;
     if s.len() <= MAX || s.chars().count() <= MAX {
         return std::borrow::Cow::Borrowed(s);
