@@ -123,6 +123,13 @@ fn decisions_made_in_the_workbook_apply_to_next_quarters_spreadsheet() {
     assert_eq!(coverage(&doc, "CC7.1")["status"], "gap");
     assert!(strings(&coverage(&doc, "CC6.1")["by"]).contains(&"A.5.15".to_string()));
     assert_eq!(coverage(&doc, "CC7.5")["status"], "partial");
+    // The report applies the same decisions and counts the same.
+    let o = crosswalk(d, &["report", "q3.csv", "--decisions", "decisions.csv", "-o", "q3.md"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = std::fs::read_to_string(d.join("q3.md")).unwrap();
+    let headline = doc["totals"]["headline"].as_str().unwrap();
+    assert_ne!(headline, before["totals"]["headline"].as_str().unwrap(), "the decisions change the counts");
+    assert!(report.contains(headline), "report does not say `{headline}`");
 }
 
 #[test]
