@@ -202,7 +202,7 @@ fn the_workbook_has_dropdowns_colours_and_print_setup_on_every_sheet() {
         s
     };
     let workbook = part("xl/workbook.xml");
-    assert!(workbook.contains(r#"<sheet name="Lists" sheetId="10" state="hidden""#), "{workbook}");
+    assert!(workbook.contains(r#"<sheet name="Lists" sheetId="11" state="hidden""#), "{workbook}");
     // The header row repeats on every printed page.
     assert!(
         workbook.contains(r#"<definedName name="_xlnm.Print_Titles" localSheetId="1">Crosswalk!$1:$1</definedName>"#)
@@ -212,9 +212,9 @@ fn the_workbook_has_dropdowns_colours_and_print_setup_on_every_sheet() {
     assert!(crosswalk_xml.contains(r#"sqref="P2:P7"><formula1>"accept,reject,replace"</formula1>"#), "{crosswalk_xml}");
     assert!(crosswalk_xml.contains(r#"sqref="Q2:Q7"><formula1>Lists!$A$2:$A$"#));
     assert!(crosswalk_xml.contains(r#"<formula>$I2="needs-review"</formula>"#));
-    let by_criterion = part("xl/worksheets/sheet3.xml");
+    let by_criterion = part("xl/worksheets/sheet4.xml");
     assert!(by_criterion.contains(r#"<formula>$D2="gap"</formula>"#));
-    for n in 1..=9 {
+    for n in 1..=10 {
         let xml = part(&format!("xl/worksheets/sheet{n}.xml"));
         let setup = r#"<pageSetup paperSize="9" fitToHeight="0" orientation="landscape""#;
         assert!(xml.contains(setup), "sheet{n}: no print setup");
@@ -225,6 +225,20 @@ fn the_workbook_has_dropdowns_colours_and_print_setup_on_every_sheet() {
     let value = |k: &str| summary.iter().find(|r| r[0] == k).map(|r| r[1].clone()).unwrap();
     assert_eq!(value("Rows needing review"), "1");
     assert_eq!(value("Control rows"), "6");
+    // The long-form Mapping sheet holds the same targets as the Crosswalk sheet, one line each, with a rationale.
+    let crosswalk_rows = sheet(&d.join("q2.xlsx"), "Crosswalk");
+    let mapping = sheet(&d.join("q2.xlsx"), "Mapping");
+    assert_eq!(mapping[0][..5], ["Row", "Client reference", "Source id", "Source title", "Target id"]);
+    for row in &crosswalk_rows[1..] {
+        let mut want: Vec<&str> = row[9].split('\n').filter(|t| !t.is_empty()).collect();
+        let mut got: Vec<&str> = mapping.iter().filter(|m| m[0] == row[0]).map(|m| m[4].as_str()).collect();
+        want.sort_unstable();
+        got.sort_unstable();
+        assert_eq!(got, want, "row {}", row[0]);
+    }
+    assert!(mapping[1..]
+        .iter()
+        .all(|m| !m[10].is_empty() && ["yes", "partly", "no", "context"].contains(&m[9].as_str())));
     let about = sheet(&d.join("q2.xlsx"), "About");
     assert_eq!(about[0][..2], ["Tool".to_string(), format!("crosswalk {}", env!("CARGO_PKG_VERSION"))]);
 }

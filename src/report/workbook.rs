@@ -1,5 +1,5 @@
 //! The crosswalk workbook a consultant hands over and works in: `Summary`, `Crosswalk` (with the review decision
-//! columns, docs/review.md), `By criterion`, `Coverage`, `Reuse`, `Gaps`, `Partial`, `Issues`, `About`, and a hidden
+//! columns, docs/review.md), `Mapping` (one line per row and target), `By criterion`, `Coverage`, `Reuse`, `Gaps`, `Partial`, `Issues`, `About`, and a hidden
 //! `Lists` sheet behind the dropdowns. Client text is always written as a string, never as a formula. The creation
 //! date is fixed so the same input gives the same bytes. Every sheet prints landscape on A4, one page wide, its
 //! header row repeated.
@@ -71,6 +71,7 @@ pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<
     summary_sheet(wb.add_worksheet(), report, &st)?;
     let lists = catalog_ids(out, catalogs);
     crosswalk_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st, lists.len())?;
+    mapping_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st)?;
     // Sheets that grow with the input are written row by row in constant-memory mode (strings inline, no table).
     by_target_sheet(wb.add_worksheet_with_constant_memory()?, out, report, &st)?;
     coverage_sheet(wb.add_worksheet(), out, report, &st)?;
@@ -243,8 +244,9 @@ fn summary_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result
         r += 2;
     }
     ws.write_string_with_format(r, 0, "Sheets", &st.key)?;
-    let sheets: [(&str, &str); 8] = [
+    let sheets: [(&str, &str); 9] = [
         ("Crosswalk", "every input row, its match and targets; decide on rows to review here (docs/review.md)"),
+        ("Mapping", "one line per input row and target, with relationship, strength and rationale"),
         (
             if report.direction == "iso-to-soc2" { "By criterion" } else { "By control" },
             "every target element, its coverage and why",
@@ -427,6 +429,52 @@ fn review_rules(ws: &mut Worksheet, rows: u32, list_len: usize) -> Result<(), Xl
     let replaced = ConditionalFormatFormula::new().set_rule("=$P2=\"replace\"").set_format(fill(0xDDEBF7));
     ws.add_conditional_format(1, 15, rows, 17, &replaced)?;
     Ok(())
+}
+
+/// The crosswalk in long form, as published crosswalks are: one line per input row and target element it maps to
+/// (every source id of the row), with relationship, strength, role, whether it counts, and the mapping's rationale.
+fn mapping_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Mapping")?;
+    let headers = [
+        ("Row", 6.0),
+        ("Client reference", 14.0),
+        ("Source id", 10.0),
+        ("Source title", 30.0),
+        ("Target id", 10.0),
+        ("Target title", 30.0),
+        ("Relationship", 12.0),
+        ("Strength", 9.0),
+        ("Role", 11.0),
+        ("Counts", 10.0),
+        ("Rationale", 70.0),
+    ];
+    header_row(ws, st, &headers)?;
+    let title = |id: &crate::ids::ControlId| catalogs.find(id.as_str()).map_or("", |e| e.title.as_str());
+    let mut r = 0u32;
+    for row in &out.crosswalk.rows {
+        for t in &row.links {
+            r += 1;
+            let counts = match (t.role, row.effect) {
+                (crate::mapping::Role::Supporting, _) => "context",
+                (_, Effect::Full) => "yes",
+                (_, Effect::Partial) => "partly",
+                (_, Effect::Nothing) => "no",
+            };
+            fit_row(ws, r, &[(title(&t.via), 30.0), (title(&t.id), 30.0), (&t.rationale, 70.0)])?;
+            ws.write_number(r, 0, row.row.row as f64)?;
+            ws.write_string(r, 1, row.row.reference.as_deref().unwrap_or(""))?;
+            ws.write_string(r, 2, t.via.as_str())?;
+            ws.write_string(r, 3, title(&t.via))?;
+            ws.write_string(r, 4, t.id.as_str())?;
+            ws.write_string(r, 5, title(&t.id))?;
+            ws.write_string(r, 6, t.relationship.as_str())?;
+            ws.write_number(r, 7, f64::from(t.strength))?;
+            ws.write_string(r, 8, t.role.as_str())?;
+            ws.write_string(r, 9, counts)?;
+            ws.write_string(r, 10, fit(&t.rationale).as_ref())?;
+        }
+    }
+    finish(ws, r, headers.len() as u16)
 }
 
 fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &Styles) -> Result<(), XlsxError> {
