@@ -25,6 +25,8 @@ const STATUS_FILLS: [(&str, u32); 4] =
 const REVIEW_FILL: u32 = 0xFCE4D6;
 /// A4 in Excel's paper sizes.
 const A4: u8 = 9;
+/// Inputs with more rows get no long-form `Mapping` sheet (a note says so).
+const MAPPING_SHEET_MAX_ROWS: usize = 10_000;
 /// The hidden sheet holding the lists behind the dropdowns.
 const LISTS: &str = "Lists";
 
@@ -71,7 +73,8 @@ pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<
     summary_sheet(wb.add_worksheet(), report, &st)?;
     let lists = catalog_ids(out, catalogs);
     crosswalk_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st, lists.len())?;
-    mapping_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st)?;
+    // Low-memory mode: streamed like the others, but the rationales, repeated on many lines, are stored once.
+    mapping_sheet(wb.add_worksheet_with_low_memory()?, out, catalogs, &st)?;
     // Sheets that grow with the input are written row by row in constant-memory mode (strings inline, no table).
     by_target_sheet(wb.add_worksheet_with_constant_memory()?, out, report, &st)?;
     coverage_sheet(wb.add_worksheet(), out, report, &st)?;
@@ -450,10 +453,29 @@ fn mapping_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &Sty
     ];
     header_row(ws, st, &headers)?;
     let title = |id: &crate::ids::ControlId| catalogs.find(id.as_str()).map_or("", |e| e.title.as_str());
+    // Excel's last row holds the note when the lines do not fit.
+    const LAST: u32 = 1_048_575;
     let mut r = 0u32;
-    for row in &out.crosswalk.rows {
+    if out.crosswalk.rows.len() > MAPPING_SHEET_MAX_ROWS {
+        // A catalog of many thousand rows: the long form would double the workbook's size and time.
+        let note = format!(
+            "left out: the input has {} rows, over the {MAPPING_SHEET_MAX_ROWS} this sheet is written for; the Crosswalk sheet and the JSON output hold every row's targets",
+            out.crosswalk.rows.len()
+        );
+        ws.write_string(1, 0, note)?;
+        return Ok(());
+    }
+    'rows: for row in &out.crosswalk.rows {
         for t in &row.links {
             r += 1;
+            if r == LAST {
+                ws.write_string(
+                    r,
+                    0,
+                    "… more lines than a sheet holds: the Crosswalk sheet and the JSON output have them all",
+                )?;
+                break 'rows;
+            }
             let counts = match (t.role, row.effect) {
                 (crate::mapping::Role::Supporting, _) => "context",
                 (_, Effect::Full) => "yes",
