@@ -296,6 +296,10 @@ pub struct ReportArgs {
     #[arg(long = "mapping", value_name = "FILE")]
     pub mappings: Vec<PathBuf>,
 
+    /// Decisions from `review apply` (csv), applied as `map --decisions` applies them.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+
     #[command(flatten)]
     pub read: ReadArgs,
 }

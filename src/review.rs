@@ -383,3 +383,55 @@ fn decide(row: &mut ImportedRow, d: &DecisionRecord) {
     row.review = Review::Auto;
     row.score = 1.0;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(reference: Option<&str>, raw_id: Option<&str>, title: &str, text: &str) -> ImportedRow {
+        let mut r = ImportedRow::by_id(2, "A.5.15");
+        r.reference = reference.map(str::to_string);
+        r.raw_id = raw_id.map(str::to_string);
+        r.title = Some(title.to_string());
+        r.text = Some(text.to_string());
+        r
+    }
+
+    #[test]
+    fn a_row_key_ignores_case_and_spacing_but_not_words() {
+        let a = RowKey::of(&row(Some("C-21"), Some("A.5.15"), "Access control", "Rules  for access.\n"));
+        let b = RowKey::of(&row(Some("C-21"), Some("5.15"), "access CONTROL", " rules for access."));
+        assert_eq!(a, b, "same reference and text, whatever the id spelling, case and spaces");
+        assert_eq!(a.reference, "C-21");
+        assert_eq!(a.text_hash.len(), 16);
+        let changed = RowKey::of(&row(Some("C-21"), None, "Access control", "Rules for remote access."));
+        assert_ne!(a.text_hash, changed.text_hash);
+        // Without a client reference the id as written identifies the row.
+        assert_eq!(RowKey::of(&row(None, Some("A.05.15"), "t", "x")).reference, "A.05.15");
+        assert_eq!(RowKey::from_cell(&a.to_cell()), Some(a));
+        assert_eq!(RowKey::from_cell("C#21#0123456789ABCDEF").unwrap().reference, "C#21");
+        assert_eq!(RowKey::from_cell("C-21"), None);
+    }
+
+    #[test]
+    fn the_decisions_csv_reads_back() {
+        let records = vec![DecisionRecord {
+            reference: "C-21".into(),
+            text_hash: "0123456789abcdef".into(),
+            decision: Decision::Replace,
+            replace_with: "A.5.18".into(),
+            comment: "access rights, \"not\" control".into(),
+            reviewed_row: "7".into(),
+            reviewed_ids: "A.5.15".into(),
+        }];
+        let bytes = write_csv(&records).unwrap();
+        assert_eq!(read_csv("d.csv", std::str::from_utf8(&bytes).unwrap()).unwrap(), records);
+        let empty = write_csv(&[]).unwrap();
+        assert!(read_csv("d.csv", std::str::from_utf8(&empty).unwrap()).unwrap().is_empty());
+        let err = read_csv(
+            "d.csv",
+            "reference,text_hash,decision,replace_with,comment,reviewed_row,reviewed_ids\nC,0,maybe,,,,\n",
+        );
+        assert!(err.unwrap_err().to_string().starts_with("d.csv: line 2: "));
+    }
+}

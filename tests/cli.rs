@@ -27,7 +27,19 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     let names = open_workbook_auto(&out).unwrap().sheet_names().to_vec();
     assert_eq!(
         names,
-        ["Summary", "Crosswalk", "By criterion", "Coverage", "Reuse", "Gaps", "Partial", "Issues", "About", "Lists"]
+        [
+            "Summary",
+            "Crosswalk",
+            "Mapping",
+            "By criterion",
+            "Coverage",
+            "Reuse",
+            "Gaps",
+            "Partial",
+            "Issues",
+            "About",
+            "Lists"
+        ]
     );
 
     let crosswalk = sheet(&out, "Crosswalk");

@@ -1,5 +1,5 @@
 //! One set of numbers: on every fixture the `map` line, `--summary`, the JSON `totals`, the workbook's Coverage
-//! sheet (read back with calamine) and both reports show the same covered / partial / gap / in-scope counts, with
+//! and Summary sheets (read back with calamine) and both reports show the same covered / partial / gap / in-scope counts, with
 //! the scope and the "status not given" note wherever the counts appear.
 
 mod common;
@@ -77,6 +77,12 @@ fn check(fixture: &Path, scope: &[&str]) -> bool {
     assert_eq!([n(3), n(4), n(5), n(3) + n(4) + n(5)], want, "{name}: workbook Coverage");
     let counted = coverage.iter().find(|r| r[0] == "Counted").unwrap();
     assert_eq!(counts(&counted[1]), Some(want), "{name}: workbook Counted line");
+    let summary_sheet = sheet(&d.join("out.xlsx"), "Summary");
+    let line = summary_sheet.iter().find(|r| r[0] == "Coverage").unwrap();
+    assert_eq!(line[1], doc["totals"]["headline"].as_str().unwrap(), "{name}: workbook Summary");
+    let total = summary_sheet.iter().find(|r| r[0] == "Total in scope").unwrap();
+    let n = |i: usize| total[i].parse::<usize>().unwrap();
+    assert_eq!([n(2), n(3), n(4), n(5)], want, "{name}: workbook Summary counts");
     let status = coverage.iter().find(|r| r[0] == "Status").unwrap();
     assert_eq!(status[1].contains("status not given, assumed implemented"), assumed, "{name}");
 

@@ -123,6 +123,13 @@ fn decisions_made_in_the_workbook_apply_to_next_quarters_spreadsheet() {
     assert_eq!(coverage(&doc, "CC7.1")["status"], "gap");
     assert!(strings(&coverage(&doc, "CC6.1")["by"]).contains(&"A.5.15".to_string()));
     assert_eq!(coverage(&doc, "CC7.5")["status"], "partial");
+    // The report applies the same decisions and counts the same.
+    let o = crosswalk(d, &["report", "q3.csv", "--decisions", "decisions.csv", "-o", "q3.md"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = std::fs::read_to_string(d.join("q3.md")).unwrap();
+    let headline = doc["totals"]["headline"].as_str().unwrap();
+    assert_ne!(headline, before["totals"]["headline"].as_str().unwrap(), "the decisions change the counts");
+    assert!(report.contains(headline), "report does not say `{headline}`");
 }
 
 #[test]
@@ -176,4 +183,62 @@ fn a_decision_whose_row_is_gone_is_reported_stale() {
         "the decision for `R-09` (row 9 when reviewed: reject) matches no row of q2.csv: it is stale"
     );
     assert!(doc["rows"].as_array().unwrap().iter().all(|r| r["matched_by"] != "decision"));
+}
+
+/// The parts of the workbook a reviewer and a printer rely on, read from the file's XML (calamine reads values,
+/// not validations or page setup).
+#[test]
+fn the_workbook_has_dropdowns_colours_and_print_setup_on_every_sheet() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(fixture("review/controls-q2.csv"), d.join("q2.csv")).unwrap();
+    let o = crosswalk(d, &["map", "q2.csv", "-o", "q2.xlsx"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(d.join("q2.xlsx")).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}")).read_to_string(&mut s).unwrap();
+        s
+    };
+    let workbook = part("xl/workbook.xml");
+    assert!(workbook.contains(r#"<sheet name="Lists" sheetId="11" state="hidden""#), "{workbook}");
+    // The header row repeats on every printed page.
+    assert!(
+        workbook.contains(r#"<definedName name="_xlnm.Print_Titles" localSheetId="1">Crosswalk!$1:$1</definedName>"#)
+    );
+    // Sheet 2 is Crosswalk: its decision dropdown, the catalog list behind `Replace with`, rows to review shaded.
+    let crosswalk_xml = part("xl/worksheets/sheet2.xml");
+    assert!(crosswalk_xml.contains(r#"sqref="P2:P7"><formula1>"accept,reject,replace"</formula1>"#), "{crosswalk_xml}");
+    assert!(crosswalk_xml.contains(r#"sqref="Q2:Q7"><formula1>Lists!$A$2:$A$"#));
+    assert!(crosswalk_xml.contains(r#"<formula>$I2="needs-review"</formula>"#));
+    let by_criterion = part("xl/worksheets/sheet4.xml");
+    assert!(by_criterion.contains(r#"<formula>$D2="gap"</formula>"#));
+    for n in 1..=10 {
+        let xml = part(&format!("xl/worksheets/sheet{n}.xml"));
+        let setup = r#"<pageSetup paperSize="9" fitToHeight="0" orientation="landscape""#;
+        assert!(xml.contains(setup), "sheet{n}: no print setup");
+        assert!(xml.contains("<oddFooter>&amp;Lq2.csv: &amp;A&amp;RPage &amp;P of &amp;N</oddFooter>"), "sheet{n}");
+    }
+    // The Summary's counts are the run's, and the About sheet's keys are plain bold, not header-styled.
+    let summary = sheet(&d.join("q2.xlsx"), "Summary");
+    let value = |k: &str| summary.iter().find(|r| r[0] == k).map(|r| r[1].clone()).unwrap();
+    assert_eq!(value("Rows needing review"), "1");
+    assert_eq!(value("Control rows"), "6");
+    // The long-form Mapping sheet holds the same targets as the Crosswalk sheet, one line each, with a rationale.
+    let crosswalk_rows = sheet(&d.join("q2.xlsx"), "Crosswalk");
+    let mapping = sheet(&d.join("q2.xlsx"), "Mapping");
+    assert_eq!(mapping[0][..5], ["Row", "Client reference", "Source id", "Source title", "Target id"]);
+    for row in &crosswalk_rows[1..] {
+        let mut want: Vec<&str> = row[9].split('\n').filter(|t| !t.is_empty()).collect();
+        let mut got: Vec<&str> = mapping.iter().filter(|m| m[0] == row[0]).map(|m| m[4].as_str()).collect();
+        want.sort_unstable();
+        got.sort_unstable();
+        assert_eq!(got, want, "row {}", row[0]);
+    }
+    assert!(mapping[1..]
+        .iter()
+        .all(|m| !m[10].is_empty() && ["yes", "partly", "no", "context"].contains(&m[9].as_str())));
+    let about = sheet(&d.join("q2.xlsx"), "About");
+    assert_eq!(about[0][..2], ["Tool".to_string(), format!("crosswalk {}", env!("CARGO_PKG_VERSION"))]);
 }

@@ -224,11 +224,7 @@ impl MapSettings {
         };
         let decisions = match &args.decisions {
             None => None,
-            Some(path) => {
-                let file = read::read_text(path)?;
-                let records = crate::review::read_csv(&file.name, &file.text)?;
-                Some((file.name, records))
-            }
+            Some(path) => Some(super::review::load(path)?),
         };
         Ok(MapSettings {
             decisions,
@@ -442,10 +438,7 @@ pub fn map_job(
     let mut imported = ctx.understand(&source, &settings.read, settings.min_score)?;
     // The raw cells are not needed past this point: free them before the outputs are built.
     drop(source);
-    let decisions = settings.decisions.as_ref().map(|(file, records)| {
-        let at = crate::issue::Location::file(imported.file.clone()).sheet(imported.sheet.as_deref());
-        crate::review::apply(records, &mut imported.rows, file, &at, &mut imported.issues)
-    });
+    let decisions = settings.decisions.as_ref().map(|d| super::review::apply(d, &mut imported));
     let to = settings.to.unwrap_or_else(|| crate::default_target(imported.framework));
     let crosswalk = crate::crosswalk::build(&mut imported, mapping, &ctx.catalogs, &settings.scope, to);
     let output = Output::new(run, &imported, &crosswalk);

@@ -98,11 +98,16 @@ pub fn run(ctx: &Context, ui: &Ui, args: ReportArgs) -> Result<Exit, Error> {
     let mut inputs = vec![settings.input.clone()];
     inputs.extend(settings.template.clone());
     inputs.extend(settings.mappings.iter().cloned());
+    inputs.extend(args.decisions.iter().cloned());
     write::ensure_not_input(&settings.dest, &inputs)?;
     let user = settings.template.as_deref().map(read_template).transpose()?;
     let mapping = ctx.mapping(&settings.mappings)?;
     let source = read::isolate::read_input(&settings.input, settings.limits)?;
     let mut imported = ctx.understand(&source, &settings.read, None)?;
+    if let Some(path) = &args.decisions {
+        let decisions = super::review::load(path)?;
+        super::review::apply(&decisions, &mut imported);
+    }
     let to = crate::default_target(imported.framework);
     let crosswalk = crate::crosswalk::build(&mut imported, &mapping, &ctx.catalogs, &settings.scope, to);
     let run_info = RunInfo::new(&mapping.version, &settings.scope);

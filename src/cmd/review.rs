@@ -29,3 +29,20 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<Exit, Error> {
         }
     }
 }
+
+/// Reads a decisions csv (`--decisions`): its name as given, and its decisions.
+pub fn load(path: &std::path::Path) -> Result<(String, Vec<crate::review::DecisionRecord>), Error> {
+    let file = read::read_text(path)?;
+    let records = crate::review::read_csv(&file.name, &file.text)?;
+    Ok((file.name, records))
+}
+
+/// Applies decisions to an input's rows as understood, before its crosswalk is built.
+pub fn apply(
+    decisions: &(String, Vec<crate::review::DecisionRecord>),
+    imported: &mut crate::import::Imported,
+) -> crate::review::Applied {
+    let (file, records) = decisions;
+    let at = crate::issue::Location::file(imported.file.clone()).sheet(imported.sheet.as_deref());
+    crate::review::apply(records, &mut imported.rows, file, &at, &mut imported.issues)
+}

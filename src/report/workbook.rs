@@ -1,5 +1,5 @@
 //! The crosswalk workbook a consultant hands over and works in: `Summary`, `Crosswalk` (with the review decision
-//! columns, docs/review.md), `By criterion`, `Coverage`, `Reuse`, `Gaps`, `Partial`, `Issues`, `About`, and a hidden
+//! columns, docs/review.md), `Mapping` (one line per row and target), `By criterion`, `Coverage`, `Reuse`, `Gaps`, `Partial`, `Issues`, `About`, and a hidden
 //! `Lists` sheet behind the dropdowns. Client text is always written as a string, never as a formula. The creation
 //! date is fixed so the same input gives the same bytes. Every sheet prints landscape on A4, one page wide, its
 //! header row repeated.
@@ -25,6 +25,8 @@ const STATUS_FILLS: [(&str, u32); 4] =
 const REVIEW_FILL: u32 = 0xFCE4D6;
 /// A4 in Excel's paper sizes.
 const A4: u8 = 9;
+/// Inputs with more rows get no long-form `Mapping` sheet (a note says so).
+const MAPPING_SHEET_MAX_ROWS: usize = 10_000;
 /// The hidden sheet holding the lists behind the dropdowns.
 const LISTS: &str = "Lists";
 
@@ -38,7 +40,7 @@ pub(crate) struct Styles {
     /// The workbook's default (every cell written without a format): Calibri 10, top-aligned, wrapped.
     pub(crate) base: Format,
     pub(crate) number: Format,
-    /// Static fills of coverage status, in the order of `STATUS_FILLS`, for sheets without conditional formats.
+    /// Static fills by coverage status, for sheets without conditional formats (the `plan` workbooks).
     status: [Format; 4],
 }
 
@@ -60,15 +62,8 @@ impl Styles {
         }
     }
 
-    /// The fill of a coverage status.
     pub(crate) fn status(&self, s: CoverageStatus) -> &Format {
-        let i = match s {
-            CoverageStatus::Covered => 0,
-            CoverageStatus::Partial => 1,
-            CoverageStatus::Gap => 2,
-            CoverageStatus::OutOfScope => 3,
-        };
-        &self.status[i]
+        &self.status[s as usize]
     }
 }
 
@@ -78,6 +73,8 @@ pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<
     summary_sheet(wb.add_worksheet(), report, &st)?;
     let lists = catalog_ids(out, catalogs);
     crosswalk_sheet(wb.add_worksheet_with_constant_memory()?, out, catalogs, &st, lists.len())?;
+    // Low-memory mode: streamed like the others, but the rationales, repeated on many lines, are stored once.
+    mapping_sheet(wb.add_worksheet_with_low_memory()?, out, catalogs, &st)?;
     // Sheets that grow with the input are written row by row in constant-memory mode (strings inline, no table).
     by_target_sheet(wb.add_worksheet_with_constant_memory()?, out, report, &st)?;
     coverage_sheet(wb.add_worksheet(), out, report, &st)?;
@@ -92,19 +89,6 @@ pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<
         print_setup(ws, &file);
     }
     wb.save_to_buffer()
-}
-
-/// A workbook in the house style: fixed creation date, Calibri 10 default, and the shared styles.
-pub(crate) fn start(title: &str) -> Result<(Workbook, Styles), XlsxError> {
-    let mut wb = Workbook::new();
-    wb.set_zip_compression_level(1);
-    let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
-    wb.set_properties(&DocProperties::new().set_title(title).set_author("crosswalk").set_creation_datetime(&created));
-    let st = Styles::new();
-    // Plain cells carry no format of their own (cheaper to write): the default is the house font. Calibri 10 rows
-    // are 17 pixels high and its default columns 64 pixels wide.
-    wb.set_default_format(&st.base, 17, 64)?;
-    Ok((wb, st))
 }
 
 /// Landscape A4, one page wide, the first row repeated on every page (sheets with a header row), and a footer with
@@ -263,8 +247,9 @@ fn summary_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result
         r += 2;
     }
     ws.write_string_with_format(r, 0, "Sheets", &st.key)?;
-    let sheets: [(&str, &str); 8] = [
+    let sheets: [(&str, &str); 9] = [
         ("Crosswalk", "every input row, its match and targets; decide on rows to review here (docs/review.md)"),
+        ("Mapping", "one line per input row and target, with relationship, strength and rationale"),
         (
             if report.direction == "iso-to-soc2" { "By criterion" } else { "By control" },
             "every target element, its coverage and why",
@@ -285,6 +270,20 @@ fn summary_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result
     Ok(())
 }
 
+/// A workbook in the house style: fixed creation date, Calibri 10 default, and the shared styles.
+pub(crate) fn start(title: &str) -> Result<(Workbook, Styles), XlsxError> {
+    let mut wb = Workbook::new();
+    wb.set_zip_compression_level(1);
+    let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
+    wb.set_properties(&DocProperties::new().set_title(title).set_author("crosswalk").set_creation_datetime(&created));
+    let st = Styles::new();
+    // Plain cells carry no format of their own (cheaper to write): the default is the house font. Calibri 10 rows
+    // are 17 pixels high and its default columns 64 pixels wide.
+    wb.set_default_format(&st.base, 17, 64)?;
+    Ok((wb, st))
+}
+
+/// The header line of a sheet: bold white on dark blue, column widths, frozen below.
 pub(crate) fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)]) -> Result<(), XlsxError> {
     // Bold headers are a little wider than plain text.
     let bold: Vec<(&str, f64)> = headers.iter().map(|(h, w)| (*h, w * 0.9)).collect();
@@ -297,6 +296,7 @@ pub(crate) fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)
     Ok(())
 }
 
+/// An autofilter over the written rows.
 pub(crate) fn finish(ws: &mut Worksheet, rows: u32, cols: u16) -> Result<(), XlsxError> {
     if rows > 0 {
         ws.autofilter(0, 0, rows, cols - 1)?;
@@ -432,6 +432,71 @@ fn review_rules(ws: &mut Worksheet, rows: u32, list_len: usize) -> Result<(), Xl
     let replaced = ConditionalFormatFormula::new().set_rule("=$P2=\"replace\"").set_format(fill(0xDDEBF7));
     ws.add_conditional_format(1, 15, rows, 17, &replaced)?;
     Ok(())
+}
+
+/// The crosswalk in long form, as published crosswalks are: one line per input row and target element it maps to
+/// (every source id of the row), with relationship, strength, role, whether it counts, and the mapping's rationale.
+fn mapping_sheet(ws: &mut Worksheet, out: &Output, catalogs: &Catalogs, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Mapping")?;
+    let headers = [
+        ("Row", 6.0),
+        ("Client reference", 14.0),
+        ("Source id", 10.0),
+        ("Source title", 30.0),
+        ("Target id", 10.0),
+        ("Target title", 30.0),
+        ("Relationship", 12.0),
+        ("Strength", 9.0),
+        ("Role", 11.0),
+        ("Counts", 10.0),
+        ("Rationale", 70.0),
+    ];
+    header_row(ws, st, &headers)?;
+    let title = |id: &crate::ids::ControlId| catalogs.find(id.as_str()).map_or("", |e| e.title.as_str());
+    // Excel's last row holds the note when the lines do not fit.
+    const LAST: u32 = 1_048_575;
+    let mut r = 0u32;
+    if out.crosswalk.rows.len() > MAPPING_SHEET_MAX_ROWS {
+        // A catalog of many thousand rows: the long form would double the workbook's size and time.
+        let note = format!(
+            "left out: the input has {} rows, over the {MAPPING_SHEET_MAX_ROWS} this sheet is written for; the Crosswalk sheet and the JSON output hold every row's targets",
+            out.crosswalk.rows.len()
+        );
+        ws.write_string(1, 0, note)?;
+        return Ok(());
+    }
+    'rows: for row in &out.crosswalk.rows {
+        for t in &row.links {
+            r += 1;
+            if r == LAST {
+                ws.write_string(
+                    r,
+                    0,
+                    "… more lines than a sheet holds: the Crosswalk sheet and the JSON output have them all",
+                )?;
+                break 'rows;
+            }
+            let counts = match (t.role, row.effect) {
+                (crate::mapping::Role::Supporting, _) => "context",
+                (_, Effect::Full) => "yes",
+                (_, Effect::Partial) => "partly",
+                (_, Effect::Nothing) => "no",
+            };
+            fit_row(ws, r, &[(title(&t.via), 30.0), (title(&t.id), 30.0), (&t.rationale, 70.0)])?;
+            ws.write_number(r, 0, row.row.row as f64)?;
+            ws.write_string(r, 1, row.row.reference.as_deref().unwrap_or(""))?;
+            ws.write_string(r, 2, t.via.as_str())?;
+            ws.write_string(r, 3, title(&t.via))?;
+            ws.write_string(r, 4, t.id.as_str())?;
+            ws.write_string(r, 5, title(&t.id))?;
+            ws.write_string(r, 6, t.relationship.as_str())?;
+            ws.write_number(r, 7, f64::from(t.strength))?;
+            ws.write_string(r, 8, t.role.as_str())?;
+            ws.write_string(r, 9, counts)?;
+            ws.write_string(r, 10, fit(&t.rationale).as_ref())?;
+        }
+    }
+    finish(ws, r, headers.len() as u16)
 }
 
 fn by_target_sheet(ws: &mut Worksheet, out: &Output, report: &ReportData, st: &Styles) -> Result<(), XlsxError> {
