@@ -71,14 +71,6 @@ pub enum Command {
   crosswalk mapping export --format csv > mapping.csv"
     )]
     Mapping(MappingCommand),
-    /// Read the decisions made in a reviewed crosswalk workbook, to apply them with `map --decisions`.
-    #[command(
-        subcommand,
-        after_help = "Examples:
-  crosswalk review apply soa.crosswalk.xlsx -o decisions.csv
-  crosswalk map soa-q3.xlsx --decisions decisions.csv"
-    )]
-    Review(ReviewCommand),
     /// Build the documents the next audit asks for: a SOC 2 control matrix draft, a Type II evidence request list,
     /// a draft Statement of Applicability (docs/plan.md).
     #[command(
@@ -89,6 +81,14 @@ pub enum Command {
   crosswalk plan iso27001 matrix.xlsx -o soa.xlsx"
     )]
     Plan(crate::cmd::plan::PlanCommand),
+    /// Read the decisions made in a reviewed crosswalk workbook, to apply them with `map --decisions`.
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  crosswalk review apply soa.crosswalk.xlsx -o decisions.csv
+  crosswalk map soa-q3.xlsx --decisions decisions.csv"
+    )]
+    Review(ReviewCommand),
     /// Write the built-in report templates and data files to a folder, to start a custom report or data set from.
     #[command(after_help = "Examples:
   crosswalk init my-report                 then edit my-report/templates/report.html.j2
