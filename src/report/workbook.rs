@@ -40,7 +40,7 @@ pub(crate) struct Styles {
     /// The workbook's default (every cell written without a format): Calibri 10, top-aligned, wrapped.
     pub(crate) base: Format,
     pub(crate) number: Format,
-    /// Static fills by coverage status, for sheets without conditional formats (the `plan` workbooks).
+    /// Static fills of coverage status, in the order of `STATUS_FILLS`, for sheets without conditional formats.
     status: [Format; 4],
 }
 
@@ -62,8 +62,15 @@ impl Styles {
         }
     }
 
+    /// The fill of a coverage status.
     pub(crate) fn status(&self, s: CoverageStatus) -> &Format {
-        &self.status[s as usize]
+        let i = match s {
+            CoverageStatus::Covered => 0,
+            CoverageStatus::Partial => 1,
+            CoverageStatus::Gap => 2,
+            CoverageStatus::OutOfScope => 3,
+        };
+        &self.status[i]
     }
 }
 
@@ -89,6 +96,19 @@ pub fn render(out: &Output, catalogs: &Catalogs, report: &ReportData) -> Result<
         print_setup(ws, &file);
     }
     wb.save_to_buffer()
+}
+
+/// A workbook in the house style: fixed creation date, Calibri 10 default, and the shared styles.
+pub(crate) fn start(title: &str) -> Result<(Workbook, Styles), XlsxError> {
+    let mut wb = Workbook::new();
+    wb.set_zip_compression_level(1);
+    let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
+    wb.set_properties(&DocProperties::new().set_title(title).set_author("crosswalk").set_creation_datetime(&created));
+    let st = Styles::new();
+    // Plain cells carry no format of their own (cheaper to write): the default is the house font. Calibri 10 rows
+    // are 17 pixels high and its default columns 64 pixels wide.
+    wb.set_default_format(&st.base, 17, 64)?;
+    Ok((wb, st))
 }
 
 /// Landscape A4, one page wide, the first row repeated on every page (sheets with a header row), and a footer with
@@ -270,20 +290,6 @@ fn summary_sheet(ws: &mut Worksheet, report: &ReportData, st: &Styles) -> Result
     Ok(())
 }
 
-/// A workbook in the house style: fixed creation date, Calibri 10 default, and the shared styles.
-pub(crate) fn start(title: &str) -> Result<(Workbook, Styles), XlsxError> {
-    let mut wb = Workbook::new();
-    wb.set_zip_compression_level(1);
-    let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
-    wb.set_properties(&DocProperties::new().set_title(title).set_author("crosswalk").set_creation_datetime(&created));
-    let st = Styles::new();
-    // Plain cells carry no format of their own (cheaper to write): the default is the house font. Calibri 10 rows
-    // are 17 pixels high and its default columns 64 pixels wide.
-    wb.set_default_format(&st.base, 17, 64)?;
-    Ok((wb, st))
-}
-
-/// The header line of a sheet: bold white on dark blue, column widths, frozen below.
 pub(crate) fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)]) -> Result<(), XlsxError> {
     // Bold headers are a little wider than plain text.
     let bold: Vec<(&str, f64)> = headers.iter().map(|(h, w)| (*h, w * 0.9)).collect();
@@ -296,7 +302,6 @@ pub(crate) fn header_row(ws: &mut Worksheet, st: &Styles, headers: &[(&str, f64)
     Ok(())
 }
 
-/// An autofilter over the written rows.
 pub(crate) fn finish(ws: &mut Worksheet, rows: u32, cols: u16) -> Result<(), XlsxError> {
     if rows > 0 {
         ws.autofilter(0, 0, rows, cols - 1)?;
