@@ -81,6 +81,14 @@ pub enum Command {
   crosswalk plan iso27001 matrix.xlsx -o soa.xlsx"
     )]
     Plan(crate::cmd::plan::PlanCommand),
+    /// Read the decisions made in a reviewed crosswalk workbook, to apply them with `map --decisions`.
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  crosswalk review apply soa.crosswalk.xlsx -o decisions.csv
+  crosswalk map soa-q3.xlsx --decisions decisions.csv"
+    )]
+    Review(ReviewCommand),
     /// Write the built-in report templates and data files to a folder, to start a custom report or data set from.
     #[command(after_help = "Examples:
   crosswalk init my-report                 then edit my-report/templates/report.html.j2
@@ -180,6 +188,11 @@ pub struct MapArgs {
     #[arg(long, value_name = "F")]
     pub min_score: Option<f64>,
 
+    /// Decisions from `review apply` (csv): decided rows are placed as decided (`matched_by: decision`), rows
+    /// whose text changed since are flagged for review again.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+
     /// Write one output per input into this folder (same stem, chosen format).
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
@@ -246,6 +259,11 @@ pub struct SuggestArgs {
     /// Candidates per statement, 1 to 200.
     #[arg(long, default_value_t = 3, value_name = "K")]
     pub top: usize,
+
+    /// Mapping files that add to or replace pairs of the built-in mapping (they steer suggestions of SOC 2
+    /// criteria through the ISO controls a statement names).
+    #[arg(long = "mapping", value_name = "FILE")]
+    pub mappings: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
@@ -338,6 +356,22 @@ pub enum MappingCommand {
         /// Mapping files that add to or replace pairs of the built-in mapping.
         #[arg(long = "mapping", value_name = "FILE")]
         mappings: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Read the `Decision`, `Replace with` and `Comment` columns of a reviewed crosswalk workbook and write them as a
+    /// decisions csv (docs/review.md).
+    #[command(after_help = "Example:\n  crosswalk review apply soa.crosswalk.xlsx -o decisions.csv")]
+    Apply {
+        /// The crosswalk workbook `map` wrote, with decisions made in its `Crosswalk` sheet.
+        #[arg(value_name = "WORKBOOK")]
+        workbook: PathBuf,
+
+        /// The decisions csv to write (default: stdout).
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
     },
 }
 

@@ -33,6 +33,8 @@ pub enum Error {
     Workbook { file: String, detail: String },
     #[error("{0}")]
     Template(String),
+    #[error(transparent)]
+    Review(#[from] crate::review::ReviewError),
     #[error("{file}: {source}")]
     Render {
         file: String,

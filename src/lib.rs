@@ -29,6 +29,7 @@ pub mod matching;
 pub mod plan;
 pub mod read;
 pub mod report;
+pub mod review;
 pub mod sanitise;
 pub mod summary;
 pub mod write;

@@ -91,6 +91,9 @@ pub struct Matched {
     pub text: usize,
     pub transition: usize,
     pub none: usize,
+    /// Rows placed by a review decision (`--decisions`); left out when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub decision: usize,
 }
 
 /// One category's counts.
@@ -129,6 +132,7 @@ impl InputSummary {
                 MatchedBy::Text => matched.text += 1,
                 MatchedBy::Transition => matched.transition += 1,
                 MatchedBy::None => matched.none += 1,
+                MatchedBy::Decision => matched.decision += 1,
             }
         }
         let mut issues = IssueCounts::default();
@@ -300,6 +304,10 @@ impl Summary {
         out.push_str(&format!("; {} rows\n", t.rows));
         out
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

@@ -199,7 +199,7 @@ fn outputs_are_byte_identical_whatever_the_thread_count_or_input_order() {
     use calamine::Reader;
     assert_eq!(
         wb.sheet_names(),
-        ["Crosswalk", "By criterion", "Coverage", "Reuse", "Gaps", "Partial", "Issues", "About"]
+        ["Summary", "Crosswalk", "By criterion", "Coverage", "Reuse", "Gaps", "Partial", "Issues", "About", "Lists"]
     );
     let text = |r: &calamine::Range<calamine::Data>, row: usize, col: usize| {
         r.get((row, col)).map(|c| c.to_string()).unwrap_or_default()

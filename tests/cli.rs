@@ -25,7 +25,10 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     assert_eq!(files(dir.path()), ["tidy-soa.crosswalk.xlsx", "tidy-soa.xlsx"]);
     let out = dir.path().join("tidy-soa.crosswalk.xlsx");
     let names = open_workbook_auto(&out).unwrap().sheet_names().to_vec();
-    assert_eq!(names, ["Crosswalk", "By criterion", "Coverage", "Reuse", "Gaps", "Partial", "Issues", "About"]);
+    assert_eq!(
+        names,
+        ["Summary", "Crosswalk", "By criterion", "Coverage", "Reuse", "Gaps", "Partial", "Issues", "About", "Lists"]
+    );
 
     let crosswalk = sheet(&out, "Crosswalk");
     assert_eq!(crosswalk.len(), 94, "header + 93 controls");
@@ -51,7 +54,14 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     let categories: Vec<&str> = coverage[1..7].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(
         categories,
-        ["security", "availability", "confidentiality", "processing-integrity", "privacy", "Total in scope"]
+        [
+            "Security (common criteria)",
+            "Availability",
+            "Confidentiality",
+            "Processing integrity",
+            "Privacy",
+            "Total in scope"
+        ]
     );
     let totals: Vec<&str> = coverage[1..7].iter().map(|r| r[2].as_str()).collect();
     assert_eq!(totals, ["33", "3", "2", "5", "18", "61"]);

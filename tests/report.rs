@@ -313,7 +313,7 @@ fn the_workbook_has_reuse_and_gaps_sheets() {
         a11,
         &[
             "A1.1",
-            "availability",
+            "Availability",
             "covered",
             "A.8.6",
             "Capacity management",

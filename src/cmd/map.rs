@@ -82,6 +82,8 @@ pub struct MapSettings {
     pub threads: Option<usize>,
     /// Where `--summary` goes.
     pub summary: Option<Destination>,
+    /// `--decisions`: the file as named, and its decisions.
+    pub decisions: Option<(String, Vec<crate::review::DecisionRecord>)>,
     pub fail_under: Option<f64>,
 }
 
@@ -220,7 +222,16 @@ impl MapSettings {
                 Some(Destination::File(p.to_path_buf()))
             }
         };
+        let decisions = match &args.decisions {
+            None => None,
+            Some(path) => {
+                let file = read::read_text(path)?;
+                let records = crate::review::read_csv(&file.name, &file.text)?;
+                Some((file.name, records))
+            }
+        };
         Ok(MapSettings {
+            decisions,
             jobs,
             format,
             to: args.to.as_deref().and_then(Framework::from_key),
@@ -240,6 +251,8 @@ impl MapSettings {
 pub struct Mapped {
     pub imported: Imported,
     pub crosswalk: Crosswalk,
+    /// What `--decisions` did to this input.
+    pub decisions: Option<crate::review::Applied>,
 }
 
 /// What one input left for the end of the run: its summary entry, the lines to print, and its error.
@@ -270,8 +283,14 @@ pub fn run(ctx: &Context, ui: &Ui, args: MapArgs) -> Result<Exit, Error> {
 /// through `./`, `..` and links), so a folder of many inputs costs no more than a list.
 fn ensure_no_input_overwritten(settings: &MapSettings) -> Result<(), Error> {
     let resolve = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let inputs: std::collections::HashSet<PathBuf> =
-        settings.jobs.iter().filter(|j| !is_stdin(&j.input)).map(|j| resolve(&j.input)).collect();
+    let decisions = settings.decisions.as_ref().map(|(file, _)| PathBuf::from(file));
+    let inputs: std::collections::HashSet<PathBuf> = settings
+        .jobs
+        .iter()
+        .filter(|j| !is_stdin(&j.input))
+        .map(|j| resolve(&j.input))
+        .chain(decisions.as_deref().map(resolve))
+        .collect();
     let reads_stdin = settings.jobs.iter().any(|j| is_stdin(&j.input));
     for dest in settings.jobs.iter().map(|j| &j.dest).chain(settings.summary.as_ref()) {
         if let Destination::File(path) = dest {
@@ -423,13 +442,17 @@ pub fn map_job(
     let mut imported = ctx.understand(&source, &settings.read, settings.min_score)?;
     // The raw cells are not needed past this point: free them before the outputs are built.
     drop(source);
+    let decisions = settings.decisions.as_ref().map(|(file, records)| {
+        let at = crate::issue::Location::file(imported.file.clone()).sheet(imported.sheet.as_deref());
+        crate::review::apply(records, &mut imported.rows, file, &at, &mut imported.issues)
+    });
     let to = settings.to.unwrap_or_else(|| crate::default_target(imported.framework));
     let crosswalk = crate::crosswalk::build(&mut imported, mapping, &ctx.catalogs, &settings.scope, to);
     let output = Output::new(run, &imported, &crosswalk);
     let report = ReportData::build(&output, &ctx.catalogs, mapping, DEFAULT_WINDOW_MONTHS);
     let bytes = render(settings.format, &output, ctx, &report)?;
     write::write_output(&job.dest, &bytes)?;
-    Ok(Mapped { imported, crosswalk })
+    Ok(Mapped { imported, crosswalk, decisions })
 }
 
 /// The bytes of one output in the chosen format.
@@ -483,6 +506,32 @@ fn describe(ui: &Ui, job: &Job, m: &Mapped, scope: &Scope) -> Vec<String> {
         i.framework,
         m.crosswalk.to,
     )];
+    if let Some(d) = &m.decisions {
+        let mut line = format!("  decisions: {} applied, {} stale", d.matched, d.stale());
+        if !d.changed.is_empty() {
+            let rows: Vec<String> = d.changed.iter().map(usize::to_string).collect();
+            line.push_str(&format!(" (text changed on row {}, flagged for review", rows.join(", ")));
+            line.push(if d.missing.is_empty() { ')' } else { ';' });
+        }
+        if !d.missing.is_empty() {
+            let what: Vec<String> = d
+                .missing
+                .iter()
+                .map(
+                    |(reference, row)| {
+                        if reference.is_empty() {
+                            format!("row {row}")
+                        } else {
+                            format!("`{reference}`")
+                        }
+                    },
+                )
+                .collect();
+            let open = if d.changed.is_empty() { " (" } else { " " };
+            line.push_str(&format!("{open}no row any more for {})", what.join(", ")));
+        }
+        lines.push(line);
+    }
     if !i.skipped.is_empty() {
         lines.push(format!("  {}", crate::import::rows_accounted(m.crosswalk.rows.len(), &i.skipped)));
     }

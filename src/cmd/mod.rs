@@ -11,6 +11,7 @@ pub mod map;
 pub mod mapping;
 pub mod plan;
 pub mod report;
+pub mod review;
 pub mod suggest;
 
 use std::path::{Path, PathBuf};
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Mapping(cmd) => mapping::run(&ctx, cmd),
         Command::Plan(cmd) => plan::run(&ctx, &ui, cmd),
+        Command::Review(cmd) => review::run(&ctx, cmd),
         Command::Init(args) => init::run(args),
         Command::Completions(args) => completions::run(args),
         Command::ReadInput(args) => read_input_child(&args),
@@ -75,6 +77,9 @@ pub struct Context {
     pub catalogs: Catalogs,
     /// Built on first use and shared by every input of a batch.
     matcher: std::sync::OnceLock<crate::matching::Matcher>,
+    /// The pairs of the effective mapping when `--mapping` overlays change it (set by [`Context::mapping`]): the
+    /// matcher's bridge is built from them instead of the built-in mapping.
+    overlaid: std::sync::OnceLock<Vec<crate::mapping::Pair>>,
 }
 
 impl Context {
@@ -86,15 +91,19 @@ impl Context {
             }
         }
         let catalogs = Catalogs::load(&files)?;
-        Ok(Context { files, catalogs, matcher: std::sync::OnceLock::new() })
+        Ok(Context { files, catalogs, matcher: std::sync::OnceLock::new(), overlaid: std::sync::OnceLock::new() })
     }
 
-    /// The text matcher over this run's profiles, synonyms and catalogs.
+    /// The text matcher over this run's profiles, synonyms and catalogs, its bridge built from the mapping with
+    /// this run's overlays (call [`Context::mapping`] first).
     pub fn matcher(&self) -> Result<&crate::matching::Matcher, Error> {
         if let Some(m) = self.matcher.get() {
             return Ok(m);
         }
-        let built = crate::matching::Matcher::new(&self.files, &self.catalogs)?;
+        let built = match self.overlaid.get() {
+            Some(pairs) => crate::matching::Matcher::with_pairs(&self.files, &self.catalogs, pairs)?,
+            None => crate::matching::Matcher::new(&self.files, &self.catalogs)?,
+        };
         Ok(self.matcher.get_or_init(|| built))
     }
 
@@ -126,6 +135,10 @@ impl Context {
         let mapping = Mapping::load(&self.files.mapping, &overlays, &self.catalogs)?;
         for w in &mapping.warnings {
             crate::sanitise::eprint_line(&format!("crosswalk: {w}"));
+        }
+        if !overlays.is_empty() {
+            // A run has one mapping; the matcher is built after it, so it sees the overlays too.
+            let _ = self.overlaid.set(mapping.pairs.clone());
         }
         Ok(mapping)
     }

@@ -61,6 +61,8 @@ struct JsonCandidate<'a> {
 }
 
 pub fn run(ctx: &Context, args: SuggestArgs) -> Result<Exit, Error> {
+    // The mapping (with overlays) is loaded first: the matcher's bridge is built from it.
+    ctx.mapping(&args.mappings)?;
     let settings = validate(args)?;
     let statements = read_statements(&settings.statements)?;
     let matcher = ctx.matcher()?;

@@ -153,6 +153,9 @@ impl<'c> TitleWords<'c> {
 
     /// Whether `title` is a fair title for `entry`: close to its title, or made of its words.
     pub fn supports(&self, entry: &Entry, title: &str) -> bool {
+        if title.trim().trim_end_matches('.').eq_ignore_ascii_case(&entry.title) {
+            return true;
+        }
         let t = normalise_title(title);
         if strsim::normalized_levenshtein(&t, &normalise_title(&entry.title)) >= 0.75 {
             return true;
@@ -165,6 +168,10 @@ impl<'c> TitleWords<'c> {
     /// all of them with another's (`A.8.1 User access management`: the words are `A.5.18`'s).
     pub fn contradiction(&self, id: &ControlId, title: &str, catalogs: &'c Catalogs) -> Option<&'c Entry> {
         let own = catalogs.iso2022.get(id.as_str())?;
+        // Most rows carry their control's own title: settled without allocating.
+        if title.trim().trim_end_matches('.').eq_ignore_ascii_case(&own.title) {
+            return None;
+        }
         let t = normalise_title(title);
         if t.is_empty() || strsim::normalized_levenshtein(&t, &normalise_title(&own.title)) >= 0.6 {
             return None;

@@ -43,6 +43,8 @@ pub enum MatchedBy {
     Text,
     Transition,
     None,
+    /// A reviewer's decision (`map --decisions`) placed the row.
+    Decision,
 }
 
 impl MatchedBy {
@@ -53,6 +55,7 @@ impl MatchedBy {
             MatchedBy::Text => "text",
             MatchedBy::Transition => "transition",
             MatchedBy::None => "none",
+            MatchedBy::Decision => "decision",
         }
     }
 }

@@ -387,6 +387,27 @@ impl Matcher {
         params: Params,
         prior: &str,
     ) -> Result<Matcher, CatalogError> {
+        let (pairs, _) = crate::mapping::parse(&files.mapping, catalogs);
+        Matcher::build(files, catalogs, params, prior, &pairs)
+    }
+
+    /// As [`Matcher::new`] with the bridge from SOC 2 to ISO built from `pairs`: the effective mapping, `--mapping`
+    /// overlays applied, so that a pair an overlay adds or removes also counts, or stops counting, in text matches.
+    pub fn with_pairs(
+        files: &DataFiles,
+        catalogs: &Catalogs,
+        pairs: &[crate::mapping::Pair],
+    ) -> Result<Matcher, CatalogError> {
+        Matcher::build(files, catalogs, Params::default(), BRIDGE_PRIOR, pairs)
+    }
+
+    fn build(
+        files: &DataFiles,
+        catalogs: &Catalogs,
+        params: Params,
+        prior: &str,
+        pairs: &[crate::mapping::Pair],
+    ) -> Result<Matcher, CatalogError> {
         let mut norm = Normaliser::new(&files.synonyms)?;
         let mut keywords: HashMap<String, Vec<String>> = HashMap::default();
         for (line, row) in read_rows::<ProfileRow>(&files.profiles)? {
@@ -424,7 +445,6 @@ impl Matcher {
         iso.index.mark_generic(&generic);
         tsc.index.mark_generic(&generic);
         let mut bridge = vec![Vec::new(); iso.ids.len()];
-        let (pairs, _) = crate::mapping::parse(&files.mapping, catalogs);
         for pair in pairs {
             let (Some(source), Some(target)) = (&pair.source, &pair.target) else { continue };
             if pair.relationship == crate::mapping::Relationship::None {

@@ -33,7 +33,7 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<RawTable, ReadError> {
             to += 1;
         }
         if to >= at {
-            line += memchr::memchr_iter(b'\n', &bytes_of_text[at..to]).count();
+            line += line_breaks(bytes_of_text, at, to);
             at = to;
         }
         line
@@ -50,6 +50,14 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<RawTable, ReadError> {
         rows.push(RawRow { number, cells });
     }
     Ok(RawTable { sheet: None, rows, merged: Vec::new() })
+}
+
+/// The line breaks in `bytes[from..to]`: `\n`, `\r\n`, and a `\r` alone (old Mac files; the csv crate ends a
+/// record there too).
+fn line_breaks(bytes: &[u8], from: usize, to: usize) -> usize {
+    let lone_cr =
+        memchr::memchr_iter(b'\r', &bytes[from..to]).filter(|&i| bytes.get(from + i + 1) != Some(&b'\n')).count();
+    memchr::memchr_iter(b'\n', &bytes[from..to]).count() + lone_cr
 }
 
 /// What [`scan`] found wrong, with the line it starts on.
@@ -173,7 +181,7 @@ pub fn scan(text: &str, delimiter: u8) -> Result<(), ScanError> {
                 }
             }
         }
-        if b == b'\n' {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
             line += 1;
         }
         if row_open || state == State::Quoted {
@@ -196,7 +204,7 @@ pub fn scan(text: &str, delimiter: u8) -> Result<(), ScanError> {
         }
     }
     if state == State::Quoted {
-        let last = line - usize::from(bytes.last() == Some(&b'\n'));
+        let last = line - usize::from(matches!(bytes.last(), Some(b'\n' | b'\r')));
         return Err(ScanError::UnclosedQuote { line: quote_line, last, closed: None });
     }
     Ok(())
@@ -316,6 +324,16 @@ mod tests {
             Err(ScanError::CellTooLong { line: 2 })
         );
         assert_eq!(scan(&"\n".repeat(100_000), b','), Ok(()), "blank lines are no cells");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        // Found by fuzzing: the csv crate ends a record at a lone `\r`, so the next row is on the next line.
+        let t = read("x.csv", b"id;title\r\nA.5.1;Policies\r\x06A.5.2;Roles\r\nA.5.3;Duties\n").unwrap();
+        let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 2, 3, 4]);
+        let t = read("x.csv", b"id,title\rA.5.1,Policies\rA.5.2,Roles\r").unwrap();
+        assert_eq!(t.rows.iter().map(|r| r.number).collect::<Vec<_>>(), [1, 2, 3]);
     }
 
     #[test]
