@@ -157,6 +157,9 @@ fn splice(xml: &[u8], columns: &Columns) -> Result<(Vec<u8>, usize, String), Str
         match event {
             Event::Start(e) if e.local_name().as_ref() == "row" => {
                 current = row_of(&e);
+                if current.as_ref().is_some_and(|(n, _)| *n == columns.header_row || columns.rows.contains_key(n)) {
+                    widen_spans(xml, before, after, &e, last, &mut out, &mut copied);
+                }
             }
             Event::End(e) if e.local_name().as_ref() == "row" => {
                 if let Some((n, prefix)) = current.take() {
@@ -172,10 +175,13 @@ fn splice(xml: &[u8], columns: &Columns) -> Result<(Vec<u8>, usize, String), Str
                 if let Some((n, prefix)) = row_of(&e) {
                     if let Some(cells) = cells_for(columns, n, first, &prefix) {
                         // `<row r="5" …/>` -> `<row r="5" …>cells</row>`
-                        let raw = &xml[before..after];
+                        widen_spans(xml, before, after, &e, last, &mut out, &mut copied);
+                        let raw = &xml[copied.max(before)..after];
                         let open = raw.strip_suffix(b"/>").ok_or("a `<row/>` element without `/>`")?;
                         let open = open.strip_suffix(b" ").unwrap_or(open);
-                        out.extend_from_slice(&xml[copied..before]);
+                        if copied <= before {
+                            out.extend_from_slice(&xml[copied..before]);
+                        }
                         out.extend_from_slice(open);
                         out.push(b'>');
                         out.extend_from_slice(cells.as_bytes());
@@ -207,6 +213,30 @@ fn splice(xml: &[u8], columns: &Columns) -> Result<(Vec<u8>, usize, String), Str
     }
     out.extend_from_slice(&xml[copied..]);
     Ok((out, written, column_name(first)))
+}
+
+/// A row's `spans="1:6"` hint widened to take in the new columns (`1:9`), copying up to it.
+fn widen_spans(
+    xml: &[u8],
+    before: usize,
+    after: usize,
+    e: &BytesStart,
+    last: u32,
+    out: &mut Vec<u8>,
+    copied: &mut usize,
+) {
+    let Some(spans) = attr(e, |k| k == "spans") else { return };
+    let Some((a, b)) = spans.split_once(':') else { return };
+    let Ok(b) = b.parse::<u32>() else { return };
+    if b >= last {
+        return;
+    }
+    let old = format!("spans=\"{spans}\"");
+    if let Some(at) = find(&xml[before..after], old.as_bytes()) {
+        out.extend_from_slice(&xml[*copied..before + at]);
+        out.extend_from_slice(format!("spans=\"{a}:{last}\"").as_bytes());
+        *copied = before + at + old.len();
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -273,7 +303,7 @@ mod tests {
 
     #[test]
     fn cells_go_before_the_end_of_each_row_and_the_dimension_widens() {
-        let xml = br#"<?xml version="1.0"?><worksheet><dimension ref="A1:B3"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2</v></c></row><row r="2"><c r="A2"><f>1+1</f><v>2</v></c></row><row r="3" spans="1:2"/></sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#;
+        let xml = br#"<?xml version="1.0"?><worksheet><dimension ref="A1:B3"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2</v></c></row><row r="2" spans="1:1"><c r="A2"><f>1+1</f><v>2</v></c></row><row r="3" spans="1:2"/></sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#;
         let columns = Columns {
             header_row: 1,
             headers: vec!["id".into(), "criteria".into()],
@@ -289,10 +319,11 @@ mod tests {
             ),
             "{out}"
         );
+        assert!(out.contains(r#"<row r="2" spans="1:4"><c r="A2">"#), "{out}");
         assert!(out.contains(r#"<f>1+1</f><v>2</v></c><c r="C2" t="inlineStr"><is><t xml:space="preserve">A.5.15</t></is></c><c r="D2" t="inlineStr"><is><t xml:space="preserve">CC6.1 &lt;&amp;&gt;</t></is></c></row>"#), "{out}");
         assert!(
             out.contains(
-                r#"<row r="3" spans="1:2"><c r="D3" t="inlineStr"><is><t xml:space="preserve">x</t></is></c></row>"#
+                r#"<row r="3" spans="1:4"><c r="D3" t="inlineStr"><is><t xml:space="preserve">x</t></is></c></row>"#
             ),
             "{out}"
         );
