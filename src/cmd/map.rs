@@ -455,7 +455,10 @@ pub fn render(format: Format, output: &Output, ctx: &Context, report: &ReportDat
             .map_err(|source| Error::Render { file: output.input.path.clone(), source })?,
         Format::Csv => report::csv_out::render(output, &ctx.catalogs)
             .map_err(|source| Error::Render { file: output.input.path.clone(), source })?,
-        Format::Xlsx => report::workbook::render(output, &ctx.catalogs, report)
+        // The writer keeps constant-memory sheets in temporary files and panics where some of their writes fail (a
+        // full disk): that becomes this output's error.
+        Format::Xlsx => crate::read::isolate::catch(|| report::workbook::render(output, &ctx.catalogs, report))
+            .map_err(|detail| Error::Workbook { file: output.input.path.clone(), detail })?
             .map_err(|e| Error::Workbook { file: output.input.path.clone(), detail: e.to_string() })?,
         Format::Oscal => crate::interchange::oscal::export_crosswalk(output).ok_or_else(|| {
             Error::Usage(format!(

@@ -86,6 +86,16 @@ fn short_path(path: &str) -> &str {
     }
 }
 
+/// Runs `f` with a panic turned into its message (quietly: the message is returned, not printed). For library code
+/// that panics where it should return an error, such as a workbook writer whose temporary file hits a full disk.
+pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    install_quiet_hook();
+    CAUGHT.with(|c| *c.borrow_mut() = Some(None));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    let message = CAUGHT.with(|c| c.borrow_mut().take()).flatten();
+    result.map_err(|_| message.unwrap_or_else(|| "panic".to_string()))
+}
+
 /// Runs `f` with panics turned into [`ReadError::ReaderPanicked`] for `file`.
 pub fn guard<T>(file: &str, f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
     install_quiet_hook();
@@ -268,3 +278,17 @@ fn failpoint(path: &Path) {
 
 #[cfg(not(debug_assertions))]
 fn failpoint(_: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catch_turns_a_panic_into_its_message_and_passes_values_through() {
+        assert_eq!(catch(|| 7), Ok(7));
+        let err = catch(|| -> u8 { panic!("disk full while writing a sheet") }).unwrap_err();
+        assert!(err.starts_with("disk full while writing a sheet at "), "{err}");
+        // The next guarded call starts clean.
+        assert_eq!(catch(|| "ok"), Ok("ok"));
+    }
+}
