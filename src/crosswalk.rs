@@ -17,49 +17,107 @@ use crate::ids::{ControlId, Framework};
 use crate::import::{Imported, ImportedRow, Role as ColumnRole, Status};
 use crate::mapping::{self, Mapping, Relationship};
 
-/// TSC categories a SOC 2 examination can include; security is always in.
-pub const CATEGORIES: [&str; 5] = ["security", "availability", "confidentiality", "processing-integrity", "privacy"];
+/// A TSC category a SOC 2 examination can include; security is always in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    Security,
+    Availability,
+    Confidentiality,
+    ProcessingIntegrity,
+    Privacy,
+}
+
+impl Category {
+    /// Every category, in TSC order.
+    pub const ALL: [Category; 5] = [
+        Category::Security,
+        Category::Availability,
+        Category::Confidentiality,
+        Category::ProcessingIntegrity,
+        Category::Privacy,
+    ];
+
+    /// The key the data files, `--scope` and the JSON use: `security`, `processing-integrity` …
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::Security => "security",
+            Category::Availability => "availability",
+            Category::Confidentiality => "confidentiality",
+            Category::ProcessingIntegrity => "processing-integrity",
+            Category::Privacy => "privacy",
+        }
+    }
+
+    /// The category as people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Security => "Security (common criteria)",
+            Category::Availability => "Availability",
+            Category::Confidentiality => "Confidentiality",
+            Category::ProcessingIntegrity => "Processing integrity",
+            Category::Privacy => "Privacy",
+        }
+    }
+
+    /// From a key (`pi` too); `None` for anything else, such as an Annex A theme.
+    pub fn from_key(key: &str) -> Option<Category> {
+        if key == "pi" {
+            return Some(Category::ProcessingIntegrity);
+        }
+        Category::ALL.into_iter().find(|c| c.key() == key)
+    }
+}
 
 /// Which TSC categories are in scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scope(pub BTreeSet<String>);
+pub struct Scope(BTreeSet<Category>);
 
 impl Default for Scope {
     /// Security only, as in most SOC 2 examinations; `--scope` adds categories.
     fn default() -> Scope {
-        Scope(BTreeSet::from(["security".to_string()]))
+        Scope(BTreeSet::from([Category::Security]))
     }
 }
 
 impl Scope {
     /// Every category.
     pub fn all() -> Scope {
-        Scope(CATEGORIES.iter().map(|c| c.to_string()).collect())
+        Scope(Category::ALL.into_iter().collect())
     }
 
     /// Parses `security,availability` or `all`; security is added when missing. `Err` names the unknown category.
     pub fn parse(list: &str) -> Result<Scope, String> {
-        let mut set = BTreeSet::from(["security".to_string()]);
+        let mut set = BTreeSet::from([Category::Security]);
         for part in list.split(',').map(|p| p.trim().to_ascii_lowercase()).filter(|p| !p.is_empty()) {
             if part == "all" {
                 return Ok(Scope::all());
             }
-            let part = if part == "pi" { "processing-integrity".to_string() } else { part };
-            if !CATEGORIES.contains(&part.as_str()) {
-                return Err(format!("unknown scope `{part}`: expected {} or all", CATEGORIES.join(", ")));
-            }
-            set.insert(part);
+            match Category::from_key(&part) {
+                Some(c) => set.insert(c),
+                None => {
+                    let keys: Vec<&str> = Category::ALL.iter().map(|c| c.key()).collect();
+                    return Err(format!("unknown scope `{part}`: expected {} or all", keys.join(", ")));
+                }
+            };
         }
         Ok(Scope(set))
     }
 
-    pub fn contains(&self, category: &str) -> bool {
-        self.0.contains(category)
+    /// Whether the category of this key is in scope (an Annex A theme never is).
+    pub fn contains(&self, key: &str) -> bool {
+        Category::from_key(key).is_some_and(|c| self.0.contains(&c))
     }
 
-    /// The categories in TSC order.
+    /// The keys in scope, in TSC order.
     pub fn categories(&self) -> Vec<String> {
-        CATEGORIES.iter().filter(|c| self.contains(c)).map(|c| c.to_string()).collect()
+        self.0.iter().map(|c| c.key().to_string()).collect()
+    }
+
+    /// The keys in scope, in alphabetical order (as the JSON has always listed them).
+    pub fn keys_sorted(&self) -> Vec<String> {
+        let mut keys = self.categories();
+        keys.sort();
+        keys
     }
 }
 
@@ -513,9 +571,16 @@ pub fn counts_by_category(coverage: &[Coverage]) -> Vec<(String, [usize; 4])> {
     let mut out: BTreeMap<String, [usize; 4]> = BTreeMap::new();
     for c in coverage {
         let slot = out.entry(c.category.clone()).or_default();
-        slot[c.status as usize] += 1;
+        let i = match c.status {
+            CoverageStatus::Covered => 0,
+            CoverageStatus::Partial => 1,
+            CoverageStatus::Gap => 2,
+            CoverageStatus::OutOfScope => 3,
+        };
+        slot[i] += 1;
     }
-    let order = |k: &str| CATEGORIES.iter().position(|c| *c == k).unwrap_or(CATEGORIES.len());
+    // TSC categories in TSC order, then the others (Annex A themes, clauses) by name.
+    let order = |k: &str| Category::from_key(k).map_or(Category::ALL.len(), |c| c as usize);
     let mut v: Vec<(String, [usize; 4])> = out.into_iter().collect();
     v.sort_by_key(|(k, _)| (order(k), k.clone()));
     v

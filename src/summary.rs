@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::crosswalk::{counts_by_category, CoverageStatus, Crosswalk, Scope};
+use crate::crosswalk::{counts_by_category, Category, CoverageStatus, Crosswalk, Scope};
 use crate::ids::Framework;
 use crate::import::{Imported, MatchedBy, Review};
 use crate::issue::Severity;
@@ -215,7 +215,9 @@ impl InputSummary {
 
 /// Covered / in scope × 100 over the security criteria (to TSC) or every ISO element (to ISO), one decimal.
 pub fn security_coverage(crosswalk: &Crosswalk) -> Option<f64> {
-    let counted = |category: &str| crosswalk.to == Framework::Iso2022 || category == "security";
+    let counted = |category: &str| {
+        crosswalk.to == Framework::Iso2022 || crate::crosswalk::Category::from_key(category) == Some(Category::Security)
+    };
     let (mut covered, mut in_scope) = (0usize, 0usize);
     for c in crosswalk.coverage.iter().filter(|c| counted(&c.category)) {
         match c.status {

@@ -460,12 +460,10 @@ fn framework_label(f: Framework) -> &'static str {
 
 /// Readable name of a category key.
 pub fn category_label(key: &str) -> String {
+    if let Some(c) = crate::crosswalk::Category::from_key(key) {
+        return c.label().to_string();
+    }
     match key {
-        "security" => "Security (common criteria)".into(),
-        "availability" => "Availability".into(),
-        "confidentiality" => "Confidentiality".into(),
-        "processing-integrity" => "Processing integrity".into(),
-        "privacy" => "Privacy".into(),
         "organizational" => "Organizational controls (A.5)".into(),
         "people" => "People controls (A.6)".into(),
         "physical" => "Physical controls (A.7)".into(),
@@ -494,10 +492,10 @@ impl ReportData {
             direction: if to_iso { "soc2-to-iso" } else { "iso-to-soc2" }.to_string(),
             notice: NOTICE.to_string(),
             summary,
-            scope: crate::crosswalk::CATEGORIES
+            scope: crate::crosswalk::Category::ALL
                 .iter()
-                .filter(|c| out.run.scope.iter().any(|s| s == *c))
-                .map(|c| c.to_string())
+                .filter(|c| out.run.scope.iter().any(|s| s == c.key()))
+                .map(|c| c.key().to_string())
                 .collect(),
             categories: categories(out),
             criteria,

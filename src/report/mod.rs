@@ -93,11 +93,7 @@ impl<'a> Output<'a> {
 
 impl RunInfo {
     pub fn new(mapping_version: &str, scope: &Scope) -> RunInfo {
-        RunInfo {
-            tool: Tool::current(),
-            mapping_version: mapping_version.to_string(),
-            scope: scope.0.iter().cloned().collect(),
-        }
+        RunInfo { tool: Tool::current(), mapping_version: mapping_version.to_string(), scope: scope.keys_sorted() }
     }
 }
 

@@ -125,8 +125,8 @@ pub fn scope(scope: &[String], to: Framework) -> String {
         "ISO 27001 Annex A controls and ISMS clauses".to_string()
     } else {
         let ordered: Vec<&str> =
-            crate::crosswalk::CATEGORIES.iter().copied().filter(|c| scope.iter().any(|s| s == c)).collect();
-        if ordered.len() == crate::crosswalk::CATEGORIES.len() {
+            crate::crosswalk::Category::ALL.iter().map(|c| c.key()).filter(|c| scope.iter().any(|s| s == c)).collect();
+        if ordered.len() == crate::crosswalk::Category::ALL.len() {
             "scope all TSC categories".to_string()
         } else {
             format!("scope {}", ordered.join(", "))
