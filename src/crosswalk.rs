@@ -312,6 +312,13 @@ impl Tally {
     pub fn covered_pct(&self) -> u32 {
         percent(self.covered, self.in_scope())
     }
+
+    /// Covered / in scope × 100 to one decimal, as `--summary`, `--fail-under` and the JSON totals give it; `None`
+    /// when nothing is in scope.
+    pub fn covered_pct_precise(&self) -> Option<f64> {
+        let in_scope = self.in_scope();
+        (in_scope > 0).then(|| (self.covered as f64 * 1000.0 / in_scope as f64).round() / 10.0)
+    }
 }
 
 /// Whole percentage, rounded half up; 0 of 0 is 0.

@@ -155,8 +155,7 @@ impl InputSummary {
             .collect();
         let security_coverage_pct = security_coverage(crosswalk);
         let tally = crosswalk.tally();
-        let covered_pct =
-            (tally.in_scope() > 0).then(|| (tally.covered as f64 * 1000.0 / tally.in_scope() as f64).round() / 10.0);
+        let covered_pct = tally.covered_pct_precise();
         let to_iso = crosswalk.to == Framework::Iso2022;
         let scope = if to_iso { Vec::new() } else { scope.categories() };
         let scope_words = words::scope(&scope, crosswalk.to);

@@ -65,6 +65,12 @@ fn check(fixture: &Path, scope: &[&str]) -> bool {
     assert_eq!(from_json(&doc["totals"]), want, "{name}: json totals vs map line {line}");
     assert_eq!(from_json(summary), want, "{name}: --summary vs map line");
     assert_eq!(summary["headline"], doc["totals"]["headline"], "{name}");
+    let pct = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
+    assert_eq!(
+        pct(&summary["covered_pct"]),
+        pct(&doc["totals"]["covered_pct"]),
+        "{name}: covered % in --summary and json"
+    );
     let statuses = doc["coverage"].as_array().unwrap();
     let count = |s: &str| statuses.iter().filter(|c| c["status"] == s).count();
     assert_eq!([count("covered"), count("partial"), count("gap")], want[..3], "{name}: json coverage entries");

@@ -30,7 +30,7 @@ struct Totals<'a> {
     #[serde(flatten)]
     tally: Tally,
     in_scope: usize,
-    covered_pct: u32,
+    covered_pct: f64,
     /// False when the input has no status column: every applicable control was taken as implemented.
     status_given: bool,
     /// The counts as one line, as `map` prints them.
@@ -125,7 +125,7 @@ pub fn render(out: &Output, report: &ReportData) -> Result<Vec<u8>, super::Rende
             scope: &report.scope,
             tally,
             in_scope: tally.in_scope(),
-            covered_pct: tally.covered_pct(),
+            covered_pct: tally.covered_pct_precise().unwrap_or(0.0),
             status_given: cw.status_given,
             headline: &report.summary.headline,
         },
