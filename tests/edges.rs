@@ -99,3 +99,20 @@ fn a_folder_by_a_data_file_name_in_the_data_dir_is_an_error() {
         );
     }
 }
+
+/// A delimited file over the text limit is refused from its size and first bytes, before it is read whole: under a
+/// 64 MiB memory limit a 300 MiB (sparse) csv gets the size message, not an out-of-memory failure.
+#[cfg(unix)]
+#[test]
+fn an_oversized_csv_is_refused_before_it_is_read() {
+    let dir = Dir::with(&[]);
+    let file = std::fs::File::create(dir.path("big.csv")).expect("create");
+    file.set_len(300 * 1024 * 1024).expect("sparse file");
+    drop(file);
+    let run = dir.run(&["import", "big.csv", "--max-memory-mb", "64"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "crosswalk: error: big.csv: is 314572800 bytes, over the limit of 256 MiB for delimited text (raise it with --max-inflated-mb if the file is trusted)\n"
+    );
+}

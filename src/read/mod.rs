@@ -223,6 +223,16 @@ fn read_input_file(path: &Path, file: &str, limits: Limits) -> Result<Vec<u8>, R
     if size > largest {
         return Err(ReadError::InputTooLarge { file: file.to_string(), limit: largest });
     }
+    if size > limits.max_inflated {
+        // Delimited text may not exceed the limit at all: tell it from its first bytes before reading it whole.
+        let mut head = [0u8; 8];
+        let n = (&mut f).take(8).read(&mut head).map_err(io)?;
+        if sniff::container(&head[..n]) == sniff::Container::Text {
+            return Err(ReadError::TextTooLarge { file: file.to_string(), size, limit: limits.max_inflated });
+        }
+        use std::io::Seek;
+        f.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+    }
     let mut bytes = Vec::with_capacity(size as usize);
     (&mut f).take(largest + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > largest {
