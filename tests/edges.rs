@@ -116,3 +116,19 @@ fn an_oversized_csv_is_refused_before_it_is_read() {
         "crosswalk: error: big.csv: is 314572800 bytes, over the limit of 256 MiB for delimited text (raise it with --max-inflated-mb if the file is trusted)\n"
     );
 }
+
+/// Two inputs of one stem in one folder would write one output: the message names both and the way out.
+#[test]
+fn two_inputs_that_would_write_one_output_are_named() {
+    let dir = Dir::with(&[]);
+    std::fs::create_dir(dir.path("in")).expect("mkdir");
+    dir.write("in/soa.csv", b"Ref,Title\nA.5.1,Policies\n");
+    dir.write("in/soa.tsv", b"Ref\tTitle\nA.5.2\tRoles\n");
+    let run = dir.run(&["map", "in"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "crosswalk: error: `in/soa.csv` and `in/soa.tsv` would both write `soa.crosswalk.xlsx`: rename one, or map them in separate runs\n"
+    );
+    assert_eq!(dir.files(), ["in"], "nothing written");
+}

@@ -162,12 +162,14 @@ impl MapSettings {
                 Job { input: input.clone(), dest }
             })
             .collect::<Vec<_>>();
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen: std::collections::BTreeMap<PathBuf, &PathBuf> = std::collections::BTreeMap::new();
         for job in &jobs {
             if let Destination::File(p) = &job.dest {
-                if !seen.insert(p.clone()) {
+                if let Some(first) = seen.insert(p.clone(), &job.input) {
                     return Err(Error::Usage(format!(
-                        "two inputs would both write `{}`: inputs with the same name in different folders need separate runs",
+                        "`{}` and `{}` would both write `{}`: rename one, or map them in separate runs",
+                        first.display(),
+                        job.input.display(),
                         p.display()
                     )));
                 }
@@ -205,7 +207,7 @@ impl MapSettings {
                 Some(Destination::Stdout)
             }
             Some(p) => {
-                if seen.iter().any(|o| write::same_file(o, p)) {
+                if seen.keys().any(|o| write::same_file(o, p)) {
                     return Err(Error::Usage(format!(
                         "--summary `{}` is also an output of this run: name another file",
                         p.display()
