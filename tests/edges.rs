@@ -132,3 +132,33 @@ fn two_inputs_that_would_write_one_output_are_named() {
     );
     assert_eq!(dir.files(), ["in"], "nothing written");
 }
+
+/// A named pipe with a spreadsheet's name in a batch folder is that input's failure, reported at once: neither left
+/// out of the run nor waited on.
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_a_batch_folder_is_reported_not_left_out() {
+    let dir = Dir::with(&[]);
+    std::fs::create_dir(dir.path("in")).expect("mkdir");
+    std::fs::create_dir(dir.path("out")).expect("mkdir");
+    dir.write("in/good.csv", b"Ref,Title\nA.5.1,Policies\n");
+    let made = std::process::Command::new("mkfifo").arg(dir.path("in/pipe.csv")).status().expect("mkfifo");
+    assert!(made.success());
+    let run = dir.run(&["map", "in", "--out-dir", "out", "--format", "json", "--summary", "s.json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("in/pipe.csv: is not a regular file (a pipe, socket or device); save it to a file, or give `-` to read stdin"),
+        "{}",
+        run.stderr
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path("s.json")).expect("summary")).unwrap();
+    let inputs: Vec<(&str, &str)> = summary["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["input"].as_str().unwrap(), i["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(inputs, [("in/good.csv", "ok"), ("in/pipe.csv", "failed")]);
+    assert!(dir.path("out/good.crosswalk.json").is_file());
+}

@@ -143,6 +143,8 @@ pub enum ReadError {
     NotFound { file: String },
     #[error("{file}: is a directory, not a spreadsheet")]
     IsDirectory { file: String },
+    #[error("{file}: is not a regular file (a pipe, socket or device); save it to a file, or give `-` to read stdin")]
+    NotRegular { file: String },
     #[error("{file}: the file is empty")]
     Empty { file: String },
     #[error("{file}: cannot read it: {detail}")]
@@ -216,6 +218,10 @@ fn read_input_file(path: &Path, file: &str, limits: Limits) -> Result<Vec<u8>, R
     };
     if path.is_dir() {
         return Err(ReadError::IsDirectory { file: file.to_string() });
+    }
+    // Opening a named pipe would wait for a writer: refuse anything but a regular file before opening it.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(ReadError::NotRegular { file: file.to_string() });
     }
     let mut f = std::fs::File::open(path).map_err(io)?;
     let largest = largest_input(limits);
@@ -352,8 +358,10 @@ pub fn expand_inputs(inputs: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
             let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(input)
                 .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
                 .unwrap_or_default();
+            // Regular files and anything else with a spreadsheet's name (a pipe named `soa.csv` is reported as
+            // that input's failure, never left out); folders are not entered.
             found.retain(|p| {
-                p.is_file()
+                !p.is_dir()
                     && p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
                         matches!(
                             e.to_ascii_lowercase().as_str(),
