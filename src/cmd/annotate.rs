@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::{read_settings, Context, Ui};
 use crate::cli::MapArgs;
-use crate::crosswalk::{CoverageStatus, Effect, Scope};
+use crate::crosswalk::{CoverageStatus, Effect};
 use crate::error::{Error, Exit};
 use crate::ids::Framework;
 use crate::import::Review;
@@ -38,10 +38,7 @@ pub fn run(ctx: &Context, ui: &Ui, args: &MapArgs) -> Result<Exit, Error> {
         Destination::Stdout => ext == "xlsm",
     };
     let (settings, limits) = read_settings(&args.read)?;
-    let scope = match &args.scope {
-        Some(s) => Scope::parse(s).map_err(|e| Error::Usage(format!("--scope: {e}")))?,
-        None => Scope::default(),
-    };
+    let scope = super::scope(args.scope.as_deref())?;
     let mapping = ctx.mapping(&args.mappings)?;
     // Parsed behind the reader's boundary like every input; the bytes spliced are the bytes that were parsed.
     let source = read::isolate::read_input(&input, limits)?;

@@ -175,10 +175,7 @@ impl MapSettings {
                 }
             }
         }
-        let scope = match &args.scope {
-            Some(s) => Scope::parse(s).map_err(|e| Error::Usage(format!("--scope: {e}")))?,
-            None => Scope::default(),
-        };
+        let scope = super::scope(args.scope.as_deref())?;
         if let Some(m) = args.min_score {
             if !(0.0..=1.0).contains(&m) {
                 return Err(Error::Usage(format!("--min-score {m}: expected a number from 0 to 1")));

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalogs, DataFiles};
 use crate::cli::{Cli, Command, ReadArgs};
+use crate::crosswalk::Scope;
 use crate::error::{Error, Exit};
 use crate::ids::Framework;
 use crate::import::{ImportedRow, Role, Settings};
@@ -142,6 +143,21 @@ impl Context {
         }
         Ok(mapping)
     }
+}
+
+/// `--scope` as given, or security alone.
+pub fn scope(arg: Option<&str>) -> Result<Scope, Error> {
+    arg.map_or_else(|| Ok(Scope::default()), |s| Scope::parse(s).map_err(|e| Error::Usage(format!("--scope: {e}"))))
+}
+
+/// `--window-months` within what a Type II observation window can be.
+pub fn ensure_window(months: u32) -> Result<(), Error> {
+    if months == 0 || months > 36 {
+        return Err(Error::Usage(format!(
+            "--window-months {months}: expected a number of months from 1 to 36 (Type II windows are typically 3 to 12)"
+        )));
+    }
+    Ok(())
 }
 
 /// Validates the flags that say how to read an input.

@@ -69,16 +69,8 @@ impl ReportSettings {
                 (Destination::File(PathBuf::from(o)), kind)
             }
         };
-        let scope = match &args.scope {
-            Some(s) => Scope::parse(s).map_err(|e| Error::Usage(format!("--scope: {e}")))?,
-            None => Scope::default(),
-        };
-        if args.window_months == 0 || args.window_months > 36 {
-            return Err(Error::Usage(format!(
-                "--window-months {}: expected a number of months from 1 to 36 (Type II windows are typically 3 to 12)",
-                args.window_months
-            )));
-        }
+        let scope = super::scope(args.scope.as_deref())?;
+        super::ensure_window(args.window_months)?;
         Ok(ReportSettings {
             input: args.input.clone(),
             dest,

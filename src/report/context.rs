@@ -641,11 +641,6 @@ fn kind_of(id: &str, catalogs: &Catalogs) -> &'static str {
     }
 }
 
-/// `clause 9.2.1` for ISMS clauses (so they do not read as Annex A ids), the id itself otherwise.
-pub fn label(id: &str, catalogs: &Catalogs) -> String {
-    super::words::label(id, catalogs)
-}
-
 fn status_str(row: &CrosswalkRow) -> &str {
     row.row.status.map(|s| s.as_str()).or(row.row.status_text.as_deref()).unwrap_or_default()
 }
@@ -667,7 +662,7 @@ fn reuse(c: &Contribution, numbers: &[usize], rows: &BTreeMap<usize, &CrosswalkR
     Reuse {
         id: c.id.to_string(),
         kind: kind_of(c.id.as_str(), catalogs).to_string(),
-        label: label(c.id.as_str(), catalogs),
+        label: super::words::label(c.id.as_str(), catalogs),
         title: if client_title.is_empty() { catalog_title } else { client_title },
         relationship: c.relationship.to_string(),
         strength: c.strength,

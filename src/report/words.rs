@@ -47,17 +47,23 @@ pub fn join_and(items: &[String]) -> String {
     }
 }
 
+/// Whether `id` is an ISMS clause (not an Annex A control or a criterion).
+fn is_clause(id: &str, catalogs: &Catalogs) -> bool {
+    catalogs.iso2022.get(id).is_some_and(|e| e.kind == crate::catalog::EntryKind::Clause)
+}
+
 /// `clause 9.2.1` for ISMS clauses (so they do not read as Annex A ids), the id itself otherwise.
 pub fn label(id: &str, catalogs: &Catalogs) -> String {
-    match catalogs.iso2022.get(id) {
-        Some(e) if e.kind == crate::catalog::EntryKind::Clause => format!("clause {id}"),
-        _ => id.to_string(),
+    if is_clause(id, catalogs) {
+        format!("clause {id}")
+    } else {
+        id.to_string()
     }
 }
 
 /// `A.5.15, A.8.3 and clauses 9.2.1 and 9.2.2`: Annex A ids (and criteria) as given, ISMS clauses gathered after them.
 fn list(ids: &[&ControlId], catalogs: &Catalogs) -> String {
-    let is_clause = |id: &ControlId| label(id.as_str(), catalogs) != id.as_str();
+    let is_clause = |id: &ControlId| is_clause(id.as_str(), catalogs);
     let mut parts: Vec<String> = ids.iter().filter(|i| !is_clause(i)).map(|i| i.to_string()).collect();
     let clauses: Vec<String> = ids.iter().filter(|i| is_clause(i)).map(|i| i.to_string()).collect();
     match clauses.len() {
