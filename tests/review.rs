@@ -243,13 +243,13 @@ fn the_workbook_has_dropdowns_colours_and_print_setup_on_every_sheet() {
     assert_eq!(about[0][..2], ["Tool".to_string(), format!("crosswalk {}", env!("CARGO_PKG_VERSION"))]);
 }
 
-/// Writes a copy of a crosswalk workbook's `Crosswalk` and `By criterion` sheets, as a reviewer saving it would,
-/// after `edit` changed the `By criterion` cells (rows of cells, row 0 the header).
-fn add_pairs(workbook: &Path, out: &Path, edit: impl Fn(&mut Vec<Vec<String>>, &dyn Fn(&str) -> usize)) {
+/// Writes a copy of a crosswalk workbook's `Crosswalk` and `by` (`By criterion`, `By control`) sheets, as a
+/// reviewer saving it would, after `edit` changed the cells of `by` (rows of cells, row 0 the header).
+fn add_pairs(workbook: &Path, out: &Path, by: &str, edit: impl Fn(&mut Vec<Vec<String>>, &dyn Fn(&str) -> usize)) {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    for name in ["Crosswalk", "By criterion"] {
+    for name in ["Crosswalk", by] {
         let mut rows = sheet(workbook, name);
-        if name == "By criterion" {
+        if name == by {
             let header = rows[0].clone();
             let col = |h: &str| header.iter().position(|x| x == h).unwrap_or_else(|| panic!("no column {h}"));
             edit(&mut rows, &col);
@@ -284,7 +284,7 @@ fn pairs_added_on_by_criterion_become_a_mapping_overlay_that_map_applies() {
     // CC4.1's monitoring.
     let rows = sheet(&d.join("q2.xlsx"), "By criterion");
     let (cc41, cc91) = (line_of(&rows, "CC4.1") + 1, line_of(&rows, "CC9.1") + 1);
-    add_pairs(&d.join("q2.xlsx"), &d.join("reviewed.xlsx"), |rows, col| {
+    add_pairs(&d.join("q2.xlsx"), &d.join("reviewed.xlsx"), "By criterion", |rows, col| {
         let i = line_of(rows, "CC9.1");
         rows[i][col("Add ISO controls")] = "A.8.13".into();
         rows[i][col("Added as")] = "covers".into();
@@ -325,6 +325,34 @@ fn pairs_added_on_by_criterion_become_a_mapping_overlay_that_map_applies() {
 }
 
 #[test]
+fn criteria_added_on_by_control_pair_with_the_iso_line_the_other_way_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(fixture("report/soc2-matrix.csv"), d.join("matrix.csv")).unwrap();
+    let o = crosswalk(d, &["map", "matrix.csv", "-o", "cw.xlsx"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The client's monitoring criterion (CC7.2, in the input) holds its threat intelligence work (A.5.7).
+    add_pairs(&d.join("cw.xlsx"), &d.join("reviewed.xlsx"), "By control", |rows, col| {
+        let i = line_of(rows, "A.5.7");
+        rows[i][col("Add SOC 2 criteria")] = "CC7.2".into();
+        rows[i][col("Added as")] = "covers".into();
+        rows[i][col("Why added")] = "threat feeds are part of the monitoring the client runs".into();
+    });
+    let o = crosswalk(d, &["review", "apply", "reviewed.xlsx", "-o", "decisions.csv", "--mapping-out", "pairs.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(d.join("pairs.csv")).unwrap(),
+        "source,target,relationship,strength,rationale,role\n\
+         A.5.7,CC7.2,subset,8,threat feeds are part of the monitoring the client runs,core\n"
+    );
+    let (before, _) = map_json(d, &["matrix.csv"]);
+    assert_eq!(coverage(&before, "A.5.7")["status"], "gap");
+    let (doc, _) = map_json(d, &["matrix.csv", "--mapping", "pairs.csv"]);
+    assert_eq!(coverage(&doc, "A.5.7")["status"], "covered");
+    assert_eq!(strings(&coverage(&doc, "A.5.7")["by"]), ["CC7.2"]);
+}
+
+#[test]
 fn review_apply_names_the_cell_of_each_bad_added_pair() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -335,7 +363,7 @@ fn review_apply_names_the_cell_of_each_bad_added_pair() {
     let n = |id: &str| line_of(&rows, id) + 1;
     let last = rows.len() + 1;
     let width = rows[0].len();
-    add_pairs(&d.join("q2.xlsx"), &d.join("bad.xlsx"), |rows, col| {
+    add_pairs(&d.join("q2.xlsx"), &d.join("bad.xlsx"), "By criterion", |rows, col| {
         let (add, how, why) = (col("Add ISO controls"), col("Added as"), col("Why added"));
         let i = line_of(rows, "CC6.1");
         rows[i][add] = "A.5.99, CC6.2".into();
@@ -370,6 +398,10 @@ bad.xlsx, sheet 'By criterion', row {last}, column A (Criterion): `A.5.15` is no
         )
     );
     assert!(!d.join("decisions.csv").exists() && !d.join("overlay.csv").exists());
+    let o = crosswalk(d, &["review", "apply", "q2.xlsx", "-o", "both.csv", "--mapping-out", "both.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("-o and --mapping-out name the same file"), "{}", stderr(&o));
+    assert!(!d.join("both.csv").exists());
 }
 
 /// `(cell reference, location, text)` of every link on a sheet of an xlsx, read from its XML.

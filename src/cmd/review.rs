@@ -16,6 +16,9 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<Exit, Error> {
                 None => (crate::review::read_decisions(&source.file, &source.tables, &ctx.catalogs)?, None),
                 Some(path) => {
                     write::ensure_not_input(&Destination::File(path.clone()), std::slice::from_ref(&workbook))?;
+                    if matches!(&dest, Destination::File(d) if write::same_file(d, path)) {
+                        return Err(Error::Usage("-o and --mapping-out name the same file: give two".into()));
+                    }
                     let (records, pairs) = crate::review::read_all(&source.file, &source.tables, &ctx.catalogs)?;
                     (records, Some((path, pairs)))
                 }
