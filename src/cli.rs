@@ -366,8 +366,11 @@ pub enum MappingCommand {
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
     /// Read the `Decision`, `Replace with` and `Comment` columns of a reviewed crosswalk workbook and write them as a
-    /// decisions csv (docs/review.md).
-    #[command(after_help = "Example:\n  crosswalk review apply soa.crosswalk.xlsx -o decisions.csv")]
+    /// decisions csv; with `--mapping-out`, also the pairs added on its `By criterion` sheet, as a mapping overlay
+    /// (docs/review.md).
+    #[command(
+        after_help = "Example:\n  crosswalk review apply soa.crosswalk.xlsx -o decisions.csv --mapping-out client-pairs.csv"
+    )]
     Apply {
         /// The crosswalk workbook `map` wrote, with decisions made in its `Crosswalk` sheet.
         #[arg(value_name = "WORKBOOK")]
@@ -376,6 +379,11 @@ pub enum ReviewCommand {
         /// The decisions csv to write (default: stdout).
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
+
+        /// Also write the pairs added in the `Add ISO controls` (`Add SOC 2 criteria`) column of `By criterion`
+        /// (`By control`) as a mapping overlay csv, for `map --mapping`.
+        #[arg(long, value_name = "PATH")]
+        mapping_out: Option<PathBuf>,
     },
 }
 

@@ -1,6 +1,8 @@
 //! Review decisions: the stable identity of an input row, the decisions read back from a reviewed crosswalk
 //! workbook, the decisions csv (docs/review.md), and applying decisions to the rows of a later run. Pure: the
-//! workbook and the csv come in as values.
+//! workbook and the csv come in as values. The pairs a reviewer adds on `By criterion` are read in [`pairs`].
+
+pub mod pairs;
 
 use std::collections::BTreeMap;
 
@@ -116,8 +118,10 @@ impl DecisionRecord {
 pub enum ReviewError {
     #[error("{file}: no sheet '{SHEET}': is this a workbook `crosswalk map` wrote?")]
     NoSheet { file: String },
-    #[error("{file}, sheet '{SHEET}': no `{header}` column in row 1: map the input again with this version to get the decision columns")]
-    NoColumn { file: String, header: &'static str },
+    #[error("{file}, sheet '{sheet}': no `{header}` column in row 1: map the input again with this version to get the {what}")]
+    NoColumn { file: String, sheet: String, header: &'static str, what: &'static str },
+    #[error("{file}: no sheet 'By criterion' or 'By control', where pairs are added: is this a workbook `crosswalk map` wrote?")]
+    NoPairSheet { file: String },
     #[error("{} problem(s) with the decisions; nothing was written:\n{}", .0.len(), .0.join("\n"))]
     Invalid(Vec<String>),
     #[error("{file}: {detail}")]
@@ -133,107 +137,34 @@ pub fn read_decisions(
 ) -> Result<Vec<DecisionRecord>, ReviewError> {
     let table =
         tables.iter().find(|t| t.sheet.as_deref() == Some(SHEET)).ok_or(ReviewError::NoSheet { file: file.into() })?;
-    let Some(header) = table.rows.first().filter(|r| r.number == 1) else {
-        return Err(ReviewError::NoColumn { file: file.into(), header: DECISION });
-    };
-    let column = |name: &'static str| {
-        header
-            .cells
-            .iter()
-            .position(|c| c.as_text().trim() == name)
-            .ok_or(ReviewError::NoColumn { file: file.into(), header: name })
-    };
-    let (c_row, c_review, c_ids) = (column("Row")?, column("Review")?, column("Canonical id")?);
-    let (c_decision, c_replace, c_comment, c_key) =
-        (column(DECISION)?, column(REPLACE_WITH)?, column(COMMENT)?, column(ROW_KEY)?);
-    let at = |row: usize, col: usize, name: &str| {
-        Location::file(file).sheet(Some(SHEET)).row(row).column(col, Some(name)).to_string()
-    };
+    let names = ["Row", "Review", "Canonical id", DECISION, REPLACE_WITH, COMMENT, ROW_KEY];
+    let [row, review, ids, decision, replace, comment, key] = columns(file, SHEET, table, names, 3)?;
+    let cols = Columns { row, review, ids, decision, replace, comment, key };
     let mut problems = Vec::new();
     let mut records: Vec<DecisionRecord> = Vec::new();
     let mut first_at: BTreeMap<RowKey, (usize, Decision, String)> = BTreeMap::new();
     for raw in &table.rows[1..] {
-        let text = |c: usize| raw.cell(c).as_text().trim().to_string();
-        let (decision_text, replace, comment) = (text(c_decision), text(c_replace), text(c_comment));
-        if decision_text.is_empty() && replace.is_empty() && comment.is_empty() {
-            continue;
-        }
-        let n = raw.number;
-        let Some(key) = RowKey::from_cell(&text(c_key)) else {
-            problems.push(format!(
-                "{}: a decision on a row crosswalk did not write (no row key): it is not a row of the input; decide on the rows of the input only",
-                at(n, c_decision, DECISION)
-            ));
-            continue;
-        };
-        let decision = match Decision::parse(&decision_text) {
-            Some(d) => d,
-            None if decision_text.is_empty() && replace.is_empty() => continue,
-            None if decision_text.is_empty() => {
-                problems.push(format!(
-                    "{}: `Replace with` is filled but no decision is made: choose `replace`",
-                    at(n, c_decision, DECISION)
-                ));
-                continue;
-            }
-            None => {
-                problems.push(format!(
-                    "{}: `{decision_text}` is not a decision: expected accept, reject or replace",
-                    at(n, c_decision, DECISION)
-                ));
+        let at = |col: usize, name: &str| cell_at(file, SHEET, raw.number, col, name);
+        let record = match read_line(raw, &cols, catalogs, &at) {
+            Ok(Some(record)) => record,
+            Ok(None) => continue,
+            Err(problem) => {
+                problems.push(problem);
                 continue;
             }
         };
-        let replace_with = match decision {
-            Decision::Replace if replace.is_empty() => {
-                problems.push(format!(
-                    "{}: `replace` needs the id to replace the match with in `Replace with`",
-                    at(n, c_replace, REPLACE_WITH)
-                ));
-                continue;
-            }
-            Decision::Replace => match known_id(catalogs, &replace) {
-                Some(id) => id.to_string(),
-                None => {
-                    problems.push(format!(
-                        "{}: `{replace}` is not a control, clause or criterion id of the catalogs (examples: A.5.15, 6.1.2, CC6.1)",
-                        at(n, c_replace, REPLACE_WITH)
-                    ));
-                    continue;
-                }
-            },
-            _ if !replace.is_empty() => {
-                problems.push(format!(
-                    "{}: `Replace with` is filled but the decision is `{}`: choose `replace`, or clear the id",
-                    at(n, c_replace, REPLACE_WITH),
-                    decision.as_str()
-                ));
-                continue;
-            }
-            _ => String::new(),
-        };
-        if decision == Decision::Accept && comment.is_empty() && text(c_review) == "auto" {
-            continue;
-        }
+        let key = record.key();
         if let Some((first, d, r)) = first_at.get(&key) {
-            if (*d, r.as_str()) != (decision, replace_with.as_str()) {
+            if (*d, r.as_str()) != (record.decision, record.replace_with.as_str()) {
                 problems.push(format!(
                     "{}: this row has the same reference and text as row {first}, but another decision: make them agree",
-                    at(n, c_decision, DECISION)
+                    at(cols.decision, DECISION)
                 ));
             }
             continue;
         }
-        first_at.insert(key.clone(), (n, decision, replace_with.clone()));
-        records.push(DecisionRecord {
-            reference: key.reference,
-            text_hash: key.text_hash,
-            decision,
-            replace_with,
-            comment,
-            reviewed_row: text(c_row),
-            reviewed_ids: text(c_ids).split_whitespace().collect::<Vec<_>>().join(" "),
-        });
+        first_at.insert(key, (raw.number, record.decision, record.replace_with.clone()));
+        records.push(record);
     }
     if problems.is_empty() {
         Ok(records)
@@ -242,8 +173,133 @@ pub fn read_decisions(
     }
 }
 
+/// The decisions and the added pairs of a reviewed workbook, every problem of both reported together.
+pub fn read_all(
+    file: &str,
+    tables: &[RawTable],
+    catalogs: &Catalogs,
+) -> Result<(Vec<DecisionRecord>, Vec<pairs::AddedPair>), ReviewError> {
+    match (read_decisions(file, tables, catalogs), pairs::read_pairs(file, tables, catalogs)) {
+        (Ok(records), Ok(pairs)) => Ok((records, pairs)),
+        (Err(ReviewError::Invalid(mut a)), Err(ReviewError::Invalid(b))) => {
+            a.extend(b);
+            Err(ReviewError::Invalid(a))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+/// Where the columns `review apply` reads are on the `Crosswalk` sheet.
+struct Columns {
+    row: usize,
+    review: usize,
+    ids: usize,
+    decision: usize,
+    replace: usize,
+    comment: usize,
+    key: usize,
+}
+
+/// The columns headed `names` in row 1 of a sheet, in that order; without a row 1 the error names
+/// `names[main]`.
+pub(crate) fn columns<const N: usize>(
+    file: &str,
+    sheet: &str,
+    table: &RawTable,
+    names: [&'static str; N],
+    main: usize,
+) -> Result<[usize; N], ReviewError> {
+    let what = if sheet == SHEET { "decision columns" } else { "columns for added pairs" };
+    let missing = |header| ReviewError::NoColumn { file: file.into(), sheet: sheet.to_string(), header, what };
+    let Some(header) = table.rows.first().filter(|r| r.number == 1) else {
+        return Err(missing(names[main]));
+    };
+    let mut out = [0; N];
+    for (slot, name) in out.iter_mut().zip(names) {
+        *slot = header.cells.iter().position(|c| c.as_text().trim() == name).ok_or_else(|| missing(name))?;
+    }
+    Ok(out)
+}
+
+/// A cell of a reviewed sheet, as errors name it.
+pub(crate) fn cell_at(file: &str, sheet: &str, row: usize, col: usize, name: &str) -> String {
+    Location::file(file).sheet(Some(sheet)).row(row).column(col, Some(name)).to_string()
+}
+
+/// The decision on one line of `Crosswalk`: `None` when there is none (or only the prefilled `accept`), `Err`
+/// with the problem and its cell.
+fn read_line(
+    raw: &crate::read::RawRow,
+    cols: &Columns,
+    catalogs: &Catalogs,
+    at: &dyn Fn(usize, &str) -> String,
+) -> Result<Option<DecisionRecord>, String> {
+    let text = |c: usize| raw.cell(c).as_text().trim().to_string();
+    let (decision_text, replace, comment) = (text(cols.decision), text(cols.replace), text(cols.comment));
+    if decision_text.is_empty() && replace.is_empty() && comment.is_empty() {
+        return Ok(None);
+    }
+    let Some(key) = RowKey::from_cell(&text(cols.key)) else {
+        return Err(format!(
+            "{}: a decision on a row crosswalk did not write (no row key): it is not a row of the input; decide on the rows of the input only",
+            at(cols.decision, DECISION)
+        ));
+    };
+    let decision = match Decision::parse(&decision_text) {
+        Some(d) => d,
+        None if decision_text.is_empty() && replace.is_empty() => return Ok(None),
+        None if decision_text.is_empty() => {
+            return Err(format!(
+                "{}: `Replace with` is filled but no decision is made: choose `replace`",
+                at(cols.decision, DECISION)
+            ))
+        }
+        None => {
+            return Err(format!(
+                "{}: `{decision_text}` is not a decision: expected accept, reject or replace",
+                at(cols.decision, DECISION)
+            ))
+        }
+    };
+    let at_replace = || at(cols.replace, REPLACE_WITH);
+    let replace_with = match decision {
+        Decision::Replace if replace.is_empty() => {
+            return Err(format!("{}: `replace` needs the id to replace the match with in `Replace with`", at_replace()))
+        }
+        Decision::Replace => match known_id(catalogs, &replace) {
+            Some(id) => id.to_string(),
+            None => {
+                return Err(format!(
+                    "{}: `{replace}` is not a control, clause or criterion id of the catalogs (examples: A.5.15, 6.1.2, CC6.1)",
+                    at_replace()
+                ))
+            }
+        },
+        _ if !replace.is_empty() => {
+            return Err(format!(
+                "{}: `Replace with` is filled but the decision is `{}`: choose `replace`, or clear the id",
+                at_replace(),
+                decision.as_str()
+            ))
+        }
+        _ => String::new(),
+    };
+    if decision == Decision::Accept && comment.is_empty() && text(cols.review) == "auto" {
+        return Ok(None);
+    }
+    Ok(Some(DecisionRecord {
+        reference: key.reference,
+        text_hash: key.text_hash,
+        decision,
+        replace_with,
+        comment,
+        reviewed_row: text(cols.row),
+        reviewed_ids: text(cols.ids).split_whitespace().collect::<Vec<_>>().join(" "),
+    }))
+}
+
 /// A canonical id of the 2022 or TSC catalog, as the `Replace with` list offers them (also `a.5.15`, `cc6.1`).
-fn known_id(catalogs: &Catalogs, text: &str) -> Option<ControlId> {
+pub(crate) fn known_id(catalogs: &Catalogs, text: &str) -> Option<ControlId> {
     let raw = crate::ids::parse_token(text)?;
     let resolved = crate::ids::resolve(&raw, catalogs, crate::ids::BareHint::Annex).ok()?;
     let id = resolved.id;

@@ -8,11 +8,21 @@ use crate::write::{self, Destination};
 
 pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<Exit, Error> {
     match cmd {
-        ReviewCommand::Apply { workbook, output } => {
+        ReviewCommand::Apply { workbook, output, mapping_out } => {
             let dest = output.map_or(Destination::Stdout, Destination::File);
             write::ensure_not_input(&dest, std::slice::from_ref(&workbook))?;
             let source = read::read_path(&workbook, Limits::default())?;
-            let records = crate::review::read_decisions(&source.file, &source.tables, &ctx.catalogs)?;
+            let (records, pairs) = match &mapping_out {
+                None => (crate::review::read_decisions(&source.file, &source.tables, &ctx.catalogs)?, None),
+                Some(path) => {
+                    write::ensure_not_input(&Destination::File(path.clone()), std::slice::from_ref(&workbook))?;
+                    if matches!(&dest, Destination::File(d) if write::same_file(d, path)) {
+                        return Err(Error::Usage("-o and --mapping-out name the same file: give two".into()));
+                    }
+                    let (records, pairs) = crate::review::read_all(&source.file, &source.tables, &ctx.catalogs)?;
+                    (records, Some((path, pairs)))
+                }
+            };
             let bytes = crate::review::write_csv(&records)
                 .map_err(|e| Error::Usage(format!("cannot write the decisions: {e}")))?;
             write::write_output(&dest, &bytes)?;
@@ -24,6 +34,17 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<Exit, Error> {
                 let counts: Vec<String> = counts.iter().map(|(d, n)| format!("{n} {d}")).collect();
                 let counts = if counts.is_empty() { "none".to_string() } else { counts.join(", ") };
                 crate::sanitise::eprint_line(&format!("{}: {} decision(s) ({counts})", source.file, records.len()));
+            }
+            if let Some((path, pairs)) = pairs {
+                let bytes = crate::review::pairs::write_overlay(&pairs)
+                    .map_err(|e| Error::Usage(format!("cannot write the added pairs: {e}")))?;
+                write::write_output(&Destination::File(path.clone()), &bytes)?;
+                crate::sanitise::eprint_line(&format!(
+                    "{}: {} pair(s) added, written to {}",
+                    source.file,
+                    pairs.len(),
+                    path.display()
+                ));
             }
             Ok(Exit::Success)
         }

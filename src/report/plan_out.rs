@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::workbook::{finish, fit, header_row, start, Styles};
+use super::workbook::{finish, fit, fit_row, header_row, key_values, print_all, start, Styles};
 use super::{csv_safe, Output};
 use crate::plan::matrix::{Line, MatrixRow, Request, Window};
 use crate::plan::samples::{Class, SampleSizes};
@@ -30,21 +30,27 @@ pub fn matrix_xlsx(
 ) -> Result<Vec<u8>, XlsxError> {
     let (mut wb, st) = start("crosswalk: SOC 2 control matrix draft")?;
     matrix_sheet(wb.add_worksheet(), matrix, &st)?;
-    evidence_sheets(&mut wb, meta, requests, samples, &st)?;
+    requests_sheet(wb.add_worksheet(), meta, requests, &st)?;
+    settle_sheet(wb.add_worksheet(), requests, &st)?;
+    samples_sheet(wb.add_worksheet(), samples, &st)?;
     about_sheet(
         wb.add_worksheet(),
         meta,
         "SOC 2 control matrix draft from an ISO/IEC 27001 Statement of Applicability",
         &st,
     )?;
+    print_all(&mut wb, &meta.out.input.path);
     wb.save_to_buffer()
 }
 
 /// The evidence request list alone: `Evidence requests`, `To settle`, `Sample sizes`, `About`.
 pub fn evidence_xlsx(meta: &Meta, requests: &[Request], samples: &SampleSizes) -> Result<Vec<u8>, XlsxError> {
     let (mut wb, st) = start("crosswalk: SOC 2 Type II evidence requests")?;
-    evidence_sheets(&mut wb, meta, requests, samples, &st)?;
+    requests_sheet(wb.add_worksheet(), meta, requests, &st)?;
+    settle_sheet(wb.add_worksheet(), requests, &st)?;
+    samples_sheet(wb.add_worksheet(), samples, &st)?;
     about_sheet(wb.add_worksheet(), meta, "SOC 2 Type II evidence request list", &st)?;
+    print_all(&mut wb, &meta.out.input.path);
     wb.save_to_buffer()
 }
 
@@ -59,6 +65,7 @@ pub fn soa_xlsx(meta: &Meta, soa: &Soa) -> Result<Vec<u8>, XlsxError> {
         "Draft ISO/IEC 27001:2022 Statement of Applicability from a SOC 2 control matrix",
         &st,
     )?;
+    print_all(&mut wb, &meta.out.input.path);
     wb.save_to_buffer()
 }
 
@@ -233,7 +240,6 @@ fn matrix_sheet(ws: &mut Worksheet, matrix: &[MatrixRow], st: &Styles) -> Result
     ];
     header_row(ws, st, &headers)?;
     ws.set_row_height(0, 27)?;
-    print_wide(ws)?;
     // A SoA without a text column leaves `Control text` empty on every line: hidden, not dropped.
     if matrix.iter().all(|m| m.client.as_ref().is_none_or(|c| c.text.is_empty())) {
         ws.set_column_hidden(8)?;
@@ -242,7 +248,7 @@ fn matrix_sheet(ws: &mut Worksheet, matrix: &[MatrixRow], st: &Styles) -> Result
     for m in matrix {
         r += 1;
         let fields = matrix_fields(m);
-        fit_height(ws, r, &fields, &headers)?;
+        fit_row(ws, r, &sizes(&fields, &headers))?;
         for (i, v) in fields.iter().enumerate() {
             match i {
                 3 => ws.write_string_with_format(r, 3, v, st.status(m.coverage))?,
@@ -254,40 +260,15 @@ fn matrix_sheet(ws: &mut Worksheet, matrix: &[MatrixRow], st: &Styles) -> Result
     finish(ws, r, headers.len() as u16)
 }
 
-/// Sets a row's height to show its longest wrapped cell (rows are otherwise one line high): Calibri 10 takes about
-/// 1.2 characters per unit of column width and 13 points per line.
-fn fit_height(ws: &mut Worksheet, row: u32, cells: &[String], headers: &[(&str, f64)]) -> Result<(), XlsxError> {
-    let lines = cells
-        .iter()
-        .zip(headers)
-        .map(|(c, (_, width))| {
-            let per_line = (width * 1.2).max(1.0);
-            c.split('\n').map(|l| (l.chars().count() as f64 / per_line).ceil().max(1.0)).sum::<f64>()
-        })
-        .fold(1.0, f64::max);
-    if lines > 1.0 {
-        ws.set_row_height(row, 13.0 * lines.min(30.0))?;
-    }
-    Ok(())
+/// Each cell of a line with the width of its column, to size the line's height by.
+fn sizes<'a>(cells: &'a [String], headers: &[(&str, f64)]) -> Vec<(&'a str, f64)> {
+    cells.iter().zip(headers).map(|(c, (_, width))| (c.as_str(), *width)).collect()
 }
 
-/// Printed landscape, one page wide, the header repeated on every page.
-fn print_wide(ws: &mut Worksheet) -> Result<(), XlsxError> {
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
-    Ok(())
-}
-
-fn evidence_sheets(
-    wb: &mut Workbook,
-    meta: &Meta,
-    requests: &[Request],
-    samples: &SampleSizes,
-    st: &Styles,
-) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+/// One line per evidence request: what to ask for, how often the control runs, the typical sample.
+fn requests_sheet(ws: &mut Worksheet, meta: &Meta, requests: &[Request], st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Evidence requests")?;
+    let occurrences = format!("Occurrences in {} months", meta.window.map_or(0, |w| w.months));
     let headers = [
         ("Criterion", 10.0),
         ("Client reference", 12.0),
@@ -298,7 +279,7 @@ fn evidence_sheets(
         ("Evidence to request", 36.0),
         ("Frequency as written", 14.0),
         ("Sampled as", 12.0),
-        (&format!("Occurrences in {} months", meta.window.map_or(0, |w| w.months)), 12.0),
+        (occurrences.as_str(), 12.0),
         ("Typical sample", 9.0),
         ("How the sample is picked", 44.0),
         ("To settle", 40.0),
@@ -308,7 +289,9 @@ fn evidence_sheets(
     let mut r = 0u32;
     for q in requests {
         r += 1;
-        for (i, v) in evidence_fields(q).iter().enumerate() {
+        let fields = evidence_fields(q);
+        fit_row(ws, r, &sizes(&fields, &headers))?;
+        for (i, v) in fields.iter().enumerate() {
             let numeric = matches!(i, 9 | 10 | 13) && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
             if numeric {
                 ws.write_number(r, i as u16, v.parse::<f64>().unwrap_or_default())?;
@@ -317,10 +300,11 @@ fn evidence_sheets(
             }
         }
     }
-    finish(ws, r, headers.len() as u16)?;
+    finish(ws, r, headers.len() as u16)
+}
 
-    // One line per control to settle, with every criterion it serves.
-    let ws = wb.add_worksheet();
+/// One line per control to settle, with every criterion it serves.
+fn settle_sheet(ws: &mut Worksheet, requests: &[Request], st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("To settle")?;
     let headers = [
         ("Client reference", 12.0),
@@ -341,24 +325,33 @@ fn evidence_sheets(
     for (row, (q, criteria)) in &settle {
         r += 1;
         let c = &q.client;
-        ws.write_string(r, 0, &c.reference)?;
-        ws.write_string(r, 1, c.iso.join("; "))?;
-        ws.write_string(r, 2, fit(if c.title.is_empty() { &c.text } else { &c.title }))?;
-        ws.write_string(r, 3, fit(&c.owner))?;
-        ws.write_string(r, 4, fit(&c.frequency))?;
-        ws.write_string(r, 5, criteria.join(", "))?;
-        ws.write_string(r, 6, q.settle.map(|s| s.as_str()).unwrap_or_default())?;
+        let fields = [
+            c.reference.clone(),
+            c.iso.join("; "),
+            fit(if c.title.is_empty() { &c.text } else { &c.title }).into_owned(),
+            fit(&c.owner).into_owned(),
+            fit(&c.frequency).into_owned(),
+            criteria.join(", "),
+            q.settle.map(|s| s.as_str()).unwrap_or_default().to_string(),
+        ];
+        fit_row(ws, r, &sizes(&fields, &headers))?;
+        for (i, v) in fields.iter().enumerate() {
+            ws.write_string(r, i as u16, v)?;
+        }
         ws.write_number(r, 7, *row as f64)?;
     }
-    finish(ws, r, headers.len() as u16)?;
+    finish(ws, r, headers.len() as u16)
+}
 
-    let ws = wb.add_worksheet();
+/// The typical sample per frequency, and how it is picked.
+fn samples_sheet(ws: &mut Worksheet, samples: &SampleSizes, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Sample sizes")?;
     let headers = [("Frequency", 20.0), ("Typical sample", 10.0), ("How the sample is picked", 90.0)];
     header_row(ws, st, &headers)?;
     for (i, class) in Class::ALL.iter().enumerate() {
         let rule = samples.rule(*class);
         let r = i as u32 + 1;
+        fit_row(ws, r, &[(&rule.basis, 90.0)])?;
         ws.write_string(r, 0, class.key())?;
         ws.write_number(r, 1, f64::from(rule.sample))?;
         ws.write_string(r, 2, &rule.basis)?;
@@ -381,12 +374,10 @@ fn soa_sheet(ws: &mut Worksheet, soa: &Soa, st: &Styles) -> Result<(), XlsxError
     ];
     header_row(ws, st, &headers)?;
     ws.set_row_height(0, 40)?;
-    print_wide(ws)?;
     let mut r = 0u32;
     for c in &soa.controls {
         r += 1;
-        let cells = [c.title.clone(), c.justification.clone()];
-        fit_height(ws, r, &cells, &[headers[2], headers[4]])?;
+        fit_row(ws, r, &[(&c.title, headers[2].1), (&c.justification, headers[4].1)])?;
         ws.write_string(r, 0, &c.id)?;
         ws.write_string(r, 1, &c.theme)?;
         ws.write_string(r, 2, &c.title)?;
@@ -414,6 +405,7 @@ fn clauses_sheet(ws: &mut Worksheet, soa: &Soa, st: &Styles) -> Result<(), XlsxE
     let mut r = 0u32;
     for c in &soa.clauses {
         r += 1;
+        fit_row(ws, r, &[(&c.title, 30.0), (&c.from_matrix, 40.0), (&c.needs, 70.0)])?;
         ws.write_string(r, 0, &c.id)?;
         ws.write_string(r, 1, &c.title)?;
         ws.write_string_with_format(r, 2, c.coverage.as_str(), st.status(c.coverage))?;
@@ -426,16 +418,15 @@ fn clauses_sheet(ws: &mut Worksheet, soa: &Soa, st: &Styles) -> Result<(), XlsxE
     ws.write_string_with_format(r, 1, "Certification steps a SOC 2 programme does not give", &st.header)?;
     for (i, s) in soa.steps.iter().enumerate() {
         r += 1;
+        fit_row(ws, r, &[(s, 30.0)])?;
         ws.write_number(r, 0, (i + 1) as f64)?;
         ws.write_string(r, 1, s)?;
     }
     Ok(())
 }
 
+/// What was run on what, as key and value lines (no header row: every line is data).
 fn about_sheet(ws: &mut Worksheet, meta: &Meta, what: &str, st: &Styles) -> Result<(), XlsxError> {
-    ws.set_name("About")?;
-    ws.set_column_width(0, 22)?;
-    ws.set_column_width(1, 90)?;
     let out = meta.out;
     let i = &out.input;
     let lines: Vec<(&str, String)> = vec![
@@ -458,9 +449,5 @@ fn about_sheet(ws: &mut Worksheet, meta: &Meta, what: &str, st: &Styles) -> Resu
         ),
         ("Note", NOT_AN_OPINION.into()),
     ];
-    for (r, (k, v)) in lines.iter().enumerate() {
-        ws.write_string_with_format(r as u32, 0, *k, &st.header)?;
-        ws.write_string(r as u32, 1, v)?;
-    }
-    Ok(())
+    key_values(ws, &lines, 90.0, st)
 }
