@@ -209,10 +209,15 @@ fn to_bytes(doc: &Document) -> Vec<u8> {
     bytes
 }
 
-/// The mapping as a `mapping-collection`; the same mapping gives the same bytes.
-pub fn export(m: &Mapping) -> Vec<u8> {
-    let iso = catalog_resource(Framework::Iso2022);
-    let tsc = catalog_resource(Framework::Tsc2017);
+/// The pairs as OSCAL maps, one-sided pairs as `no-counterpart` props, and the ids of each side's gap summary.
+struct Written {
+    maps: Vec<Map>,
+    props: Vec<Prop>,
+    source_gaps: Vec<String>,
+    target_gaps: Vec<String>,
+}
+
+fn written(m: &Mapping) -> Written {
     let mut maps = Vec::new();
     let mut props = Vec::new();
     let (mut source_gaps, mut target_gaps) = (Vec::new(), Vec::new());
@@ -252,6 +257,14 @@ pub fn export(m: &Mapping) -> Vec<u8> {
             }
         }
     }
+    Written { maps, props, source_gaps, target_gaps }
+}
+
+/// The mapping as a `mapping-collection`; the same mapping gives the same bytes.
+pub fn export(m: &Mapping) -> Vec<u8> {
+    let iso = catalog_resource(Framework::Iso2022);
+    let tsc = catalog_resource(Framework::Tsc2017);
+    let Written { maps, props, source_gaps, target_gaps } = written(m);
     let gap = |side: &str, ids: Vec<String>| {
         (!ids.is_empty()).then(|| Gap {
             uuid: uuid(&format!("gap:{side}:{}", m.version)),
@@ -259,6 +272,7 @@ pub fn export(m: &Mapping) -> Vec<u8> {
         })
     };
     let doc = Document {
+
         collection: Collection {
             uuid: uuid(&format!("mapping-collection:{}", m.version)),
             metadata: Metadata {
@@ -492,39 +506,55 @@ pub fn read(text: &str, c: &mut Collector) {
 }
 
 fn read_mapping(i: usize, mapping: &InMapping, c: &mut Collector) {
+    if read_maps(i, mapping, c) {
+        read_no_counterparts(i, mapping, c);
+    }
+}
+
+/// What one map says of all its pairs: relationship, strength, role and agreeing sources.
+struct MapFacts {
+    relationship: Relationship,
+    strength: Option<u8>,
+    role: Option<Role>,
+    agreeing: Vec<String>,
+}
+
+/// Reads a map's relationship, strength and role, or the message that says why it cannot be used.
+fn map_facts(label: &str, map: &InMap) -> Result<MapFacts, String> {
+    let Some(relationship) = relationship_word(&map.relationship) else {
+        return Err(format!("entry `{label}`: relationship `{}` is not one of equal-to, equivalent-to, subset-of, superset-of, intersects-with, no-relationship", map.relationship));
+    };
+    let strength = strength(&map.props, map.confidence.as_ref()).map_err(|e| format!("entry `{label}`: {e}"))?;
+    if map.sources.is_empty() || map.targets.is_empty() {
+        return Err(format!("entry `{label}`: a map needs at least one source and one target"));
+    }
+    let agreeing: Vec<String> =
+        map.props.iter().filter(|p| p.is("agreeing-source")).map(|p| p.value.trim().to_string()).collect();
+    let role = match map.props.iter().find(|p| p.is("role")) {
+        None => None,
+        Some(p) => match Role::parse(&p.value) {
+            Some(r) => Some(r),
+            None => return Err(format!("entry `{label}`: role `{}` is not one of core, supporting", p.value)),
+        },
+    };
+    Ok(MapFacts { relationship, strength, role, agreeing })
+}
+
+/// Adds every source × target pair of the mapping's maps; false when the file holds too many entries.
+fn read_maps(i: usize, mapping: &InMapping, c: &mut Collector) -> bool {
     for (j, map) in mapping.maps.iter().enumerate() {
         let label = format!("mappings[{i}].maps[{j}]");
-        let Some(relationship) = relationship_word(&map.relationship) else {
-            c.error_at(None, format!("entry `{label}`: relationship `{}` is not one of equal-to, equivalent-to, subset-of, superset-of, intersects-with, no-relationship", map.relationship));
-            continue;
-        };
-        let strength = match strength(&map.props, map.confidence.as_ref()) {
-            Ok(s) => s,
-            Err(e) => {
-                c.error_at(None, format!("entry `{label}`: {e}"));
+        let MapFacts { relationship, strength, role, agreeing } = match map_facts(&label, map) {
+            Ok(facts) => facts,
+            Err(message) => {
+                c.error_at(None, message);
                 continue;
             }
-        };
-        if map.sources.is_empty() || map.targets.is_empty() {
-            c.error_at(None, format!("entry `{label}`: a map needs at least one source and one target"));
-            continue;
-        }
-        let agreeing: Vec<String> =
-            map.props.iter().filter(|p| p.is("agreeing-source")).map(|p| p.value.trim().to_string()).collect();
-        let role = match map.props.iter().find(|p| p.is("role")) {
-            None => None,
-            Some(p) => match Role::parse(&p.value) {
-                Some(r) => Some(r),
-                None => {
-                    c.error_at(None, format!("entry `{label}`: role `{}` is not one of core, supporting", p.value));
-                    continue;
-                }
-            },
         };
         for s in &map.sources {
             for t in &map.targets {
                 if c.too_many() {
-                    return;
+                    return false;
                 }
                 c.add(Entry {
                     label: label.clone(),
@@ -541,7 +571,11 @@ fn read_mapping(i: usize, mapping: &InMapping, c: &mut Collector) {
             }
         }
     }
-    // Requirements with no counterpart at all, with their rationale and strength (grouped).
+    true
+}
+
+/// Requirements with no counterpart at all, with their rationale and strength (grouped).
+fn read_no_counterparts(i: usize, mapping: &InMapping, c: &mut Collector) {
     for (k, p) in mapping.props.iter().enumerate().filter(|(_, p)| p.is("no-counterpart")) {
         let label = format!("mappings[{i}].props[{k}]");
         let strength = match mapping.props.iter().find(|s| s.is("strength") && s.group.is_some() && s.group == p.group)
