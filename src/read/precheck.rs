@@ -93,9 +93,62 @@ fn sheet_name(data: &[u8], index: usize) -> String {
     }
 }
 
+/// BIFF record types read here.
+const BOF: u16 = 0x0809;
+const EOF: u16 = 0x000A;
+const BOUND_SHEET: u16 = 0x0085;
+const DIMENSIONS: u16 = 0x0200;
+const FORMULA: u16 = 0x0006;
+/// The cached text of the formula before it.
+const STRING: u16 = 0x0207;
+/// Several RK numbers in one row.
+const MUL_RK: u16 = 0x00BD;
+/// BLANK, NUMBER, LABEL_SST, BOOLERR, RK and LABEL: one cell each.
+const ONE_CELL: [u16; 6] = [0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD];
+
 /// Refuses an xls whose sheets declare (DIMENSIONS) or spread their cells over (first to last cell) more cells than
 /// a workbook may hold: calamine reserves the declared range and lays the cells out densely.
 pub fn xls(file: &str, bytes: &[u8], max_cells: usize) -> Result<(), ReadError> {
+    let Some(stream) = workbook_stream(file, bytes)? else { return Ok(()) };
+    let max = max_cells as u64;
+    let mut total: u64 = 0;
+    for (pos, name) in sheet_offsets(&stream) {
+        let Some(sheet) = stream.get(pos..) else { continue };
+        let too_many = |what: String| {
+            declares(file, &name, format!("{what}, more than the {max_cells} cells a workbook may hold"))
+        };
+        let (declared, values, formulas) = sheet_extents(sheet);
+        for range in declared {
+            let Some((rows, cols)) = range else {
+                return Err(declares(file, &name, "declares a used range that ends before it starts".to_string()));
+            };
+            let cells = rows.saturating_mul(cols);
+            if cells > max {
+                return Err(too_many(format!("declares a used range of {rows} rows by {cols} columns")));
+            }
+            total = total.saturating_add(cells);
+        }
+        for extent in [&values, &formulas] {
+            let (rows, cols, cells) = extent.size();
+            if cells > max {
+                return Err(too_many(format!("has cells spread over {rows} rows by {cols} columns")));
+            }
+            total = total.saturating_add(cells);
+        }
+        if total > max {
+            return Err(declares(
+                file,
+                &name,
+                format!("brings the workbook's cells, laid out from each sheet's first to its last cell, past the {max_cells} a workbook may hold"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The workbook stream of an xls (`None` when it has none: calamine reports that), with the OLE container checked
+/// first.
+fn workbook_stream(file: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
     let corrupt = |detail: String| ReadError::Corrupt { file: file.to_string(), kind: "xls".into(), detail };
     // calamine follows the container's sector chains without looking for loops (a chain that loops grows a buffer
     // until memory runs out); the cfb crate refuses such chains, and every stream must fit in the file.
@@ -110,99 +163,82 @@ pub fn xls(file: &str, bytes: &[u8], max_cells: usize) -> Result<(), ReadError> 
     }
     let mut stream = Vec::new();
     let opened = cfb.open_stream("Workbook").or_else(|_| cfb.open_stream("Book"));
-    let Ok(mut s) = opened else { return Ok(()) };
+    let Ok(mut s) = opened else { return Ok(None) };
     std::io::Read::read_to_end(&mut s, &mut stream)
         .map_err(|e| corrupt(format!("the OLE container is damaged: {e}")))?;
+    Ok(Some(stream))
+}
+
+/// Where each sheet starts in the workbook stream, with its name (BoundSheet8 records before the first EOF).
+fn sheet_offsets(stream: &[u8]) -> Vec<(usize, String)> {
     let mut sheets = Vec::new();
-    for r in records(&stream) {
+    for r in records(stream) {
         match r.typ {
-            0x0085 => {
+            BOUND_SHEET => {
                 if let Some(pos) = u32_at(r.data, 0) {
                     sheets.push((pos as usize, sheet_name(r.data, sheets.len())));
                 }
             }
-            0x000A => break,
+            EOF => break,
             _ => {}
         }
     }
-    let max = max_cells as u64;
-    let mut total: u64 = 0;
-    for (pos, name) in sheets {
-        let Some(sheet) = stream.get(pos..) else { continue };
-        let (mut values, mut formulas) = (Extent::default(), Extent::default());
-        let mut formula_at = (0, 0);
-        let (mut seen_bof, mut depth) = (false, 0usize);
-        for r in records(sheet) {
-            if depth > 0 {
-                match r.typ {
-                    0x0809 => depth += 1,
-                    0x000A => depth -= 1,
-                    _ => {}
-                }
-                continue;
-            }
-            let cell = || Some((u16_at(r.data, 0)?, u16_at(r.data, 2)?));
+    sheets
+}
+
+/// What one sheet's records declare and hold: its DIMENSIONS ranges (rows, columns) in order, the rectangle of its
+/// cells and that of its formulas. A declared range that ends before it starts is `None`, and reading stops there.
+fn sheet_extents(sheet: &[u8]) -> (Vec<Option<(u64, u64)>>, Extent, Extent) {
+    let (mut values, mut formulas) = (Extent::default(), Extent::default());
+    let mut declared = Vec::new();
+    let mut formula_at = (0, 0);
+    let (mut seen_bof, mut depth) = (false, 0usize);
+    for r in records(sheet) {
+        // Substreams (charts) nested in the sheet are skipped.
+        if depth > 0 {
             match r.typ {
-                0x0809 if seen_bof => depth += 1,
-                0x0809 => seen_bof = true,
-                0x000A => break,
-                0x0200 => {
-                    let (rows, cols) = declared_dimensions(r.data).ok_or_else(|| {
-                        declares(file, &name, "declares a used range that ends before it starts".to_string())
-                    })?;
-                    let cells = rows.saturating_mul(cols);
-                    if cells > max {
-                        return Err(declares(
-                            file,
-                            &name,
-                            format!("declares a used range of {rows} rows by {cols} columns, more than the {max_cells} cells a workbook may hold"),
-                        ));
-                    }
-                    total = total.saturating_add(cells);
-                }
-                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD => {
-                    if let Some((row, col)) = cell() {
-                        values.add(row, col);
-                    }
-                }
-                0x0006 => {
-                    if let Some((row, col)) = cell() {
-                        formula_at = (row, col);
-                        values.add(row, col);
-                        formulas.add(row, col);
-                    }
-                }
-                0x0207 => values.add(formula_at.0, formula_at.1),
-                0x00BD => {
-                    if let (Some((row, first)), Some(last)) = (cell(), r.data.len().checked_sub(2)) {
-                        let last = u16_at(r.data, last).unwrap_or(first);
-                        values.add(row, first);
-                        values.add(row, last.max(first));
-                    }
-                }
+                BOF => depth += 1,
+                EOF => depth -= 1,
                 _ => {}
             }
+            continue;
         }
-        for extent in [&values, &formulas] {
-            let (rows, cols, cells) = extent.size();
-            if cells > max {
-                return Err(declares(
-                    file,
-                    &name,
-                    format!("has cells spread over {rows} rows by {cols} columns, more than the {max_cells} cells a workbook may hold"),
-                ));
+        let cell = || Some((u16_at(r.data, 0)?, u16_at(r.data, 2)?));
+        match r.typ {
+            BOF if seen_bof => depth += 1,
+            BOF => seen_bof = true,
+            EOF => break,
+            DIMENSIONS => {
+                let range = declared_dimensions(r.data);
+                declared.push(range);
+                if range.is_none() {
+                    break;
+                }
             }
-            total = total.saturating_add(cells);
-        }
-        if total > max {
-            return Err(declares(
-                file,
-                &name,
-                format!("brings the workbook's cells, laid out from each sheet's first to its last cell, past the {max_cells} a workbook may hold"),
-            ));
+            t if ONE_CELL.contains(&t) => {
+                if let Some((row, col)) = cell() {
+                    values.add(row, col);
+                }
+            }
+            FORMULA => {
+                if let Some((row, col)) = cell() {
+                    formula_at = (row, col);
+                    values.add(row, col);
+                    formulas.add(row, col);
+                }
+            }
+            STRING => values.add(formula_at.0, formula_at.1),
+            MUL_RK => {
+                if let (Some((row, first)), Some(last)) = (cell(), r.data.len().checked_sub(2)) {
+                    let last = u16_at(r.data, last).unwrap_or(first);
+                    values.add(row, first);
+                    values.add(row, last.max(first));
+                }
+            }
+            _ => {}
         }
     }
-    Ok(())
+    (declared, values, formulas)
 }
 
 /// Rows and columns of a DIMENSIONS record, as calamine reads it; `None` for a range ending before it starts.
@@ -282,132 +318,168 @@ struct OdsCell {
 /// Refuses an ods whose content.xml is cut short inside an element, or whose repeated rows and columns would
 /// make calamine write out more cells or text than a workbook may hold.
 pub fn ods(file: &str, content: &[u8], max_cells: usize, max_text: u64) -> Result<(), ReadError> {
-    let corrupt = |detail: String| ReadError::Corrupt { file: file.to_string(), kind: "ods".into(), detail };
     let mut reader = quick_xml::Reader::from_reader(content);
     let config = reader.config_mut();
     config.check_end_names = false;
     config.check_comments = false;
-    let mut open: Vec<String> = Vec::new();
-    let (mut table, mut row, mut cell): (Option<OdsTable>, Option<OdsRow>, Option<OdsCell>) = (None, None, None);
-    let (mut cells, mut text): (u64, u64) = (0, 0);
-    let max = max_cells as u64;
+    let mut scan = OdsScan::new(file, max_cells, max_text);
     loop {
-        let event = reader.read_event().map_err(|e| corrupt(format!("content.xml: {e}")))?;
-        let (start, empty) = match &event {
-            Event::Start(e) => (Some(e), false),
-            Event::Empty(e) => (Some(e), true),
-            _ => (None, false),
-        };
-        if let Some(e) = start {
-            let name = e.name().as_ref().to_string();
-            match name.as_str() {
-                "table:table" if !empty => {
-                    table = Some(OdsTable { name: attr(e, "table:name").unwrap_or_default(), ..Default::default() })
-                }
-                "table:table-row" => {
-                    if let Some(t) = &mut table {
-                        let repeats =
-                            count(e, "table:number-rows-repeated").min(ODS_MAX_ROWS - t.rows.min(ODS_MAX_ROWS));
-                        t.rows += repeats;
-                        row = Some(OdsRow { repeats, ..Default::default() });
-                        if empty {
-                            end_row(&mut table, row.take());
-                        }
-                    }
-                }
-                "table:table-cell" | "table:covered-table-cell" if row.is_some() => {
-                    let value = [
-                        "office:value",
-                        "office:string-value",
-                        "office:date-value",
-                        "office:time-value",
-                        "office:boolean-value",
-                        "table:formula",
-                    ]
-                    .iter()
-                    .any(|a| attr(e, a).is_some());
-                    let has_type = attr(e, "office:value-type").is_some();
-                    let text: u64 = e.attributes().with_checks(false).flatten().map(|a| a.value.len() as u64).sum();
-                    let c = OdsCell {
-                        repeats: count(e, "table:number-columns-repeated"),
-                        value: value || (has_type && !empty),
-                        text,
-                    };
-                    if empty {
-                        end_cell(&mut row, c);
-                    } else {
-                        cell = Some(c);
-                    }
-                }
-                "text:s" => {
-                    if let Some(c) = &mut cell {
-                        c.text = c.text.saturating_add(count(e, "text:c"));
-                        if c.text > max_text {
-                            return Err(declares(
-                                file,
-                                table.as_ref().map_or("", |t| &t.name),
-                                format!("holds a run of more than {} MiB of spaces", max_text / (1024 * 1024)),
-                            ));
-                        }
-                    }
-                }
-                _ => {}
-            }
-            if !empty {
-                if open.len() >= MAX_DEPTH {
-                    return Err(corrupt(format!("content.xml nests elements more than {MAX_DEPTH} deep")));
-                }
-                open.push(name);
-            }
-            continue;
-        }
+        let event = reader.read_event().map_err(|e| scan.corrupt(format!("content.xml: {e}")))?;
         match event {
-            Event::End(e) => {
-                open.pop();
-                match e.name().as_ref() {
-                    "table:table-cell" | "table:covered-table-cell" => {
-                        if let Some(c) = cell.take() {
-                            end_cell(&mut row, c);
-                        }
-                    }
-                    "table:table-row" => end_row(&mut table, row.take()),
-                    "table:table" => {
-                        if let Some(t) = table.take() {
-                            let (rows, cols) = match t.first_row {
-                                Some(first) => (t.last_row - first, t.last_col + 1 - t.first_col),
-                                None => (0, 0),
-                            };
-                            cells = cells.saturating_add(t.kept).saturating_add(rows.saturating_mul(cols));
-                            text = text.saturating_add(t.text);
-                            if cells > max || text > max_text {
-                                return Err(declares(
-                                    file,
-                                    &t.name,
-                                    format!("repeats its rows and cells into more than {max_cells} cells or {} MiB of text for the workbook", max_text / (1024 * 1024)),
-                                ));
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            Event::Start(e) => scan.start(&e, false)?,
+            Event::Empty(e) => scan.start(&e, true)?,
+            Event::End(e) => scan.end(e.name().as_ref())?,
             Event::Text(t) => {
-                if let Some(c) = &mut cell {
+                if let Some(c) = &mut scan.cell {
                     c.text = c.text.saturating_add(t.len() as u64);
                 }
             }
-            Event::Eof => {
-                if let Some(inner) = open.last() {
-                    return Err(corrupt(format!(
-                        "content.xml ends inside `<{}>`: the file is cut short or damaged",
-                        inner
-                    )));
-                }
-                return Ok(());
-            }
+            Event::Eof => return scan.finish(),
             _ => {}
         }
     }
+}
+
+/// What [`ods`] has read so far: the open elements, the table, row and cell being read, and the totals.
+struct OdsScan<'f> {
+    file: &'f str,
+    max_cells: usize,
+    max_text: u64,
+    open: Vec<String>,
+    table: Option<OdsTable>,
+    row: Option<OdsRow>,
+    cell: Option<OdsCell>,
+    cells: u64,
+    text: u64,
+}
+
+impl<'f> OdsScan<'f> {
+    fn new(file: &'f str, max_cells: usize, max_text: u64) -> OdsScan<'f> {
+        OdsScan { file, max_cells, max_text, open: Vec::new(), table: None, row: None, cell: None, cells: 0, text: 0 }
+    }
+
+    fn corrupt(&self, detail: String) -> ReadError {
+        ReadError::Corrupt { file: self.file.to_string(), kind: "ods".into(), detail }
+    }
+
+    /// An element opens (or, `empty`, opens and closes at once).
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<(), ReadError> {
+        let name = e.name().as_ref().to_string();
+        match name.as_str() {
+            "table:table" if !empty => {
+                self.table = Some(OdsTable { name: attr(e, "table:name").unwrap_or_default(), ..Default::default() })
+            }
+            "table:table-row" => {
+                if let Some(t) = &mut self.table {
+                    let repeats = count(e, "table:number-rows-repeated").min(ODS_MAX_ROWS - t.rows.min(ODS_MAX_ROWS));
+                    t.rows += repeats;
+                    self.row = Some(OdsRow { repeats, ..Default::default() });
+                    if empty {
+                        end_row(&mut self.table, self.row.take());
+                    }
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" if self.row.is_some() => {
+                let c = ods_cell(e, empty);
+                if empty {
+                    end_cell(&mut self.row, c);
+                } else {
+                    self.cell = Some(c);
+                }
+            }
+            "text:s" => self.spaces(e)?,
+            _ => {}
+        }
+        if !empty {
+            if self.open.len() >= MAX_DEPTH {
+                return Err(self.corrupt(format!("content.xml nests elements more than {MAX_DEPTH} deep")));
+            }
+            self.open.push(name);
+        }
+        Ok(())
+    }
+
+    /// `<text:s text:c="N"/>`: N spaces in the cell's text, refused past the text budget on their own.
+    fn spaces(&mut self, e: &BytesStart<'_>) -> Result<(), ReadError> {
+        let Some(c) = &mut self.cell else { return Ok(()) };
+        c.text = c.text.saturating_add(count(e, "text:c"));
+        if c.text > self.max_text {
+            return Err(declares(
+                self.file,
+                self.table.as_ref().map_or("", |t| &t.name),
+                format!("holds a run of more than {} MiB of spaces", self.max_text / (1024 * 1024)),
+            ));
+        }
+        Ok(())
+    }
+
+    /// An element closes: a cell, row or table is done.
+    fn end(&mut self, name: &str) -> Result<(), ReadError> {
+        self.open.pop();
+        match name {
+            "table:table-cell" | "table:covered-table-cell" => {
+                if let Some(c) = self.cell.take() {
+                    end_cell(&mut self.row, c);
+                }
+            }
+            "table:table-row" => end_row(&mut self.table, self.row.take()),
+            "table:table" => {
+                if let Some(t) = self.table.take() {
+                    self.end_table(&t)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A table is done: its laid-out cells and text added to the workbook's, refused past the budget.
+    fn end_table(&mut self, t: &OdsTable) -> Result<(), ReadError> {
+        let (rows, cols) = match t.first_row {
+            Some(first) => (t.last_row - first, t.last_col + 1 - t.first_col),
+            None => (0, 0),
+        };
+        self.cells = self.cells.saturating_add(t.kept).saturating_add(rows.saturating_mul(cols));
+        self.text = self.text.saturating_add(t.text);
+        if self.cells > self.max_cells as u64 || self.text > self.max_text {
+            return Err(declares(
+                self.file,
+                &t.name,
+                format!(
+                    "repeats its rows and cells into more than {} cells or {} MiB of text for the workbook",
+                    self.max_cells,
+                    self.max_text / (1024 * 1024)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The end of content.xml: refused when it comes inside an element.
+    fn finish(&self) -> Result<(), ReadError> {
+        match self.open.last() {
+            Some(inner) => {
+                Err(self.corrupt(format!("content.xml ends inside `<{inner}>`: the file is cut short or damaged")))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// A cell as it opens: its column repeats, whether it holds a value, and the bytes of its attributes.
+fn ods_cell(e: &BytesStart<'_>, empty: bool) -> OdsCell {
+    const VALUES: [&str; 6] = [
+        "office:value",
+        "office:string-value",
+        "office:date-value",
+        "office:time-value",
+        "office:boolean-value",
+        "table:formula",
+    ];
+    let value = VALUES.iter().any(|a| attr(e, a).is_some());
+    let has_type = attr(e, "office:value-type").is_some();
+    let text: u64 = e.attributes().with_checks(false).flatten().map(|a| a.value.len() as u64).sum();
+    OdsCell { repeats: count(e, "table:number-columns-repeated"), value: value || (has_type && !empty), text }
 }
 
 /// A cell ends: calamine writes waiting empty cells before a value, then the value as often as it repeats.
@@ -529,5 +601,89 @@ mod tests {
         assert_eq!(dims(0, 0, 0, 0), Some((1, 1)));
         assert_eq!(dims(5, 3, 0, 3), None);
         assert_eq!(dims(0, 1_048_576, 0, 256), Some((1_048_576, 256)));
+    }
+    /// A BIFF record: type, length, data.
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        r.extend_from_slice(data);
+        r
+    }
+
+    /// A cell record's row and column.
+    fn at(row: u16, col: u16) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&[0; 4]);
+        d
+    }
+
+    #[test]
+    fn a_sheet_spreads_its_cells_and_formulas() {
+        // (records after BOF, cells rectangle (rows, cols), formulas rectangle, declared ranges)
+        type Case = (Vec<Vec<u8>>, (u64, u64), (u64, u64), usize);
+        let number = 0x0203;
+        let cases: [Case; 4] = [
+            (vec![record(number, &at(0, 0)), record(number, &at(9, 4))], (10, 5), (0, 0), 0),
+            (vec![record(FORMULA, &at(2, 2)), record(number, &at(3, 3))], (2, 2), (1, 1), 0),
+            // A chart substream inside the sheet: its cells are not the sheet's.
+            (
+                vec![record(BOF, &[]), record(number, &at(500, 200)), record(EOF, &[]), record(number, &at(1, 1))],
+                (1, 1),
+                (0, 0),
+                0,
+            ),
+            // A range that ends before it starts stops the reading.
+            (
+                vec![record(DIMENSIONS, &[5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 3, 0, 0, 0]), record(number, &at(1, 1))],
+                (0, 0),
+                (0, 0),
+                1,
+            ),
+        ];
+        for (i, (records, cells, formulas, declared)) in cases.into_iter().enumerate() {
+            let mut sheet = record(BOF, &[]);
+            records.iter().for_each(|r| sheet.extend_from_slice(r));
+            sheet.extend_from_slice(&record(EOF, &[]));
+            let (d, values, f) = sheet_extents(&sheet);
+            assert_eq!((values.size().0, values.size().1), cells, "case {i}");
+            assert_eq!((f.size().0, f.size().1), formulas, "case {i}");
+            assert_eq!(d.len(), declared, "case {i}");
+        }
+    }
+
+    #[test]
+    fn sheets_are_found_by_their_bound_sheet_records() {
+        let bound = |pos: u32, name: &str| {
+            let mut d = pos.to_le_bytes().to_vec();
+            d.extend_from_slice(&[0, 0, name.len() as u8, 0]);
+            d.extend_from_slice(name.as_bytes());
+            record(BOUND_SHEET, &d)
+        };
+        let mut stream = bound(100, "SoA");
+        stream.extend_from_slice(&bound(200, ""));
+        stream.extend_from_slice(&record(EOF, &[]));
+        stream.extend_from_slice(&bound(300, "after the end"));
+        assert_eq!(sheet_offsets(&stream), [(100, "SoA".to_string()), (200, "#2".to_string())]);
+    }
+
+    #[test]
+    fn an_ods_cell_holds_a_value_by_its_attributes() {
+        // (element, written empty, repeats, holds a value)
+        let cases = [
+            (r#"<table:table-cell office:value="1">"#, false, 1, true),
+            (r#"<table:table-cell table:number-columns-repeated="4">"#, false, 4, false),
+            (r#"<table:table-cell office:value-type="string">"#, false, 1, true),
+            (r#"<table:table-cell office:value-type="string"/>"#, true, 1, false),
+        ];
+        for (xml, empty, repeats, value) in cases {
+            let mut reader = quick_xml::Reader::from_str(xml);
+            let e = match reader.read_event().unwrap() {
+                Event::Start(e) | Event::Empty(e) => e.into_owned(),
+                other => panic!("{other:?}"),
+            };
+            let c = ods_cell(&e, empty);
+            assert_eq!((c.repeats, c.value), (repeats, value), "{xml}");
+        }
     }
 }
