@@ -513,3 +513,48 @@ pub fn read_workbook(bytes: &[u8], c: &mut Collector) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_reads_one_way_or_the_other_by_its_frameworks() {
+        let cases = [
+            (ISO_FRAMEWORK, SOC2_FRAMEWORK, Some(Direction::Forward)),
+            (ISO_FRAMEWORK, SOC2_REV_FRAMEWORK, Some(Direction::Forward)),
+            (SOC2_FRAMEWORK, ISO_FRAMEWORK, Some(Direction::Reverse)),
+            (SOC2_FRAMEWORK, SOC2_REV_FRAMEWORK, None),
+            (ISO_FRAMEWORK, "urn:intuitem:risk:framework:nist-csf-2.0", None),
+        ];
+        for (source, target, want) in cases {
+            assert_eq!(set_direction(source, target).ok(), want, "{source} -> {target}");
+        }
+        assert_eq!(node_id("urn:intuitem:risk:req_node:iso27001-2022:a.5.15", ISO_FRAMEWORK), Some("a.5.15"));
+        assert_eq!(node_id("urn:intuitem:risk:req_node:soc2-2017:cc6.1", ISO_FRAMEWORK), None);
+    }
+
+    #[test]
+    fn the_sets_are_found_under_either_name() {
+        let cases = [
+            ("objects:\n  requirement_mapping_sets:\n    - urn: a\n    - urn: b\n", Ok(2)),
+            ("objects:\n  requirement_mapping_set:\n    urn: a\n", Ok(1)),
+            (
+                "urn: x\n",
+                Err("no `objects`: expected a CISO Assistant mapping library with `objects.requirement_mapping_sets`"),
+            ),
+            (
+                "objects:\n  framework: {}\n",
+                Err("no `objects.requirement_mapping_sets`: expected a CISO Assistant mapping library"),
+            ),
+            (
+                "objects:\n  requirement_mapping_sets: []\n  requirement_mapping_set: []\n",
+                Err("both `requirement_mapping_sets` and `requirement_mapping_set`: use one"),
+            ),
+        ];
+        for (yaml, want) in cases {
+            let got = mapping_sets(yaml).map(|sets| sets.len());
+            assert_eq!(got, want.map_err(String::from), "{yaml}");
+        }
+    }
+}

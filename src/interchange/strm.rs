@@ -223,3 +223,46 @@ fn entry(columns: &Columns, cell: &dyn Fn(Option<usize>) -> String) -> Result<En
         mirror: false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_found_by_the_names_of_olir_scf_and_ours() {
+        let find = |header: &str| {
+            let headers: Vec<String> = header.split(',').map(normalise_header).collect();
+            Columns::find(&headers).map(|c| (c.focal, c.relationship, c.reference, c.strength, c.role))
+        };
+        assert_eq!(find(&COLUMNS.join(",")), Ok((0, 3, 4, Some(6), Some(9))));
+        assert_eq!(find("FDE #,Focal Document Element (FDE),STRM Relationship,SCF #"), Ok((0, 2, 3, None, None)));
+        assert_eq!(find("Reference Element (optional),Relationship,Focal Document Element"), Ok((2, 1, 0, None, None)));
+        assert!(find("source,target,relationship").unwrap_err().starts_with("row 1: a STRM file needs the columns"));
+    }
+
+    #[test]
+    fn a_row_gives_its_entry_or_why_not() {
+        let columns = Columns::find(&COLUMNS.iter().map(|c| normalise_header(c)).collect::<Vec<_>>()).unwrap();
+        // (relationship, strength, role, notes) -> what the entry holds, or the message
+        let cases = [
+            (["subset of", "6", "core", ""], Ok((Relationship::Subset, Some(6), Some(Role::Core), 0))),
+            (["no relationship", "", "", "also listed by: SCF; OLIR"], Ok((Relationship::None, None, None, 2))),
+            (["kind of", "", "", ""], Err("STRM relationship `kind of` is not one of equal, subset of, superset of, intersects with, no relationship")),
+            (["equal", "high", "", ""], Err("strength of relationship `high` is not a whole number from 1 to 10")),
+            (["equal", "9", "main", ""], Err("role `main` is not one of core, supporting")),
+        ];
+        for ([relationship, strength, role, notes], want) in cases {
+            let cell = |i: Option<usize>| match i {
+                Some(3) => relationship.to_string(),
+                Some(6) => strength.to_string(),
+                Some(9) => role.to_string(),
+                Some(8) => notes.to_string(),
+                Some(0) => "A.5.15".to_string(),
+                Some(4) => "CC6.1".to_string(),
+                _ => String::new(),
+            };
+            let got = entry(&columns, &cell).map(|e| (e.relationship, e.strength, e.role, e.agreeing.len()));
+            assert_eq!(got, want.map_err(String::from), "{relationship} {strength} {role}");
+        }
+    }
+}

@@ -239,3 +239,28 @@ fn read_no_counterparts(i: usize, mapping: &InMapping, c: &mut Collector) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_map_says_its_relationship_strength_and_role_or_why_not() {
+        let ends = r#""sources": [{"type": "control", "id-ref": "A.5.15"}], "targets": [{"type": "control", "id-ref": "CC6.1"}]"#;
+        let prop = |name: &str, value: &str| format!(r#"{{"name": "{name}", "ns": "{NS}", "value": "{value}"}}"#);
+        // (relationship, props, sources and targets) -> (relationship, strength, role, agreeing) or the message
+        let cases = [
+            ("intersects-with", vec![prop("strength", "7"), prop("role", "core")], ends, Ok((Relationship::Intersects, Some(7), Some(Role::Core), 0))),
+            ("subset-of", vec![prop("agreeing-source", "SCF"), prop("agreeing-source", "OLIR")], ends, Ok((Relationship::Subset, None, None, 2))),
+            ("kind-of", vec![], ends, Err("entry `m`: relationship `kind-of` is not one of equal-to, equivalent-to, subset-of, superset-of, intersects-with, no-relationship")),
+            ("equal-to", vec![prop("role", "main")], ends, Err("entry `m`: role `main` is not one of core, supporting")),
+            ("equal-to", vec![], r#""sources": []"#, Err("entry `m`: a map needs at least one source and one target")),
+        ];
+        for (relationship, props, sides, want) in cases {
+            let json = format!(r#"{{"relationship": "{relationship}", "props": [{}], {sides}}}"#, props.join(", "));
+            let map: InMap = serde_json::from_str(&json).unwrap();
+            let got = map_facts("m", &map).map(|f| (f.relationship, f.strength, f.role, f.agreeing.len()));
+            assert_eq!(got, want.map_err(String::from), "{json}");
+        }
+    }
+}

@@ -211,3 +211,24 @@ pub(super) fn summary(out: &Output, catalogs: &Catalogs) -> Summary {
         covered_or_partial_pct: percent(covered + partial, in_scope),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn themes_are_told_by_their_keys_in_annex_order() {
+        let cases = [
+            ("organizational", Some(Theme::Organizational), "Organizational controls (A.5)"),
+            ("technological", Some(Theme::Technological), "Technological controls (A.8)"),
+            ("isms", Some(Theme::Isms), "ISMS clauses 4–10"),
+            ("security", None, "Security (common criteria)"),
+            ("something else", None, "something else"),
+        ];
+        for (key, theme, label) in cases {
+            assert_eq!(Theme::from_key(key), theme, "{key}");
+            assert_eq!(super::super::category_label(key), label, "{key}");
+        }
+        assert!(Theme::ALL.windows(2).all(|w| w[0] < w[1]), "themes in Annex A order, clauses last");
+    }
+}
