@@ -76,8 +76,9 @@ struct MappingOut {
     annotation: String,
 }
 
-/// The mapping as a CISO Assistant library with both sets; the same mapping gives the same bytes.
-pub fn export(m: &Mapping) -> Vec<u8> {
+/// The pairs as the two requirement mapping sets (ISO -> SOC 2, and the reverse in source order), and the ids of
+/// one-sided pairs (no counterpart), which a set cannot hold.
+fn requirement_mappings(m: &Mapping) -> (Vec<MappingOut>, Vec<MappingOut>, Vec<String>) {
     let mut forward = Vec::new();
     let mut reverse = Vec::new();
     let mut one_sided = Vec::new();
@@ -113,8 +114,11 @@ pub fn export(m: &Mapping) -> Vec<u8> {
         };
         key(a).cmp(&key(b))
     });
-    let (y, mo) = version_date(&m.version);
-    let patch: u32 = m.version.split(['.', '+']).nth(2).and_then(|p| p.parse().ok()).unwrap_or(0).min(99);
+    (forward, reverse, one_sided)
+}
+
+/// The library's description: what it maps, the mapping version, and the ids with no counterpart.
+fn library_description(m: &Mapping, one_sided: &[String]) -> String {
     let mut description = format!(
         "ISO/IEC 27001:2022 Annex A controls and ISMS clauses mapped to the AICPA Trust Services Criteria 2017, and back, pair by pair with the NIST IR 8477 relationship, a strength from 1 to 10 and a one-sentence rationale (annotation). Mapping version {}.",
         m.version
@@ -125,6 +129,15 @@ pub fn export(m: &Mapping) -> Vec<u8> {
             one_sided.join(", ")
         ));
     }
+    description
+}
+
+/// The mapping as a CISO Assistant library with both sets; the same mapping gives the same bytes.
+pub fn export(m: &Mapping) -> Vec<u8> {
+    let (forward, reverse, one_sided) = requirement_mappings(m);
+    let description = library_description(m, &one_sided);
+    let (y, mo) = version_date(&m.version);
+    let patch: u32 = m.version.split(['.', '+']).nth(2).and_then(|p| p.parse().ok()).unwrap_or(0).min(99);
     let library = LibraryOut {
         urn: "urn:crosswalk:risk:library:mapping-iso27001-2022-and-soc2-2017",
         locale: "en",
@@ -202,21 +215,41 @@ struct MappingIn {
     annotation: Option<String>,
 }
 
-/// `iso27001-2022` or `soc2-2017` for a framework URN this tool knows; `None` for another framework.
-fn framework_key(urn: &str) -> Option<&'static str> {
-    match urn.trim().to_ascii_lowercase().as_str() {
-        ISO_FRAMEWORK => Some("iso27001-2022"),
-        SOC2_FRAMEWORK => Some("soc2-2017"),
-        SOC2_REV_FRAMEWORK => Some("soc2-2017-rev-2022"),
-        _ => None,
+/// A framework CISO Assistant names by URN that this tool reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Iso2022,
+    Soc2,
+    /// SOC 2 with the 2022 points of focus: the same criteria.
+    Soc2Rev,
+}
+
+impl Known {
+    /// The framework of a URN this tool knows; `None` for another framework.
+    fn of(urn: &str) -> Option<Known> {
+        match urn.trim().to_ascii_lowercase().as_str() {
+            ISO_FRAMEWORK => Some(Known::Iso2022),
+            SOC2_FRAMEWORK => Some(Known::Soc2),
+            SOC2_REV_FRAMEWORK => Some(Known::Soc2Rev),
+            _ => None,
+        }
+    }
+
+    /// The framework's part of its requirement node URNs.
+    fn node_key(self) -> &'static str {
+        match self {
+            Known::Iso2022 => "iso27001-2022",
+            Known::Soc2 => "soc2-2017",
+            Known::Soc2Rev => "soc2-2017-rev-2022",
+        }
     }
 }
 
 /// The set's direction from its framework URNs, or why it cannot be used.
 fn set_direction(source: &str, target: &str) -> Result<Direction, String> {
-    match (framework_key(source), framework_key(target)) {
-        (Some("iso27001-2022"), Some(t)) if t.starts_with("soc2") => Ok(Direction::Forward),
-        (Some(s), Some("iso27001-2022")) if s.starts_with("soc2") => Ok(Direction::Reverse),
+    match (Known::of(source), Known::of(target)) {
+        (Some(Known::Iso2022), Some(Known::Soc2 | Known::Soc2Rev)) => Ok(Direction::Forward),
+        (Some(Known::Soc2 | Known::Soc2Rev), Some(Known::Iso2022)) => Ok(Direction::Reverse),
         _ => Err(format!(
             "maps `{source}` to `{target}`; expected `{ISO_FRAMEWORK}` and `{SOC2_FRAMEWORK}` (or `{SOC2_REV_FRAMEWORK}`), one each way"
         )),
@@ -225,7 +258,7 @@ fn set_direction(source: &str, target: &str) -> Result<Direction, String> {
 
 /// The node id after a framework's base URN (`urn:intuitem:risk:req_node:iso27001-2022:a.5.15` -> `a.5.15`).
 fn node_id<'u>(urn: &'u str, framework: &str) -> Option<&'u str> {
-    let base = format!("{NODE}{}:", framework_key(framework)?);
+    let base = format!("{NODE}{}:", Known::of(framework)?.node_key());
     let lower = urn.trim();
     lower.get(..base.len()).filter(|b| b.eq_ignore_ascii_case(&base)).map(|_| &lower[base.len()..])
 }
@@ -254,33 +287,9 @@ fn strength_of(text: &str) -> Result<Option<u8>, String> {
 
 /// Reads a CISO Assistant mapping library.
 pub fn read_yaml(text: &str, c: &mut Collector) {
-    // The YAML parser slows to a crawl on thousands of nested `[` or `{` (a minute for 100,000) before serde's own
-    // depth limit is reached: such a file is refused before it is parsed.
-    if let Some(line) = flow_too_deep(text, MAX_FLOW_DEPTH) {
-        return c.fail(format!(
-            "line {line}: brackets nested more than {MAX_FLOW_DEPTH} levels deep; a mapping library is a few levels deep, so the file is refused"
-        ));
-    }
-    // serde_norway stops at 128 levels of nesting and at alias expansion that outgrows the document
-    // ("repetition limit exceeded"), so a hostile document cannot exhaust the stack or memory.
-    let library: LibraryIn = match serde_norway::from_str(text) {
-        Ok(l) => l,
-        Err(e) => return c.fail(format!("not a readable CISO Assistant library (YAML): {e}")),
-    };
-    let Some(objects) = library.objects else {
-        return c
-            .fail("no `objects`: expected a CISO Assistant mapping library with `objects.requirement_mapping_sets`");
-    };
-    let sets = match (objects.requirement_mapping_sets, objects.requirement_mapping_set) {
-        (Some(v), None) | (None, Some(v)) => v,
-        (Some(_), Some(_)) => return c.fail("both `requirement_mapping_sets` and `requirement_mapping_set`: use one"),
-        (None, None) => {
-            return c.fail("no `objects.requirement_mapping_sets`: expected a CISO Assistant mapping library")
-        }
-    };
-    let sets = match sets {
-        serde_norway::Value::Sequence(items) => items,
-        one => vec![one],
+    let sets = match mapping_sets(text) {
+        Ok(sets) => sets,
+        Err(message) => return c.fail(message),
     };
     let mut first: Option<Direction> = None;
     for (i, value) in sets.into_iter().enumerate() {
@@ -302,50 +311,94 @@ pub fn read_yaml(text: &str, c: &mut Collector) {
         // A second set the other way round restates the first set's pairs.
         let mirror = *first.get_or_insert(direction) != direction;
         c.direction = Some(direction);
-        for (j, m) in set.requirement_mappings.iter().enumerate() {
-            if c.too_many() {
-                return;
-            }
-            let label = format!("{name}: requirement_mappings[{j}]");
-            let (Some(a), Some(b)) = (
-                node_id(&m.source_requirement_urn, &set.source_framework_urn),
-                node_id(&m.target_requirement_urn, &set.target_framework_urn),
-            ) else {
-                c.error_at(None, format!("entry `{label}`: `{}` -> `{}` are not requirements of the set's frameworks (`{}` -> `{}`): wrong direction or another framework", m.source_requirement_urn, m.target_requirement_urn, set.source_framework_urn, set.target_framework_urn));
-                continue;
-            };
-            let Some(relationship) = relationship_word(&m.relationship) else {
-                c.error_at(None, format!("entry `{label}`: relationship `{}` is not one of equal, subset, superset, intersect, not_related", m.relationship));
-                continue;
-            };
-            let strength_text = match &m.strength_of_relationship {
-                None | Some(serde_norway::Value::Null) => String::new(),
-                Some(serde_norway::Value::Number(n)) => n.to_string(),
-                Some(serde_norway::Value::String(s)) => s.clone(),
-                Some(_) => "(not a number)".to_string(),
-            };
-            let strength = match strength_of(&strength_text) {
-                Ok(s) => s,
-                Err(e) => {
-                    c.error_at(None, format!("entry `{label}`: {e}"));
-                    continue;
-                }
-            };
-            c.add(Entry {
-                label,
-                row: None,
-                a: a.to_string(),
-                b: b.to_string(),
-                relationship,
-                strength,
-                // CISO Assistant has no role: it comes from the strength.
-                role: None,
-                rationale: rationale_text(m.rationale.as_deref(), m.annotation.as_deref()),
-                agreeing: Vec::new(),
-                mirror,
-            });
+        if !read_set(&set, &name, mirror, c) {
+            return;
         }
     }
+}
+
+/// The library's requirement mapping sets (one set or a list, under either name), or why the file cannot be used.
+fn mapping_sets(text: &str) -> Result<Vec<serde_norway::Value>, String> {
+    // The YAML parser slows to a crawl on thousands of nested brackets or braces (a minute for 100,000) before
+    // serde's own depth limit is reached: such a file is refused before it is parsed.
+    if let Some(line) = flow_too_deep(text, MAX_FLOW_DEPTH) {
+        return Err(format!(
+            "line {line}: brackets nested more than {MAX_FLOW_DEPTH} levels deep; a mapping library is a few levels deep, so the file is refused"
+        ));
+    }
+    // serde_norway stops at 128 levels of nesting and at alias expansion that outgrows the document
+    // ("repetition limit exceeded"), so a hostile document cannot exhaust the stack or memory.
+    let library: LibraryIn =
+        serde_norway::from_str(text).map_err(|e| format!("not a readable CISO Assistant library (YAML): {e}"))?;
+    let Some(objects) = library.objects else {
+        return Err(
+            "no `objects`: expected a CISO Assistant mapping library with `objects.requirement_mapping_sets`".into()
+        );
+    };
+    let sets = match (objects.requirement_mapping_sets, objects.requirement_mapping_set) {
+        (Some(v), None) | (None, Some(v)) => v,
+        (Some(_), Some(_)) => {
+            return Err("both `requirement_mapping_sets` and `requirement_mapping_set`: use one".into())
+        }
+        (None, None) => {
+            return Err("no `objects.requirement_mapping_sets`: expected a CISO Assistant mapping library".into())
+        }
+    };
+    Ok(match sets {
+        serde_norway::Value::Sequence(items) => items,
+        one => vec![one],
+    })
+}
+
+/// Adds the entries of one set; false when the file holds too many entries and reading stops.
+fn read_set(set: &SetIn, name: &str, mirror: bool, c: &mut Collector) -> bool {
+    for (j, m) in set.requirement_mappings.iter().enumerate() {
+        if c.too_many() {
+            return false;
+        }
+        let label = format!("{name}: requirement_mappings[{j}]");
+        match entry(set, m, label, mirror) {
+            Ok(e) => c.add(e),
+            Err(message) => c.error_at(None, message),
+        }
+    }
+    true
+}
+
+/// One requirement mapping as an [`Entry`], or the message that says why it cannot be used.
+fn entry(set: &SetIn, m: &MappingIn, label: String, mirror: bool) -> Result<Entry, String> {
+    let (Some(a), Some(b)) = (
+        node_id(&m.source_requirement_urn, &set.source_framework_urn),
+        node_id(&m.target_requirement_urn, &set.target_framework_urn),
+    ) else {
+        return Err(format!("entry `{label}`: `{}` -> `{}` are not requirements of the set's frameworks (`{}` -> `{}`): wrong direction or another framework", m.source_requirement_urn, m.target_requirement_urn, set.source_framework_urn, set.target_framework_urn));
+    };
+    let Some(relationship) = relationship_word(&m.relationship) else {
+        return Err(format!(
+            "entry `{label}`: relationship `{}` is not one of equal, subset, superset, intersect, not_related",
+            m.relationship
+        ));
+    };
+    let strength_text = match &m.strength_of_relationship {
+        None | Some(serde_norway::Value::Null) => String::new(),
+        Some(serde_norway::Value::Number(n)) => n.to_string(),
+        Some(serde_norway::Value::String(s)) => s.clone(),
+        Some(_) => "(not a number)".to_string(),
+    };
+    let strength = strength_of(&strength_text).map_err(|e| format!("entry `{label}`: {e}"))?;
+    Ok(Entry {
+        label,
+        row: None,
+        a: a.to_string(),
+        b: b.to_string(),
+        relationship,
+        strength,
+        // CISO Assistant has no role: it comes from the strength.
+        role: None,
+        rationale: rationale_text(m.rationale.as_deref(), m.annotation.as_deref()),
+        agreeing: Vec::new(),
+        mirror,
+    })
 }
 
 /// Deepest nesting of flow collections (`[`, `{`) read.
@@ -458,5 +511,50 @@ pub fn read_workbook(bytes: &[u8], c: &mut Collector) {
             agreeing: Vec::new(),
             mirror: false,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_reads_one_way_or_the_other_by_its_frameworks() {
+        let cases = [
+            (ISO_FRAMEWORK, SOC2_FRAMEWORK, Some(Direction::Forward)),
+            (ISO_FRAMEWORK, SOC2_REV_FRAMEWORK, Some(Direction::Forward)),
+            (SOC2_FRAMEWORK, ISO_FRAMEWORK, Some(Direction::Reverse)),
+            (SOC2_FRAMEWORK, SOC2_REV_FRAMEWORK, None),
+            (ISO_FRAMEWORK, "urn:intuitem:risk:framework:nist-csf-2.0", None),
+        ];
+        for (source, target, want) in cases {
+            assert_eq!(set_direction(source, target).ok(), want, "{source} -> {target}");
+        }
+        assert_eq!(node_id("urn:intuitem:risk:req_node:iso27001-2022:a.5.15", ISO_FRAMEWORK), Some("a.5.15"));
+        assert_eq!(node_id("urn:intuitem:risk:req_node:soc2-2017:cc6.1", ISO_FRAMEWORK), None);
+    }
+
+    #[test]
+    fn the_sets_are_found_under_either_name() {
+        let cases = [
+            ("objects:\n  requirement_mapping_sets:\n    - urn: a\n    - urn: b\n", Ok(2)),
+            ("objects:\n  requirement_mapping_set:\n    urn: a\n", Ok(1)),
+            (
+                "urn: x\n",
+                Err("no `objects`: expected a CISO Assistant mapping library with `objects.requirement_mapping_sets`"),
+            ),
+            (
+                "objects:\n  framework: {}\n",
+                Err("no `objects.requirement_mapping_sets`: expected a CISO Assistant mapping library"),
+            ),
+            (
+                "objects:\n  requirement_mapping_sets: []\n  requirement_mapping_set: []\n",
+                Err("both `requirement_mapping_sets` and `requirement_mapping_set`: use one"),
+            ),
+        ];
+        for (yaml, want) in cases {
+            let got = mapping_sets(yaml).map(|sets| sets.len());
+            assert_eq!(got, want.map_err(String::from), "{yaml}");
+        }
     }
 }

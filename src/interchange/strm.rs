@@ -24,6 +24,10 @@ pub const COLUMNS: [&str; 10] = [
     "Role",
 ];
 
+/// How the `Notes` column names the other published mappings that list a pair (`also listed by: A; B`): written by
+/// [`export`] and read back by [`read`].
+const ALSO_LISTED: &str = "also listed by:";
+
 /// NIST IR 8477's words for a relationship read from the focal element's side.
 pub fn word(r: Relationship) -> &'static str {
     match r {
@@ -46,7 +50,7 @@ pub fn export(m: &Mapping, catalogs: &Catalogs, tsv: bool) -> Vec<u8> {
         let notes = if p.agreeing_sources.is_empty() {
             String::new()
         } else {
-            format!("also listed by: {}", p.agreeing_sources.join("; "))
+            format!("{ALSO_LISTED} {}", p.agreeing_sources.join("; "))
         };
         rows.push(vec![
             p.source.as_ref().map_or(String::new(), |s| s.to_string()),
@@ -88,6 +92,44 @@ fn normalise_header(h: &str) -> String {
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Where the columns of a STRM file are (indexes into the header).
+struct Columns {
+    focal: usize,
+    relationship: usize,
+    reference: usize,
+    strength: Option<usize>,
+    rationale: Option<usize>,
+    notes: Option<usize>,
+    /// Our extension: core or supporting; without it the role follows the strength.
+    role: Option<usize>,
+}
+
+impl Columns {
+    /// Finds the columns in a normalised header, or says which required ones are missing.
+    fn find(headers: &[String]) -> Result<Columns, String> {
+        // The Secure Controls Framework's files put the id in `FDE #` and the element's text in `Focal Document
+        // Element (FDE)`; OLIR's put the id in `Focal Document Element`.
+        let focal = column(headers, &["fde #", "fde#", "focal document element"]);
+        let relationship = column(headers, &["strm relationship", "set theory relationship", "relationship"]);
+        let reference = column(headers, &["reference document element", "scf #", "scf control #", "reference element"]);
+        let (Some(focal), Some(relationship), Some(reference)) = (focal, relationship, reference) else {
+            return Err(format!(
+                "row 1: a STRM file needs the columns `Focal Document Element`, `STRM Relationship` and `Reference Document Element`; found `{}`",
+                headers.join("`, `")
+            ));
+        };
+        Ok(Columns {
+            focal,
+            relationship,
+            reference,
+            strength: column(headers, &["strength of relationship", "strength"]),
+            rationale: column(headers, &["rationale", "relationship rationale", "explanation"]),
+            notes: column(headers, &["notes", "comments"]),
+            role: column(headers, &["role"]),
+        })
+    }
+}
+
 /// Reads STRM rows (csv or tsv, told by the header line). The focal element is the entry's source side.
 pub fn read(text: &str, c: &mut Collector) {
     let text = text.trim_start_matches('\u{feff}');
@@ -102,22 +144,10 @@ pub fn read(text: &str, c: &mut Collector) {
         Ok(h) => h.iter().map(normalise_header).collect(),
         Err(e) => return c.fail(format!("row 1: {e}")),
     };
-    // The Secure Controls Framework's files put the id in `FDE #` and the element's text in `Focal Document Element
-    // (FDE)`; OLIR's put the id in `Focal Document Element`.
-    let focal = column(&headers, &["fde #", "fde#", "focal document element"]);
-    let relationship = column(&headers, &["strm relationship", "set theory relationship", "relationship"]);
-    let reference = column(&headers, &["reference document element", "scf #", "scf control #", "reference element"]);
-    let (Some(focal), Some(rel_col), Some(reference)) = (focal, relationship, reference) else {
-        return c.fail(format!(
-            "row 1: a STRM file needs the columns `Focal Document Element`, `STRM Relationship` and `Reference Document Element`; found `{}`",
-            headers.join("`, `")
-        ));
+    let columns = match Columns::find(&headers) {
+        Ok(columns) => columns,
+        Err(message) => return c.fail(message),
     };
-    let strength_col = column(&headers, &["strength of relationship", "strength"]);
-    let rationale_col = column(&headers, &["rationale", "relationship rationale", "explanation"]);
-    let notes_col = column(&headers, &["notes", "comments"]);
-    // Our extension: core or supporting; without it the role follows the strength.
-    let role_col = column(&headers, &["role"]);
     for record in reader.records() {
         if c.too_many() {
             return;
@@ -136,57 +166,103 @@ pub fn read(text: &str, c: &mut Collector) {
             continue;
         }
         let at = Some((None, line));
-        let word = cell(Some(rel_col));
-        let Some(relationship) = relationship_word(&word) else {
-            c.error_at(at, format!("STRM relationship `{word}` is not one of equal, subset of, superset of, intersects with, no relationship"));
-            continue;
-        };
-        let strength_text = cell(strength_col);
-        let strength = if strength_text.is_empty() {
-            None
-        } else {
-            match strength_text.parse::<u8>() {
-                Ok(s) => Some(s),
-                Err(_) => {
-                    c.error_at(
-                        at,
-                        format!("strength of relationship `{strength_text}` is not a whole number from 1 to 10"),
-                    );
-                    continue;
-                }
+        match entry(&columns, &cell) {
+            Ok(e) => c.add(Entry { row: at, ..e }),
+            Err(message) => c.error_at(at, message),
+        }
+    }
+}
+
+/// One STRM row as an [`Entry`] (its row set by the caller), or the message that says why it cannot be used.
+fn entry(columns: &Columns, cell: &dyn Fn(Option<usize>) -> String) -> Result<Entry, String> {
+    let word = cell(Some(columns.relationship));
+    let Some(relationship) = relationship_word(&word) else {
+        return Err(format!(
+            "STRM relationship `{word}` is not one of equal, subset of, superset of, intersects with, no relationship"
+        ));
+    };
+    let strength_text = cell(columns.strength);
+    let strength = if strength_text.is_empty() {
+        None
+    } else {
+        match strength_text.parse::<u8>() {
+            Ok(s) => Some(s),
+            Err(_) => {
+                return Err(format!("strength of relationship `{strength_text}` is not a whole number from 1 to 10"))
             }
+        }
+    };
+    let role_text = cell(columns.role);
+    let role = if role_text.is_empty() {
+        None
+    } else {
+        match Role::parse(&role_text) {
+            Some(r) => Some(r),
+            None => return Err(format!("role `{role_text}` is not one of core, supporting")),
+        }
+    };
+    // Our rationale column (the `'` that kept a spreadsheet from running it as a formula taken off); a file
+    // without one (OLIR, SCF) gives its notes instead.
+    let rationale =
+        Some(unguard(&cell(columns.rationale))).filter(|s| !s.is_empty()).or_else(|| Some(cell(columns.notes)));
+    let notes = cell(columns.notes);
+    let agreeing = notes
+        .strip_prefix(ALSO_LISTED)
+        .map(|list| list.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    Ok(Entry {
+        label: String::new(),
+        row: None,
+        a: cell(Some(columns.focal)),
+        b: cell(Some(columns.reference)),
+        relationship,
+        strength,
+        role,
+        rationale,
+        agreeing,
+        mirror: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_found_by_the_names_of_olir_scf_and_ours() {
+        let find = |header: &str| {
+            let headers: Vec<String> = header.split(',').map(normalise_header).collect();
+            Columns::find(&headers).map(|c| (c.focal, c.relationship, c.reference, c.strength, c.role))
         };
-        let role_text = cell(role_col);
-        let role = if role_text.is_empty() {
-            None
-        } else {
-            match Role::parse(&role_text) {
-                Some(r) => Some(r),
-                None => {
-                    c.error_at(at, format!("role `{role_text}` is not one of core, supporting"));
-                    continue;
-                }
-            }
-        };
-        // Our rationale column (the `'` that kept a spreadsheet from running it as a formula taken off); a file
-        // without one (OLIR, SCF) gives its notes instead.
-        let rationale = Some(unguard(&cell(rationale_col))).filter(|s| !s.is_empty()).or_else(|| Some(cell(notes_col)));
-        let notes = cell(notes_col);
-        let agreeing = notes
-            .strip_prefix("also listed by:")
-            .map(|list| list.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
-            .unwrap_or_default();
-        c.add(Entry {
-            label: String::new(),
-            row: at,
-            a: cell(Some(focal)),
-            b: cell(Some(reference)),
-            relationship,
-            strength,
-            role,
-            rationale,
-            agreeing,
-            mirror: false,
-        });
+        assert_eq!(find(&COLUMNS.join(",")), Ok((0, 3, 4, Some(6), Some(9))));
+        assert_eq!(find("FDE #,Focal Document Element (FDE),STRM Relationship,SCF #"), Ok((0, 2, 3, None, None)));
+        assert_eq!(find("Reference Element (optional),Relationship,Focal Document Element"), Ok((2, 1, 0, None, None)));
+        assert!(find("source,target,relationship").unwrap_err().starts_with("row 1: a STRM file needs the columns"));
+    }
+
+    #[test]
+    fn a_row_gives_its_entry_or_why_not() {
+        let columns = Columns::find(&COLUMNS.iter().map(|c| normalise_header(c)).collect::<Vec<_>>()).unwrap();
+        // (relationship, strength, role, notes) -> what the entry holds, or the message
+        let cases = [
+            (["subset of", "6", "core", ""], Ok((Relationship::Subset, Some(6), Some(Role::Core), 0))),
+            (["no relationship", "", "", "also listed by: SCF; OLIR"], Ok((Relationship::None, None, None, 2))),
+            (["kind of", "", "", ""], Err("STRM relationship `kind of` is not one of equal, subset of, superset of, intersects with, no relationship")),
+            (["equal", "high", "", ""], Err("strength of relationship `high` is not a whole number from 1 to 10")),
+            (["equal", "9", "main", ""], Err("role `main` is not one of core, supporting")),
+        ];
+        for ([relationship, strength, role, notes], want) in cases {
+            let cell = |i: Option<usize>| match i {
+                Some(3) => relationship.to_string(),
+                Some(6) => strength.to_string(),
+                Some(9) => role.to_string(),
+                Some(8) => notes.to_string(),
+                Some(0) => "A.5.15".to_string(),
+                Some(4) => "CC6.1".to_string(),
+                _ => String::new(),
+            };
+            let got = entry(&columns, &cell).map(|e| (e.relationship, e.strength, e.role, e.agreeing.len()));
+            assert_eq!(got, want.map_err(String::from), "{relationship} {strength} {role}");
+        }
     }
 }

@@ -106,106 +106,160 @@ impl ScanError {
     }
 }
 
-/// Checks delimited text the way the csv crate will split it (RFC 4180 quoting, `""` for a quote inside a
-/// quoted cell, blank lines skipped): every cell, row and the whole file within the caps, and every quoted cell
-/// that runs over a line break closed properly. Costs one pass and no allocation.
-pub fn scan(text: &str, delimiter: u8) -> Result<(), ScanError> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        Start,
-        Field,
-        Quoted,
-        QuoteInQuoted,
-    }
-    let bytes = text.as_bytes();
-    let mut state = State::Start;
-    let mut line = 1usize;
-    let (mut row_start, mut row_line, mut cells_in_row, mut cells) = (0usize, 1usize, 0usize, 0usize);
-    let (mut cell_start, mut quote_line) = (0usize, 1usize);
-    let mut row_open = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !row_open && !matches!(b, b'\n' | b'\r') {
-            row_open = true;
-            row_start = i;
-            row_line = line;
-            cells_in_row = 0;
-            cell_start = i;
+/// Where [`scan`] is inside a cell.
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Start,
+    Field,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// [`scan`]'s place in the text: the line, the row and cell it is in, and what it has counted.
+struct Scanner {
+    delimiter: u8,
+    state: State,
+    line: usize,
+    row_open: bool,
+    row_start: usize,
+    row_line: usize,
+    cells_in_row: usize,
+    cells: usize,
+    cell_start: usize,
+    quote_line: usize,
+}
+
+impl Scanner {
+    fn new(delimiter: u8) -> Scanner {
+        Scanner {
+            delimiter,
+            state: State::Start,
+            line: 1,
+            row_open: false,
+            row_start: 0,
+            row_line: 1,
+            cells_in_row: 0,
+            cells: 0,
+            cell_start: 0,
+            quote_line: 1,
         }
-        match state {
+    }
+
+    /// A row starts at byte `i`.
+    fn open_row(&mut self, i: usize) {
+        self.row_open = true;
+        self.row_start = i;
+        self.row_line = self.line;
+        self.cells_in_row = 0;
+        self.cell_start = i;
+    }
+
+    /// A delimiter at byte `i` ends a cell.
+    fn end_cell(&mut self, i: usize) {
+        self.cells_in_row += 1;
+        self.cells += 1;
+        self.cell_start = i + 1;
+    }
+
+    /// A line break ends the row (and its last cell).
+    fn end_row(&mut self) {
+        self.cells_in_row += 1;
+        self.cells += 1;
+        self.row_open = false;
+    }
+
+    /// Reads byte `b` at `i`: the quoting state machine.
+    fn read(&mut self, i: usize, b: u8) -> Result<(), ScanError> {
+        let line_break = b == b'\n' || b == b'\r';
+        match self.state {
             State::Start | State::Field => {
-                if b == b'\n' || b == b'\r' {
-                    if row_open {
-                        cells_in_row += 1;
-                        cells += 1;
-                        row_open = false;
+                if line_break {
+                    if self.row_open {
+                        self.end_row();
                     }
-                    state = State::Start;
-                } else if b == delimiter {
-                    cells_in_row += 1;
-                    cells += 1;
-                    cell_start = i + 1;
-                    state = State::Start;
-                } else if b == b'"' && state == State::Start {
-                    quote_line = line;
-                    state = State::Quoted;
+                    self.state = State::Start;
+                } else if b == self.delimiter {
+                    self.end_cell(i);
+                    self.state = State::Start;
+                } else if b == b'"' && self.state == State::Start {
+                    self.quote_line = self.line;
+                    self.state = State::Quoted;
                 } else {
-                    state = State::Field;
+                    self.state = State::Field;
                 }
             }
             State::Quoted => {
                 if b == b'"' {
-                    state = State::QuoteInQuoted;
+                    self.state = State::QuoteInQuoted;
                 }
             }
             State::QuoteInQuoted => {
                 if b == b'"' {
-                    state = State::Quoted;
-                } else if b == delimiter || b == b'\n' || b == b'\r' {
-                    state = State::Start;
-                    if b == delimiter {
-                        cells_in_row += 1;
-                        cells += 1;
-                        cell_start = i + 1;
-                    } else {
-                        cells_in_row += 1;
-                        cells += 1;
-                        row_open = false;
-                    }
+                    self.state = State::Quoted;
+                } else if b == self.delimiter {
+                    self.state = State::Start;
+                    self.end_cell(i);
+                } else if line_break {
+                    self.state = State::Start;
+                    self.end_row();
                 } else {
                     // Text after the closing quote: the quote did not close the cell where the writer meant it
                     // to. Harmless within one line; across lines, rows were swallowed.
-                    if line > quote_line && !matches!(b, b' ' | b'\t') {
-                        return Err(ScanError::UnclosedQuote { line: quote_line, last: line, closed: Some(line) });
+                    if self.line > self.quote_line && !matches!(b, b' ' | b'\t') {
+                        let (line, last) = (self.quote_line, self.line);
+                        return Err(ScanError::UnclosedQuote { line, last, closed: Some(last) });
                     }
-                    state = State::Field;
+                    self.state = State::Field;
                 }
             }
         }
-        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-            line += 1;
-        }
-        if row_open || state == State::Quoted {
-            if i + 1 - cell_start > MAX_CELL_BYTES {
-                return Err(if state == State::Quoted && line > quote_line {
-                    ScanError::UnclosedQuote { line: quote_line, last: line, closed: None }
+        Ok(())
+    }
+
+    /// The caps, checked after byte `i`: cell and row length, cells in the row and in the file.
+    fn check(&self, i: usize) -> Result<(), ScanError> {
+        let line = self.line;
+        if self.row_open || self.state == State::Quoted {
+            if i + 1 - self.cell_start > MAX_CELL_BYTES {
+                return Err(if self.state == State::Quoted && line > self.quote_line {
+                    ScanError::UnclosedQuote { line: self.quote_line, last: line, closed: None }
                 } else {
                     ScanError::CellTooLong { line }
                 });
             }
-            if i + 1 - row_start > MAX_ROW_BYTES {
-                return Err(ScanError::RowTooLong { line: row_line });
+            if i + 1 - self.row_start > MAX_ROW_BYTES {
+                return Err(ScanError::RowTooLong { line: self.row_line });
             }
         }
-        if cells_in_row > MAX_ROW_CELLS {
-            return Err(ScanError::RowTooWide { line: row_line });
+        if self.cells_in_row > MAX_ROW_CELLS {
+            return Err(ScanError::RowTooWide { line: self.row_line });
         }
-        if cells > MAX_CELLS {
+        if self.cells > MAX_CELLS {
             return Err(ScanError::TooManyCells { line });
         }
+        Ok(())
     }
-    if state == State::Quoted {
-        let last = line - usize::from(matches!(bytes.last(), Some(b'\n' | b'\r')));
-        return Err(ScanError::UnclosedQuote { line: quote_line, last, closed: None });
+}
+
+/// Checks delimited text the way the csv crate will split it (RFC 4180 quoting, `""` for a quote inside a
+/// quoted cell, blank lines skipped): every cell, row and the whole file within the caps, and every quoted cell
+/// that runs over a line break closed properly. Costs one pass and no allocation.
+pub fn scan(text: &str, delimiter: u8) -> Result<(), ScanError> {
+    let bytes = text.as_bytes();
+    let mut scanner = Scanner::new(delimiter);
+    for (i, &b) in bytes.iter().enumerate() {
+        if !scanner.row_open && !matches!(b, b'\n' | b'\r') {
+            scanner.open_row(i);
+        }
+        scanner.read(i, b)?;
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            scanner.line += 1;
+        }
+        scanner.check(i)?;
+    }
+    if scanner.state == State::Quoted {
+        let last = scanner.line - usize::from(matches!(bytes.last(), Some(b'\n' | b'\r')));
+        return Err(ScanError::UnclosedQuote { line: scanner.quote_line, last, closed: None });
     }
     Ok(())
 }

@@ -129,20 +129,7 @@ fn attr(e: &BytesStart, key: impl Fn(&str) -> bool) -> Option<String> {
 /// The sheet XML with the new cells inserted, the rows that got values, and the first new column.
 fn splice(xml: &[u8], columns: &Columns) -> Result<(Vec<u8>, usize, String), String> {
     // First pass: the widest column in use, so ours go to its right.
-    let mut max_col = 0u32;
-    let mut reader = Reader::from_reader(xml);
-    loop {
-        match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "c" => {
-                if let Some((col, _)) = attr(&e, |k| k == "r").as_deref().and_then(split_ref) {
-                    max_col = max_col.max(col);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    let first = max_col + 1;
+    let first = widest_column(xml)? + 1;
     let last = first + columns.headers.len().max(1) as u32 - 1;
     // Second pass: copy the bytes, inserting before each `</row>` (or expanding `<row/>`) that has values.
     let mut out = Vec::with_capacity(xml.len() + columns.rows.len() * 200);
@@ -174,38 +161,21 @@ fn splice(xml: &[u8], columns: &Columns) -> Result<(Vec<u8>, usize, String), Str
             Event::Empty(e) if e.local_name().as_ref() == "row" => {
                 if let Some((n, prefix)) = row_of(&e) {
                     if let Some(cells) = cells_for(columns, n, first, &prefix) {
-                        // `<row r="5" …/>` -> `<row r="5" …>cells</row>`
                         widen_spans(xml, before, after, &e, last, &mut out, &mut copied);
-                        let raw = &xml[copied.max(before)..after];
-                        let open = raw.strip_suffix(b"/>").ok_or("a `<row/>` element without `/>`")?;
-                        let open = open.strip_suffix(b" ").unwrap_or(open);
+                        let open = xml[copied.max(before)..after]
+                            .strip_suffix(b"/>")
+                            .ok_or("a `<row/>` element without `/>`")?;
                         if copied <= before {
                             out.extend_from_slice(&xml[copied..before]);
                         }
-                        out.extend_from_slice(open);
-                        out.push(b'>');
-                        out.extend_from_slice(cells.as_bytes());
-                        out.extend_from_slice(format!("</{prefix}row>").as_bytes());
+                        open_empty_row(open, &cells, &prefix, &mut out);
                         copied = after;
                         written += usize::from(n != columns.header_row);
                     }
                 }
             }
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "dimension" => {
-                // `A1:H40` -> `A1:K40`: the used range takes in the new columns.
-                if let Some(range) = attr(&e, |k| k == "ref") {
-                    let (start, end) = range.split_once(':').unwrap_or((range.as_str(), range.as_str()));
-                    if let Some((col, row)) = split_ref(end) {
-                        let widened = format!("{start}:{}{row}", column_name(col.max(last)));
-                        let raw = &xml[before..after];
-                        let old = format!("\"{range}\"");
-                        if let Some(at) = find(raw, old.as_bytes()) {
-                            out.extend_from_slice(&xml[copied..before + at]);
-                            out.extend_from_slice(format!("\"{widened}\"").as_bytes());
-                            copied = before + at + old.len();
-                        }
-                    }
-                }
+                widen_dimension(xml, before, after, &e, last, &mut out, &mut copied);
             }
             Event::Eof => break,
             _ => {}
@@ -213,6 +183,54 @@ fn splice(xml: &[u8], columns: &Columns) -> Result<(Vec<u8>, usize, String), Str
     }
     out.extend_from_slice(&xml[copied..]);
     Ok((out, written, column_name(first)))
+}
+
+/// The widest column any cell of the sheet names (0 when none).
+fn widest_column(xml: &[u8]) -> Result<u32, String> {
+    let mut max_col = 0u32;
+    let mut reader = Reader::from_reader(xml);
+    loop {
+        match reader.read_event().map_err(|e| e.to_string())? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "c" => {
+                if let Some((col, _)) = attr(&e, |k| k == "r").as_deref().and_then(split_ref) {
+                    max_col = max_col.max(col);
+                }
+            }
+            Event::Eof => return Ok(max_col),
+            _ => {}
+        }
+    }
+}
+
+/// `<row r="5" …/>` written as `<row r="5" …>cells</row>`: `open` is the element without its `/>`.
+fn open_empty_row(open: &[u8], cells: &str, prefix: &str, out: &mut Vec<u8>) {
+    let open = open.strip_suffix(b" ").unwrap_or(open);
+    out.extend_from_slice(open);
+    out.push(b'>');
+    out.extend_from_slice(cells.as_bytes());
+    out.extend_from_slice(format!("</{prefix}row>").as_bytes());
+}
+
+/// `A1:H40` -> `A1:K40`: the used range takes in the new columns, copying up to it.
+fn widen_dimension(
+    xml: &[u8],
+    before: usize,
+    after: usize,
+    e: &BytesStart,
+    last: u32,
+    out: &mut Vec<u8>,
+    copied: &mut usize,
+) {
+    let Some(range) = attr(e, |k| k == "ref") else { return };
+    let (start, end) = range.split_once(':').unwrap_or((range.as_str(), range.as_str()));
+    let Some((col, row)) = split_ref(end) else { return };
+    let widened = format!("{start}:{}{row}", column_name(col.max(last)));
+    let old = format!("\"{range}\"");
+    if let Some(at) = find(&xml[before..after], old.as_bytes()) {
+        out.extend_from_slice(&xml[*copied..before + at]);
+        out.extend_from_slice(format!("\"{widened}\"").as_bytes());
+        *copied = before + at + old.len();
+    }
 }
 
 /// A row's `spans="1:6"` hint widened to take in the new columns (`1:9`), copying up to it.
@@ -360,5 +378,37 @@ mod tests {
         back.by_name("xl/vbaProject.bin").unwrap().read_to_string(&mut macro_part).unwrap();
         assert_eq!(macro_part, "macro");
         assert_eq!(annotate(&bytes, "Other", &cols, true).unwrap_err(), AnnotateError::NoSheet("Other".into()));
+    }
+    #[test]
+    fn the_widest_column_and_the_used_range() {
+        // (sheet XML, widest column, the dimension after widening to column 6)
+        let cases = [
+            (r#"<worksheet><dimension ref="A1:C4"/><c r="C4"/></worksheet>"#, 3, r#"<dimension ref="A1:F4"/>"#),
+            (r#"<worksheet><dimension ref="A1"/><c r="A1"/></worksheet>"#, 1, r#"<dimension ref="A1:F1"/>"#),
+            (r#"<worksheet><dimension ref="A1:Z9"/><c r="Z9"/></worksheet>"#, 26, r#"<dimension ref="A1:Z9"/>"#),
+        ];
+        for (xml, widest, dimension) in cases {
+            assert_eq!(widest_column(xml.as_bytes()), Ok(widest), "{xml}");
+            let (before, after) = (xml.find("<dimension").unwrap(), xml.find("<c ").unwrap());
+            let mut reader = Reader::from_str(&xml[before..after]);
+            let Ok(Event::Empty(e)) = reader.read_event() else { panic!("{xml}") };
+            let (mut out, mut copied) = (Vec::new(), before);
+            widen_dimension(xml.as_bytes(), before, after, &e, 6, &mut out, &mut copied);
+            out.extend_from_slice(&xml.as_bytes()[copied..after]);
+            assert_eq!(String::from_utf8(out).unwrap(), dimension, "{xml}");
+        }
+    }
+
+    #[test]
+    fn an_empty_row_opens_to_hold_its_cells() {
+        let cases = [
+            (&b"<row r=\"5\" "[..], "", "<row r=\"5\"><c/></row>"),
+            (b"<x:row r=\"2\"", "x:", "<x:row r=\"2\"><c/></x:row>"),
+        ];
+        for (open, prefix, want) in cases {
+            let mut out = Vec::new();
+            open_empty_row(open, "<c/>", prefix, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
     }
 }

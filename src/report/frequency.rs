@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::frequency_words::{CADENCE_WORDS, MONTH_UNITS, WEEK_UNITS, YEAR_UNITS};
+
 /// How often a control operates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -51,7 +53,8 @@ impl Cadence {
     }
 }
 
-/// Reads a frequency cell in English, German, French or Spanish. `None` when nothing is recognisable.
+/// Reads a frequency cell in English, German, French or Spanish (the words are in [`super::frequency_words`]).
+/// `None` when nothing is recognisable.
 pub fn parse(text: &str) -> Option<Cadence> {
     let t = fold(text);
     if t.is_empty() {
@@ -61,161 +64,7 @@ pub fn parse(text: &str) -> Option<Cadence> {
         return Some(c);
     }
     let has = |words: &[&str]| words.iter().any(|w| contains_word(&t, w));
-    // Longer, more specific forms first: "semi-annual" before "annual", "bi-weekly" before "weekly".
-    if has(&[
-        "semi-annual",
-        "semi-annually",
-        "semiannual",
-        "semiannually",
-        "half-yearly",
-        "half yearly",
-        "biannual",
-        "biannually",
-        "twice a year",
-        "twice yearly",
-        "halbjahrlich",
-        "semestriel",
-        "semestrielle",
-        "semestral",
-        "semestralmente",
-    ]) {
-        return Some(Cadence::Months(6));
-    }
-    if has(&["biennial", "biennially", "every two years", "zweijahrlich", "biennal", "biennale", "bienal"]) {
-        return Some(Cadence::Months(24));
-    }
-    if has(&["bi-weekly", "biweekly", "fortnightly", "every two weeks", "zweiwochentlich", "quinzaine", "quincenal"]) {
-        return Some(Cadence::Weeks(2));
-    }
-    if has(&[
-        "annual",
-        "annually",
-        "yearly",
-        "once a year",
-        "every year",
-        "per year",
-        "jahrlich",
-        "einmal im jahr",
-        "annuel",
-        "annuelle",
-        "annuellement",
-        "anual",
-        "anualmente",
-    ]) {
-        return Some(Cadence::Months(12));
-    }
-    if has(&[
-        "quarterly",
-        "quarter",
-        "vierteljahrlich",
-        "quartalsweise",
-        "quartalsmassig",
-        "quartalich",
-        "trimestriel",
-        "trimestrielle",
-        "trimestral",
-        "trimestralmente",
-    ]) {
-        return Some(Cadence::Months(3));
-    }
-    if has(&["monthly", "month", "monatlich", "mensuel", "mensuelle", "mensuellement", "mensual", "mensualmente"]) {
-        return Some(Cadence::Months(1));
-    }
-    if has(&["weekly", "week", "wochentlich", "hebdomadaire", "semanal", "semanalmente"]) {
-        return Some(Cadence::Weeks(1));
-    }
-    if has(&[
-        "several times a day",
-        "several times daily",
-        "multiple times a day",
-        "multiple times per day",
-        "multiple times daily",
-        "many times a day",
-        "hourly",
-        "every hour",
-        "per shift",
-        "mehrmals taglich",
-        "stundlich",
-        "plusieurs fois par jour",
-        "toutes les heures",
-        "varias veces al dia",
-        "cada hora",
-    ]) {
-        return Some(Cadence::SeveralDaily);
-    }
-    if has(&["daily", "day", "nightly", "taglich", "quotidien", "quotidienne", "journalier", "diario", "diaria"]) {
-        return Some(Cadence::Daily);
-    }
-    if has(&[
-        "continuous",
-        "continuously",
-        "continual",
-        "real-time",
-        "real time",
-        "realtime",
-        "automated",
-        "automatic",
-        "always on",
-        "ongoing",
-        "kontinuierlich",
-        "laufend",
-        "standig",
-        "permanent",
-        "automatisch",
-        "continu",
-        "continue",
-        "en continu",
-        "automatique",
-        "continuo",
-        "continua",
-        "permanente",
-        "automatico",
-    ]) {
-        return Some(Cadence::Continuous);
-    }
-    if has(&[
-        "ad hoc",
-        "ad-hoc",
-        "adhoc",
-        "as needed",
-        "as required",
-        "on demand",
-        "on request",
-        "upon request",
-        "event-driven",
-        "event driven",
-        "per event",
-        "per change",
-        "per release",
-        "on hire",
-        "upon hire",
-        "on termination",
-        "upon termination",
-        "at termination",
-        "on departure",
-        "on offboarding",
-        "per request",
-        "per incident",
-        "at hire",
-        "on change",
-        "when needed",
-        "bei bedarf",
-        "anlassbezogen",
-        "ereignisgesteuert",
-        "ereignisbezogen",
-        "au besoin",
-        "a la demande",
-        "ponctuel",
-        "ponctuelle",
-        "selon besoin",
-        "segun necesidad",
-        "bajo demanda",
-        "cuando sea necesario",
-        "puntual",
-    ]) {
-        return Some(Cadence::AdHoc);
-    }
-    None
+    CADENCE_WORDS.iter().find(|(_, words)| has(words)).map(|(cadence, _)| *cadence)
 }
 
 /// `every 6 months`, `alle 3 Monate`, `tous les 2 mois`, `cada 3 meses`, `every 2 weeks`, `12 months`.
@@ -228,13 +77,13 @@ fn every_n(t: &str) -> Option<Cadence> {
         }
         let Some(unit) = words.get(i + 1) else { continue };
         let unit = *unit;
-        if ["months", "month", "monate", "monaten", "monat", "mois", "meses", "mes"].contains(&unit) {
+        if MONTH_UNITS.contains(&unit) {
             return Some(Cadence::Months(n));
         }
-        if ["years", "year", "jahre", "jahren", "ans", "annees", "anos"].contains(&unit) {
+        if YEAR_UNITS.contains(&unit) {
             return Some(Cadence::Months(n.saturating_mul(12)));
         }
-        if ["weeks", "week", "wochen", "semaines", "semanas"].contains(&unit) {
+        if WEEK_UNITS.contains(&unit) {
             return Some(Cadence::Weeks(n));
         }
     }
@@ -321,5 +170,24 @@ mod tests {
         assert_eq!(Cadence::Weeks(1).occurrences(6), Some(26));
         assert_eq!(Cadence::Daily.occurrences(6), Some(182));
         assert_eq!(Cadence::Continuous.occurrences(6), None);
+    }
+    /// Every word of the data module reads as its own cadence: none is shadowed by a list tried before it.
+    #[test]
+    fn every_listed_word_names_its_cadence() {
+        for (cadence, words) in CADENCE_WORDS {
+            for word in words {
+                assert_eq!(parse(word), Some(cadence), "{word}");
+            }
+        }
+        let units = [
+            (&MONTH_UNITS[..], Cadence::Months(2)),
+            (&YEAR_UNITS[..], Cadence::Months(24)),
+            (&WEEK_UNITS[..], Cadence::Weeks(2)),
+        ];
+        for (list, want) in units {
+            for unit in list {
+                assert_eq!(parse(&format!("2 {unit}")), Some(want), "2 {unit}");
+            }
+        }
     }
 }

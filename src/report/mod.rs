@@ -5,6 +5,7 @@ pub mod annotate;
 pub mod context;
 pub mod csv_out;
 pub mod frequency;
+pub mod frequency_words;
 pub mod json;
 pub mod plan_out;
 pub mod template;

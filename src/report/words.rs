@@ -4,6 +4,8 @@
 use crate::catalog::{Catalogs, Limit};
 use crate::crosswalk::{Coverage, CoverageStatus, Element, State, Tally};
 use crate::ids::{ControlId, Framework};
+use crate::report::context::FrequencyReading;
+use crate::report::frequency::Cadence;
 
 /// What a state says after a control's id: `A.8.2 planned`.
 pub fn state(s: State) -> &'static str {
@@ -15,6 +17,58 @@ pub fn state(s: State) -> &'static str {
         State::NotImplemented => "not implemented",
         State::Unknown => "status unknown",
         State::Excluded => "excluded",
+    }
+}
+
+/// The state of an ISMS clause in the input, from the best state of its rows (none: not in the input).
+pub fn clause_state(best: Option<State>) -> &'static str {
+    match best {
+        None => "not in input",
+        Some(State::Implemented | State::Assumed) => "implemented",
+        Some(State::Partly | State::Planned) => "in progress",
+        Some(State::Excluded) => "excluded",
+        Some(State::NotImplemented) => "not implemented",
+        Some(State::Unknown) => "status unknown",
+    }
+}
+
+/// A control's cadence as the Type II lists show it: `monthly`, `unknown` (a cell not understood) or `not given`.
+pub fn cadence(reading: FrequencyReading, cadence: Option<Cadence>) -> String {
+    match reading {
+        FrequencyReading::Understood => cadence.map(Cadence::label).unwrap_or_default(),
+        FrequencyReading::NotGiven => "not given".to_string(),
+        FrequencyReading::NotUnderstood => "unknown".to_string(),
+    }
+}
+
+/// How often a control runs in the window: `2 in the window`, `may fall outside the window`, or empty.
+pub fn in_window(occurrences: Option<u32>) -> String {
+    match occurrences {
+        Some(0) => "may fall outside the window".to_string(),
+        Some(n) => format!("{n} in the window"),
+        None => String::new(),
+    }
+}
+
+/// What a Type II auditor asks for a control of this cadence.
+pub fn expectation(reading: FrequencyReading, cadence: Option<Cadence>, occurrences: Option<u32>) -> String {
+    if reading == FrequencyReading::NotGiven {
+        return "no frequency given: state how often the control runs".to_string();
+    }
+    match (cadence, occurrences) {
+        (None, _) => "frequency not understood: state how often the control runs".into(),
+        (Some(Cadence::Continuous), _) => {
+            "configuration and system evidence at points across the window, plus exceptions raised".into()
+        }
+        (Some(Cadence::AdHoc), _) => "a sample of the events in the window (hires, changes, incidents…)".into(),
+        (Some(Cadence::SeveralDaily), _) => "a sample of the runs, spread across days in the window".into(),
+        (Some(_), Some(0)) => {
+            "may fall outside the window: schedule its next run inside the window, or lengthen the window".into()
+        }
+        (Some(_), Some(1)) => "the one occurrence in the window".into(),
+        (Some(Cadence::Months(_)), Some(n)) => format!("all {n} occurrences in the window"),
+        (Some(_), Some(n)) => format!("a sample of the {n} occurrences in the window"),
+        (Some(_), None) => String::new(),
     }
 }
 
@@ -169,5 +223,66 @@ mod tests {
             headline(&t, &scope(&["security".into()], Framework::Tsc2017), Framework::Tsc2017, false),
             "scope security: 12 covered, 15 partial, 6 gap of 33 criteria (36% covered; status not given, assumed implemented)"
         );
+    }
+    #[test]
+    fn a_window_reads_as_what_the_auditor_asks() {
+        use FrequencyReading::{NotGiven, NotUnderstood, Understood};
+        // (reading, cadence, occurrences in the window, cadence word, window words, what the auditor asks)
+        type Case = (FrequencyReading, Option<Cadence>, Option<u32>, &'static str, &'static str, &'static str);
+        let cases: [Case; 6] = [
+            (
+                Understood,
+                Some(Cadence::Months(1)),
+                Some(6),
+                "monthly",
+                "6 in the window",
+                "all 6 occurrences in the window",
+            ),
+            (
+                Understood,
+                Some(Cadence::Months(12)),
+                Some(0),
+                "annual",
+                "may fall outside the window",
+                "may fall outside the window: schedule its next run inside the window, or lengthen the window",
+            ),
+            (
+                Understood,
+                Some(Cadence::Weeks(1)),
+                Some(26),
+                "weekly",
+                "26 in the window",
+                "a sample of the 26 occurrences in the window",
+            ),
+            (
+                Understood,
+                Some(Cadence::Months(6)),
+                Some(1),
+                "semi-annual",
+                "1 in the window",
+                "the one occurrence in the window",
+            ),
+            (NotUnderstood, None, None, "unknown", "", "frequency not understood: state how often the control runs"),
+            (NotGiven, None, None, "not given", "", "no frequency given: state how often the control runs"),
+        ];
+        for (reading, c, occurrences, word, window, expect) in cases {
+            assert_eq!(cadence(reading, c), word);
+            assert_eq!(in_window(occurrences), window);
+            assert_eq!(expectation(reading, c, occurrences), expect, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn a_clause_reads_as_its_best_state() {
+        let cases = [
+            (None, "not in input"),
+            (Some(State::Assumed), "implemented"),
+            (Some(State::Planned), "in progress"),
+            (Some(State::Excluded), "excluded"),
+            (Some(State::Unknown), "status unknown"),
+        ];
+        for (best, want) in cases {
+            assert_eq!(clause_state(best), want);
+        }
     }
 }

@@ -6,12 +6,15 @@
 //! namespace, the rationale is the remarks. A `none` row with one side empty has no `map` (a map needs both sides):
 //! its id is in the mapping's gap summary and, with its rationale and strength, in a `no-counterpart` prop.
 
-use serde::{Deserialize, Serialize};
+mod reader;
 
-use super::{relationship_word, version_date, Collector, Entry};
+use serde::Serialize;
+
+use super::version_date;
 use crate::ids::Framework;
-use crate::mapping::{Mapping, Relationship, Role};
+use crate::mapping::{Mapping, Relationship};
 use crate::report::Output;
+pub use reader::read;
 
 /// The OSCAL version written.
 pub const OSCAL_VERSION: &str = "1.2.1";
@@ -209,10 +212,15 @@ fn to_bytes(doc: &Document) -> Vec<u8> {
     bytes
 }
 
-/// The mapping as a `mapping-collection`; the same mapping gives the same bytes.
-pub fn export(m: &Mapping) -> Vec<u8> {
-    let iso = catalog_resource(Framework::Iso2022);
-    let tsc = catalog_resource(Framework::Tsc2017);
+/// The pairs as OSCAL maps, one-sided pairs as `no-counterpart` props, and the ids of each side's gap summary.
+struct Written {
+    maps: Vec<Map>,
+    props: Vec<Prop>,
+    source_gaps: Vec<String>,
+    target_gaps: Vec<String>,
+}
+
+fn written(m: &Mapping) -> Written {
     let mut maps = Vec::new();
     let mut props = Vec::new();
     let (mut source_gaps, mut target_gaps) = (Vec::new(), Vec::new());
@@ -252,6 +260,14 @@ pub fn export(m: &Mapping) -> Vec<u8> {
             }
         }
     }
+    Written { maps, props, source_gaps, target_gaps }
+}
+
+/// The mapping as a `mapping-collection`; the same mapping gives the same bytes.
+pub fn export(m: &Mapping) -> Vec<u8> {
+    let iso = catalog_resource(Framework::Iso2022);
+    let tsc = catalog_resource(Framework::Tsc2017);
+    let Written { maps, props, source_gaps, target_gaps } = written(m);
     let gap = |side: &str, ids: Vec<String>| {
         (!ids.is_empty()).then(|| Gap {
             uuid: uuid(&format!("gap:{side}:{}", m.version)),
@@ -259,6 +275,7 @@ pub fn export(m: &Mapping) -> Vec<u8> {
         })
     };
     let doc = Document {
+
         collection: Collection {
             uuid: uuid(&format!("mapping-collection:{}", m.version)),
             metadata: Metadata {
@@ -373,216 +390,4 @@ pub fn export_crosswalk(output: &Output) -> Option<Vec<u8>> {
         },
     };
     Some(to_bytes(&doc))
-}
-
-#[derive(Deserialize)]
-struct InCollection {
-    #[serde(default)]
-    mappings: serde_json::Value,
-}
-
-#[derive(Deserialize)]
-struct InMapping {
-    #[serde(default)]
-    maps: Vec<InMap>,
-    #[serde(default)]
-    props: Vec<InProp>,
-}
-
-#[derive(Deserialize)]
-struct InMap {
-    relationship: String,
-    #[serde(default)]
-    sources: Vec<InItem>,
-    #[serde(default)]
-    targets: Vec<InItem>,
-    #[serde(default)]
-    props: Vec<InProp>,
-    #[serde(default, rename = "confidence-score")]
-    confidence: Option<InConfidence>,
-    #[serde(default)]
-    remarks: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct InItem {
-    #[serde(rename = "id-ref")]
-    id_ref: String,
-}
-
-#[derive(Deserialize)]
-struct InProp {
-    name: String,
-    #[serde(default)]
-    ns: Option<String>,
-    value: String,
-    #[serde(default)]
-    class: Option<String>,
-    #[serde(default)]
-    group: Option<String>,
-    #[serde(default)]
-    remarks: Option<String>,
-}
-
-impl InProp {
-    /// Ours, or a prop without a namespace.
-    fn is(&self, name: &str) -> bool {
-        self.name == name && self.ns.as_deref().is_none_or(|ns| ns == NS)
-    }
-}
-
-#[derive(Deserialize)]
-struct InConfidence {
-    #[serde(default)]
-    percentage: Option<f64>,
-    #[serde(default)]
-    category: Option<String>,
-}
-
-/// A strength from our prop, else from the confidence score; `Err` names a prop that is not a number.
-fn strength(props: &[InProp], confidence: Option<&InConfidence>) -> Result<Option<u8>, String> {
-    if let Some(p) = props.iter().find(|p| p.is("strength")) {
-        return p
-            .value
-            .trim()
-            .parse::<u8>()
-            .map(Some)
-            .map_err(|_| format!("strength `{}` is not a whole number from 1 to 10", p.value));
-    }
-    Ok(confidence.and_then(|c| match (c.percentage, c.category.as_deref()) {
-        (Some(p), _) if (0.0..=1.0).contains(&p) => Some(((p * 10.0).round() as u8).max(1)),
-        (_, Some("high")) => Some(8),
-        (_, Some("medium")) => Some(5),
-        (_, Some("low")) => Some(2),
-        _ => None,
-    }))
-}
-
-/// Reads a `mapping-collection`; every map (each source with each target) is one entry.
-pub fn read(text: &str, c: &mut Collector) {
-    // serde_json refuses nesting deeper than 128 levels, so a hostile document cannot exhaust the stack.
-    let root: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return c.fail(format!("not valid JSON (expected an OSCAL mapping-collection): {e}")),
-    };
-    let Some(collection) = root.get("mapping-collection") else {
-        return c.fail("JSON without a `mapping-collection` root: expected an OSCAL mapping-collection");
-    };
-    let collection: InCollection = match serde_json::from_value(collection.clone()) {
-        Ok(v) => v,
-        Err(e) => return c.fail(format!("`mapping-collection`: {e}")),
-    };
-    let mappings = match collection.mappings {
-        serde_json::Value::Array(items) => items,
-        serde_json::Value::Null => Vec::new(),
-        one => vec![one],
-    };
-    for (i, value) in mappings.into_iter().enumerate() {
-        let mapping: InMapping = match serde_json::from_value(value) {
-            Ok(m) => m,
-            Err(e) => {
-                c.fail(format!("`mappings[{i}]`: {e}"));
-                continue;
-            }
-        };
-        // Each mapping reads in its own direction, set by its first map that names both catalogs.
-        c.direction = None;
-        read_mapping(i, &mapping, c);
-    }
-}
-
-fn read_mapping(i: usize, mapping: &InMapping, c: &mut Collector) {
-    for (j, map) in mapping.maps.iter().enumerate() {
-        let label = format!("mappings[{i}].maps[{j}]");
-        let Some(relationship) = relationship_word(&map.relationship) else {
-            c.error_at(None, format!("entry `{label}`: relationship `{}` is not one of equal-to, equivalent-to, subset-of, superset-of, intersects-with, no-relationship", map.relationship));
-            continue;
-        };
-        let strength = match strength(&map.props, map.confidence.as_ref()) {
-            Ok(s) => s,
-            Err(e) => {
-                c.error_at(None, format!("entry `{label}`: {e}"));
-                continue;
-            }
-        };
-        if map.sources.is_empty() || map.targets.is_empty() {
-            c.error_at(None, format!("entry `{label}`: a map needs at least one source and one target"));
-            continue;
-        }
-        let agreeing: Vec<String> =
-            map.props.iter().filter(|p| p.is("agreeing-source")).map(|p| p.value.trim().to_string()).collect();
-        let role = match map.props.iter().find(|p| p.is("role")) {
-            None => None,
-            Some(p) => match Role::parse(&p.value) {
-                Some(r) => Some(r),
-                None => {
-                    c.error_at(None, format!("entry `{label}`: role `{}` is not one of core, supporting", p.value));
-                    continue;
-                }
-            },
-        };
-        for s in &map.sources {
-            for t in &map.targets {
-                if c.too_many() {
-                    return;
-                }
-                c.add(Entry {
-                    label: label.clone(),
-                    row: None,
-                    a: s.id_ref.clone(),
-                    b: t.id_ref.clone(),
-                    relationship,
-                    strength,
-                    role,
-                    rationale: map.remarks.clone(),
-                    agreeing: agreeing.clone(),
-                    mirror: false,
-                });
-            }
-        }
-    }
-    // Requirements with no counterpart at all, with their rationale and strength (grouped).
-    for (k, p) in mapping.props.iter().enumerate().filter(|(_, p)| p.is("no-counterpart")) {
-        let label = format!("mappings[{i}].props[{k}]");
-        let strength = match mapping.props.iter().find(|s| s.is("strength") && s.group.is_some() && s.group == p.group)
-        {
-            Some(s) => match s.value.trim().parse::<u8>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    c.error_at(
-                        None,
-                        format!("entry `{label}`: strength `{}` is not a whole number from 1 to 10", s.value),
-                    );
-                    continue;
-                }
-            },
-            None => None,
-        };
-        let (a, b) = match p.class.as_deref() {
-            Some("source") => (p.value.clone(), String::new()),
-            Some("target") => (String::new(), p.value.clone()),
-            other => {
-                c.error_at(
-                    None,
-                    format!(
-                        "entry `{label}`: a `no-counterpart` prop needs class `source` or `target`, found `{}`",
-                        other.unwrap_or("")
-                    ),
-                );
-                continue;
-            }
-        };
-        c.add(Entry {
-            label,
-            row: None,
-            a,
-            b,
-            relationship: Relationship::None,
-            strength,
-            role: None,
-            rationale: p.remarks.clone(),
-            agreeing: Vec::new(),
-            mirror: false,
-        });
-    }
 }
