@@ -2,9 +2,10 @@
 //!
 //! Parsing happens in two steps. [`split_cell`] cuts a cell into id-looking tokens and a trailing title
 //! (`"A.5.1 Policies"`, `"CC6.1, CC6.2"`, `"6.1.1/6.1.2"`), and [`parse_token`] reads one token into a
-//! [`RawId`]: what was written, without knowing the catalogs ([`parse`]). [`resolve()`] then decides, with the
+//! [`RawId`]: what was written, without knowing the catalogs (`parse.rs`). [`resolve()`] then decides, with the
 //! catalogs, which canonical id a raw id names — a bare `5.1` is both clause 5.1 and Annex A 5.1, and the caller's
-//! hint decides ([`resolve`]). This module holds the frameworks and the canonical id with its reading order.
+//! hint decides — and returns what it did as flags ([`Resolved`]) or why it failed ([`ResolveError`]) (`resolve.rs`).
+//! This module holds the frameworks and the canonical id with its reading order.
 
 mod parse;
 mod resolve;

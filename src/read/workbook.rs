@@ -1,6 +1,6 @@
 //! Workbooks through calamine (xlsx, xlsm, xlsb, xls, ods). Before calamine sees a byte, the zip parts are checked
 //! against the inflation limits, and the declared sizes of xls and ods sheets against the cell budget
-//! ([`super::precheck`]); while cells are read, one budget of cells and text holds for the whole workbook.
+//! (`precheck.rs`); while cells are read, one budget of cells and text holds for the whole workbook.
 
 use std::io::{Cursor, Read};
 
