@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: ExplainArgs) -> Result<Exit, Error> {
             args.id
         ))
     })?;
-    let resolved = resolve(&raw, &ctx.catalogs, BareHint::Annex).map_err(Error::Usage)?;
+    let resolved = resolve(&raw, &ctx.catalogs, BareHint::Annex).map_err(|e| Error::Usage(e.to_string()))?;
     let entry = ctx
         .catalogs
         .find(resolved.id.as_str())
@@ -45,7 +45,7 @@ pub fn run(ctx: &Context, args: ExplainArgs) -> Result<Exit, Error> {
         b.push(b'\n');
         b
     } else {
-        crate::sanitise::for_terminal(&text(ctx, &explained, resolved.note.as_deref())).into_owned().into_bytes()
+        crate::sanitise::for_terminal(&text(ctx, &explained, resolved.note().as_deref())).into_owned().into_bytes()
     };
     write_output(&Destination::Stdout, &bytes)?;
     Ok(Exit::Success)

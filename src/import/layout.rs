@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use super::header_words;
 use crate::ids::{is_strong, parse_token, split_cell};
 use crate::read::{RawRow, RawTable};
 
@@ -57,252 +58,19 @@ impl Role {
         ROLES.iter().copied().find(|r| r.key() == key.trim().to_ascii_lowercase())
     }
 
-    /// Header words for this role, lower case without accents. Exact matches win over word matches.
+    /// Header words for this role ([`super::header_words`]). Exact matches win over word matches.
     fn words(self) -> &'static [&'static str] {
         match self {
-            Role::Id => &[
-                "id",
-                "ref",
-                "ref.",
-                "reference",
-                "control id",
-                "control ref",
-                "control reference",
-                "control no",
-                "control no.",
-                "control number",
-                "annex a ref",
-                "annex a reference",
-                "annex a control",
-                "annex a",
-                "annex",
-                "no",
-                "no.",
-                "nr",
-                "nr.",
-                "nummer",
-                "number",
-                "#",
-                "clause",
-                "identifier",
-                "ref id",
-                "ref_id",
-                "kennung",
-                "referenz",
-                "numero",
-                "n°",
-                "n",
-                "referencia",
-                "iso ref",
-                "iso id",
-                "iso 27001 ref",
-                "iso control",
-                "iso 27001 control",
-                "iso 27001:2022",
-                "iso 27001:2022 control",
-                "iso 27001:2013",
-                "control_id",
-                "criteria",
-                "criterion",
-                "criteria id",
-                "tsc",
-                "tsc ref",
-                "tsc id",
-                "soc 2 criteria",
-                "soc2 criteria",
-                "trust services criteria",
-                "tsc criteria",
-                "soc 2 ref",
-                "mapped criteria",
-                "code",
-                "ctrl id",
-                "anhang a",
-                "identifiant",
-                "id control",
-                "id del control",
-                "codigo",
-            ],
-            Role::Title => &[
-                "title",
-                "control title",
-                "control name",
-                "name",
-                "control",
-                "titel",
-                "massnahme",
-                "massnahmen",
-                "kontrolle",
-                "bezeichnung",
-                "controle",
-                "intitule",
-                "titre",
-                "nom",
-                "mesure",
-                "nombre",
-                "control del",
-                "titulo",
-                "short name",
-                "heading",
-                "control heading",
-                "name of control",
-                "measure",
-            ],
-            Role::Text => &[
-                "description",
-                "control description",
-                "text",
-                "control text",
-                "statement",
-                "control statement",
-                "beschreibung",
-                "description du controle",
-                "descripcion",
-                "implementation description",
-                "implementation details",
-                "implementation notes",
-                "how implemented",
-                "how we meet it",
-                "umsetzung",
-                "umsetzungsbeschreibung",
-                "mise en oeuvre",
-                "control activity",
-                "activity",
-                "requirement",
-                "anforderung",
-                "exigence",
-                "requisito",
-                "details",
-                "notes",
-                "comment",
-                "comments",
-                "observation",
-                "control objective",
-                "objective",
-                "guidance",
-            ],
-            Role::Applicable => &[
-                "applicable",
-                "applicability",
-                "anwendbar",
-                "anwendbarkeit",
-                "applicable?",
-                "applicable (y/n)",
-                "in scope",
-                "in scope?",
-                "included",
-                "selected",
-                "aplicable",
-                "aplicabilidad",
-                "applicabilite",
-                "selectionne",
-                "inclusion",
-                "included?",
-                "applies",
-                "relevant",
-                "relevanz",
-                "soa applicable",
-            ],
-            Role::Justification => &[
-                "justification",
-                "reason",
-                "rationale",
-                "begrundung",
-                "begruendung",
-                "justificacion",
-                "reason for exclusion",
-                "reason for inclusion",
-                "justification for inclusion",
-                "justification for exclusion",
-                "exclusion reason",
-                "grund",
-                "motif",
-                "motivo",
-                "raison",
-                "inclusion/exclusion justification",
-            ],
-            Role::Status => &[
-                "status",
-                "implementation status",
-                "umsetzungsstatus",
-                "statut",
-                "estado",
-                "implemented",
-                "implemented?",
-                "state",
-                "implementation state",
-                "maturity",
-                "reifegrad",
-                "etat",
-                "stand",
-                "status der umsetzung",
-                "estado de implementacion",
-                "statut de mise en oeuvre",
-                "progress",
-            ],
-            Role::Owner => &[
-                "owner",
-                "control owner",
-                "responsible",
-                "responsibility",
-                "verantwortlich",
-                "verantwortlicher",
-                "responsable",
-                "propietario",
-                "eigentumer",
-                "accountable",
-                "assigned to",
-                "proprietaire",
-                "responsable du controle",
-                "process owner",
-            ],
-            Role::Evidence => &[
-                "evidence",
-                "nachweis",
-                "nachweise",
-                "preuve",
-                "preuves",
-                "evidencia",
-                "evidencias",
-                "artifacts",
-                "artefacts",
-                "evidence location",
-                "documentation",
-                "documents",
-                "reference documents",
-                "link",
-                "dokumentation",
-                "evidence reference",
-                "supporting documents",
-            ],
-            Role::Frequency => &[
-                "frequency",
-                "haufigkeit",
-                "frequence",
-                "frecuencia",
-                "periodicity",
-                "cadence",
-                "review frequency",
-                "control frequency",
-                "intervall",
-                "periodicite",
-                "periodicidad",
-                "how often",
-                "turnus",
-            ],
-            // Also assigned when a header-named id column turns out to hold the client's own numbers.
-            Role::Reference => &[
-                "regle",
-                "rule",
-                "source node id",
-                "source_node_id",
-                "internal id",
-                "internal ref",
-                "internal reference",
-                "client ref",
-                "client reference",
-                "our ref",
-                "local id",
-            ],
+            Role::Id => header_words::ID,
+            Role::Title => header_words::TITLE,
+            Role::Text => header_words::TEXT,
+            Role::Applicable => header_words::APPLICABLE,
+            Role::Justification => header_words::JUSTIFICATION,
+            Role::Status => header_words::STATUS,
+            Role::Owner => header_words::OWNER,
+            Role::Evidence => header_words::EVIDENCE,
+            Role::Frequency => header_words::FREQUENCY,
+            Role::Reference => header_words::REFERENCE,
         }
     }
 }
@@ -413,8 +181,66 @@ pub struct ColumnRole {
     /// 0-based column index.
     pub index: usize,
     pub header: String,
-    /// `header "Ref"`, `cells: 91 of 93 parse as ids`, `--column id=Ref`.
-    pub reason: String,
+    /// Written `header "Ref"`, `cells: 91 of 93 parse as ids`, `--column id=Ref`.
+    pub reason: RoleReason,
+}
+
+/// Why a column got its role; written out only where shown (`import` prints it, JSON carries it as text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleReason {
+    /// The header is one of the role's words (`Ref`).
+    Header { header: String },
+    /// The header holds all words of one of the role's words (`Annex A ref no.`).
+    HeaderWords { header: String },
+    /// A saved profile names the column.
+    Profile { file: String },
+    /// `--column ROLE=HEADER` names the column.
+    Flag { role: Role, wanted: String },
+    /// Most sampled cells parse as control ids.
+    IdCells { count: usize, of: usize },
+    /// A header named the column as the id, but it holds the client's own numbers; the ids are in column `ids_in`.
+    ClientNumbers { header: String, ids_in: usize },
+    /// A title column of codes such as `C-01`: the client's own numbers.
+    ClientCodes { header: String, example: String },
+    /// Most filled cells are yes/no values.
+    YesNoCells { count: usize, of: usize },
+    /// An unnamed text column beside the ids, used as the title.
+    TextBesideIds,
+}
+
+impl RoleReason {
+    /// Whether the header is exactly one of the role's words (rather than containing its words, or anything else).
+    pub fn is_exact_header(&self) -> bool {
+        matches!(self, RoleReason::Header { .. })
+    }
+}
+
+impl fmt::Display for RoleReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RoleReason::Header { header } => write!(f, "header \"{header}\""),
+            RoleReason::HeaderWords { header } => write!(f, "header words \"{header}\""),
+            RoleReason::Profile { file } => write!(f, "profile {file}"),
+            RoleReason::Flag { role, wanted } => write!(f, "--column {}={wanted}", role.key()),
+            RoleReason::IdCells { count, of } => write!(f, "cells: {count} of {of} parse as ids"),
+            RoleReason::ClientNumbers { header, ids_in } => write!(
+                f,
+                "header \"{header}\" holds the client's own numbers; the framework ids are in column {}",
+                crate::issue::column_letter(*ids_in)
+            ),
+            RoleReason::ClientCodes { header, example } => {
+                write!(f, "header \"{header}\" holds the client's own numbers (codes such as `{example}`)")
+            }
+            RoleReason::YesNoCells { count, of } => write!(f, "cells: {count} of {of} are yes/no values"),
+            RoleReason::TextBesideIds => f.write_str("cells: text next to the ids"),
+        }
+    }
+}
+
+impl Serialize for RoleReason {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// Sheet names that never hold the controls.
@@ -520,7 +346,8 @@ pub fn find_header_row(table: &RawTable) -> Option<usize> {
         return Some(i);
     }
     let first_id = table.rows.iter().position(|r| r.cells.iter().take(6).any(|c| is_id_cell(&c.as_text())))?;
-    (first_id > 0).then_some(first_id - 1)
+    // `then_some(first_id - 1)` would compute the difference even for the first row.
+    first_id.checked_sub(1)
 }
 
 /// Assigns roles to columns from header words, leftmost best match first; each column gets at most one role.
@@ -542,8 +369,12 @@ pub fn roles_from_header(header: &RawRow) -> Vec<ColumnRole> {
             continue;
         }
         let header_text = header.cell(index).text().trim().to_string();
-        let how = if score == 3 { "header" } else { "header words" };
-        out.push(ColumnRole { role, index, header: header_text.clone(), reason: format!("{how} \"{header_text}\"") });
+        let reason = if score == 3 {
+            RoleReason::Header { header: header_text.clone() }
+        } else {
+            RoleReason::HeaderWords { header: header_text.clone() }
+        };
+        out.push(ColumnRole { role, index, header: header_text, reason });
     }
     out.sort_by_key(|c| c.index);
     out

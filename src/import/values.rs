@@ -2,67 +2,70 @@
 
 use serde::Serialize;
 
+/// Applicability cells that say yes.
+const YES: [&str; 24] = [
+    "yes",
+    "y",
+    "true",
+    "1",
+    "x",
+    "✓",
+    "✔",
+    "☑",
+    "ja",
+    "j",
+    "oui",
+    "o",
+    "si",
+    "sí",
+    "applicable",
+    "anwendbar",
+    "aplicable",
+    "included",
+    "include",
+    "in scope",
+    "selected",
+    "required",
+    "wahr",
+    "vrai",
+];
+/// Applicability cells that say no.
+const NO: [&str; 27] = [
+    "no",
+    "n",
+    "false",
+    "0",
+    "✗",
+    "✘",
+    "☐",
+    "nein",
+    "non",
+    "not applicable",
+    "n/a",
+    "na",
+    "n.a.",
+    "excluded",
+    "exclude",
+    "out of scope",
+    "not selected",
+    "nicht anwendbar",
+    "non applicable",
+    "no aplicable",
+    "falsch",
+    "faux",
+    "-",
+    "—",
+    "not required",
+    "exclu",
+    "excluido",
+];
+
 /// Reads an applicability cell. `None` when the cell says nothing recognisable.
 pub fn parse_applicable(text: &str) -> Option<bool> {
     let t = normalise(text);
     if t.is_empty() {
         return None;
     }
-    const YES: [&str; 24] = [
-        "yes",
-        "y",
-        "true",
-        "1",
-        "x",
-        "✓",
-        "✔",
-        "☑",
-        "ja",
-        "j",
-        "oui",
-        "o",
-        "si",
-        "sí",
-        "applicable",
-        "anwendbar",
-        "aplicable",
-        "included",
-        "include",
-        "in scope",
-        "selected",
-        "required",
-        "wahr",
-        "vrai",
-    ];
-    const NO: [&str; 27] = [
-        "no",
-        "n",
-        "false",
-        "0",
-        "✗",
-        "✘",
-        "☐",
-        "nein",
-        "non",
-        "not applicable",
-        "n/a",
-        "na",
-        "n.a.",
-        "excluded",
-        "exclude",
-        "out of scope",
-        "not selected",
-        "nicht anwendbar",
-        "non applicable",
-        "no aplicable",
-        "falsch",
-        "faux",
-        "-",
-        "—",
-        "not required",
-        "exclu",
-        "excluido",
-    ];
     if YES.contains(&t.as_str()) {
         return Some(true);
     }
@@ -111,88 +114,10 @@ pub fn parse_status(text: &str) -> Option<Status> {
         return None;
     }
     if let Some(pct) = t.strip_suffix('%').and_then(|p| p.trim().parse::<f64>().ok()) {
-        return Some(if pct >= 100.0 {
-            Status::Implemented
-        } else if pct > 0.0 {
-            Status::Partial
-        } else {
-            Status::NotImplemented
-        });
+        return Some(status_of_percent(pct));
     }
-    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if has(&["not applicable", "n/a", "nicht anwendbar", "non applicable", "no aplica"]) {
-        return Some(Status::NotApplicable);
-    }
-    if has(&[
-        "not implemented",
-        "not started",
-        "nicht umgesetzt",
-        "non mis en",
-        "non implement",
-        "no implementado",
-        "missing",
-        "none",
-        "offen",
-        "not in place",
-    ]) {
-        return Some(Status::NotImplemented);
-    }
-    if has(&[
-        "partial",
-        "teilweise",
-        "partiel",
-        "parcial",
-        "in progress",
-        "in_progress",
-        "ongoing",
-        "in bearbeitung",
-        "en cours",
-        "en curso",
-        "wip",
-        "under review",
-        "draft",
-    ]) {
-        return Some(Status::Partial);
-    }
-    if has(&[
-        "planned",
-        "geplant",
-        "prévu",
-        "prevu",
-        "planifié",
-        "planifie",
-        "planificado",
-        "to do",
-        "todo",
-        "future",
-        "backlog",
-        "scheduled",
-    ]) {
-        return Some(Status::Planned);
-    }
-    if has(&[
-        "implemented",
-        "in place",
-        "done",
-        "complete",
-        "active",
-        "operational",
-        "operating",
-        "effective",
-        "umgesetzt",
-        "implementiert",
-        "mis en œuvre",
-        "mis en oeuvre",
-        "en place",
-        "implementado",
-        "yes",
-        "ja",
-        "oui",
-        "sí",
-        "deployed",
-        "live",
-    ]) {
-        return Some(Status::Implemented);
+    if let Some((status, _)) = STATUS_WORDS.iter().find(|(_, words)| words.iter().any(|w| t.contains(w))) {
+        return Some(*status);
     }
     match t.as_str() {
         "y" | "x" | "✓" | "✔" | "true" => Some(Status::Implemented),
@@ -200,6 +125,98 @@ pub fn parse_status(text: &str) -> Option<Status> {
         _ => None,
     }
 }
+
+/// `100%` is implemented, `0%` not implemented, anything between partial.
+fn status_of_percent(pct: f64) -> Status {
+    if pct >= 100.0 {
+        Status::Implemented
+    } else if pct > 0.0 {
+        Status::Partial
+    } else {
+        Status::NotImplemented
+    }
+}
+
+/// Words that give a status when a status cell contains them, tried in this order (`not implemented` before
+/// `implemented`, `partially implemented` before `implemented`).
+const STATUS_WORDS: [(Status, &[&str]); 5] = [
+    (Status::NotApplicable, &["not applicable", "n/a", "nicht anwendbar", "non applicable", "no aplica"]),
+    (
+        Status::NotImplemented,
+        &[
+            "not implemented",
+            "not started",
+            "nicht umgesetzt",
+            "non mis en",
+            "non implement",
+            "no implementado",
+            "missing",
+            "none",
+            "offen",
+            "not in place",
+        ],
+    ),
+    (
+        Status::Partial,
+        &[
+            "partial",
+            "teilweise",
+            "partiel",
+            "parcial",
+            "in progress",
+            "in_progress",
+            "ongoing",
+            "in bearbeitung",
+            "en cours",
+            "en curso",
+            "wip",
+            "under review",
+            "draft",
+        ],
+    ),
+    (
+        Status::Planned,
+        &[
+            "planned",
+            "geplant",
+            "prévu",
+            "prevu",
+            "planifié",
+            "planifie",
+            "planificado",
+            "to do",
+            "todo",
+            "future",
+            "backlog",
+            "scheduled",
+        ],
+    ),
+    (
+        Status::Implemented,
+        &[
+            "implemented",
+            "in place",
+            "done",
+            "complete",
+            "active",
+            "operational",
+            "operating",
+            "effective",
+            "umgesetzt",
+            "implementiert",
+            "mis en œuvre",
+            "mis en oeuvre",
+            "en place",
+            "implementado",
+            "yes",
+            "ja",
+            "oui",
+            "sí",
+            "deployed",
+            "live",
+        ],
+    ),
+];
 
 fn normalise(text: &str) -> String {
     // `not_applicable`, `partially_implemented`: tools export values with underscores.

@@ -5,8 +5,11 @@
 //! description and the keywords of `mappings/profiles.csv`), and every candidate carries the terms and fields
 //! that made it. Same input, same output: ties break by id.
 
+mod candidate;
 pub mod index;
 pub mod normalise;
+
+pub use candidate::Candidate;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -14,7 +17,7 @@ use serde::Deserialize;
 
 use crate::catalog::{read_rows, Catalog, CatalogError, Catalogs, DataFiles, EntryKind};
 use crate::ids::{ControlId, Framework};
-use crate::import::{Candidate, ImportedRow, MatchedBy, Review};
+use crate::import::{ImportedRow, MatchedBy, Review};
 use crate::issue::Location;
 use index::{Index, Params, Profile, QueryTerm};
 use normalise::Normaliser;

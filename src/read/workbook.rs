@@ -1,10 +1,10 @@
 //! Workbooks through calamine (xlsx, xlsm, xlsb, xls, ods). Before calamine sees a byte, the zip parts are checked
 //! against the inflation limits, and the declared sizes of xls and ods sheets against the cell budget
-//! ([`super::precheck`]); while cells are read, one budget of cells and text holds for the whole workbook.
+//! (`precheck.rs`); while cells are read, one budget of cells and text holds for the whole workbook.
 
 use std::io::{Cursor, Read};
 
-use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
+use calamine::{Data, Ods, OdsError, Reader, Sheets, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxError};
 
 use super::precheck;
 use super::sniff::{self, Container, Kind};
@@ -50,25 +50,78 @@ pub fn read(
             kind
         }
     };
-    let opened = open(kind, bytes).map_err(|detail| {
-        let lower = detail.to_ascii_lowercase();
-        if lower.contains("password") || lower.contains("encrypt") {
+    let opened = open(kind, bytes).map_err(|e| {
+        if e.password {
             ReadError::Encrypted { file: file.to_string() }
         } else {
-            corrupt(kind.name(), detail)
+            corrupt(kind.name(), e.detail)
         }
     })?;
     read_sheets(file, kind, opened, may_merge, limits)
 }
 
+/// A calamine error that may say the workbook is password-protected or encrypted.
+trait PasswordError: std::fmt::Display {
+    /// Whether calamine refused the workbook because it is password-protected.
+    fn is_password(&self) -> bool;
+}
+
+impl PasswordError for XlsxError {
+    fn is_password(&self) -> bool {
+        matches!(self, XlsxError::Password)
+    }
+}
+
+impl PasswordError for XlsbError {
+    fn is_password(&self) -> bool {
+        matches!(self, XlsbError::Password)
+    }
+}
+
+impl PasswordError for XlsError {
+    fn is_password(&self) -> bool {
+        matches!(self, XlsError::Password)
+    }
+}
+
+impl PasswordError for OdsError {
+    fn is_password(&self) -> bool {
+        matches!(self, OdsError::Password)
+    }
+}
+
+impl PasswordError for calamine::Error {
+    fn is_password(&self) -> bool {
+        match self {
+            calamine::Error::Xlsx(e) => e.is_password(),
+            calamine::Error::Xlsb(e) => e.is_password(),
+            calamine::Error::Xls(e) => e.is_password(),
+            calamine::Error::Ods(e) => e.is_password(),
+            _ => false,
+        }
+    }
+}
+
+/// Why the reader of a format refused a workbook: its own error, in its own words.
+struct OpenError {
+    password: bool,
+    detail: String,
+}
+
+impl OpenError {
+    fn of(e: impl PasswordError) -> OpenError {
+        OpenError { password: e.is_password(), detail: e.to_string() }
+    }
+}
+
 /// Opens the workbook with the reader of its format, so that its error is the one reported.
-fn open(kind: Kind, bytes: Vec<u8>) -> Result<Sheets<Cursor<Vec<u8>>>, String> {
+fn open(kind: Kind, bytes: Vec<u8>) -> Result<Sheets<Cursor<Vec<u8>>>, OpenError> {
     let cursor = Cursor::new(bytes);
     Ok(match kind {
-        Kind::Xlsx => Sheets::Xlsx(Xlsx::new(cursor).map_err(|e| e.to_string())?),
-        Kind::Xlsb => Sheets::Xlsb(Xlsb::new(cursor).map_err(|e| e.to_string())?),
-        Kind::Xls => Sheets::Xls(Xls::new(cursor).map_err(|e| e.to_string())?),
-        Kind::Ods => Sheets::Ods(Ods::new(cursor).map_err(|e| e.to_string())?),
+        Kind::Xlsx => Sheets::Xlsx(Xlsx::new(cursor).map_err(OpenError::of)?),
+        Kind::Xlsb => Sheets::Xlsb(Xlsb::new(cursor).map_err(OpenError::of)?),
+        Kind::Xls => Sheets::Xls(Xls::new(cursor).map_err(OpenError::of)?),
+        Kind::Ods => Sheets::Ods(Ods::new(cursor).map_err(OpenError::of)?),
     })
 }
 
@@ -94,14 +147,14 @@ fn read_sheets(
     let mut tables = Vec::with_capacity(names.len());
     let mut budget = Budget::new(limits);
     for name in names {
-        let sheet_error = |detail: String| {
-            if detail.to_ascii_lowercase().contains("password") {
+        let sheet_error = |e: &dyn PasswordError| {
+            if e.is_password() {
                 ReadError::Encrypted { file: file.to_string() }
             } else {
                 ReadError::Corrupt {
                     file: file.to_string(),
                     kind: kind.name().to_string(),
-                    detail: format!("sheet '{name}': {detail}"),
+                    detail: format!("sheet '{name}': {e}"),
                 }
             }
         };
@@ -109,20 +162,20 @@ fn read_sheets(
         // xlsx and xlsb stream their cells, so a far-away cell (`XFD1048576`) cannot ask for a huge grid.
         match &mut workbook {
             Sheets::Xlsx(x) => {
-                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| sheet_error(e.to_string()))?;
-                while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(e.to_string()))? {
+                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| sheet_error(&e))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(&e))? {
                     grid.put(cell.get_position(), to_cell_ref(cell.get_value()))?;
                 }
             }
             Sheets::Xlsb(x) => {
-                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| sheet_error(e.to_string()))?;
-                while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(e.to_string()))? {
+                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| sheet_error(&e))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(&e))? {
                     grid.put(cell.get_position(), to_cell_ref(cell.get_value()))?;
                 }
             }
             // Sizes checked before opening (precheck::xls, precheck::ods).
             _ => {
-                let range = workbook.worksheet_range(&name).map_err(|e| sheet_error(e.to_string()))?;
+                let range = workbook.worksheet_range(&name).map_err(|e| sheet_error(&e))?;
                 let (r0, c0) = range.start().unwrap_or((0, 0));
                 for (r, c, value) in range.used_cells() {
                     grid.put((r0 + r as u32, c0 + c as u32), to_cell(value))?;
@@ -482,7 +535,34 @@ impl std::io::Write for FindSink {
 #[cfg(test)]
 mod tests {
     use super::FindSink;
+    use super::{read, Container, Limits, ReadError};
     use std::io::Write;
+
+    /// An OpenDocument spreadsheet whose manifest says its content is encrypted (as LibreOffice writes one saved
+    /// with a password): calamine refuses it with its typed password error.
+    fn encrypted_ods() -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let parts: [(&str, &str); 3] = [
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+            (
+                "META-INF/manifest.xml",
+                r#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"><manifest:encryption-data manifest:checksum-type="SHA1"/></manifest:file-entry></manifest:manifest>"#,
+            ),
+            ("content.xml", r#"<?xml version="1.0"?><office:document-content/>"#),
+        ];
+        for (name, text) in parts {
+            zip.start_file(name, stored).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_password_protected_ods_is_reported_as_encrypted() {
+        let err = read("locked.ods", "ods", Container::Zip, encrypted_ods(), Limits::default()).unwrap_err();
+        assert!(matches!(err, ReadError::Encrypted { ref file } if file == "locked.ods"), "{err}");
+    }
 
     #[test]
     fn find_sink_sees_a_needle_split_between_writes() {
