@@ -19,6 +19,7 @@ pub mod catalog;
 pub mod cli;
 pub mod cmd;
 pub mod crosswalk;
+pub mod engine;
 pub mod error;
 pub mod ids;
 pub mod import;
@@ -31,7 +32,6 @@ pub mod read;
 pub mod report;
 pub mod review;
 pub mod sanitise;
-pub mod summary;
 pub mod write;
 
 use catalog::Catalogs;

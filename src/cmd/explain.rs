@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::Context;
 use crate::catalog::{Entry, EntryKind};
-use crate::cli::ExplainArgs;
+use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::engine::Engine;
 use crate::error::{Error, Exit};
 use crate::ids::{parse_token, resolve, BareHint, ControlId};
 use crate::mapping::{Mapping, Pair};
@@ -21,31 +21,31 @@ struct Explained<'a> {
     successors_2022: Vec<&'a ControlId>,
 }
 
-pub fn run(ctx: &Context, args: ExplainArgs) -> Result<Exit, Error> {
-    let mapping = ctx.mapping(&args.mappings)?;
+pub fn run(engine: &Engine, args: ExplainArgs) -> Result<Exit, Error> {
+    let mapping = super::mapping(engine, &args.mappings.mappings)?;
     let raw = parse_token(&args.id).ok_or_else(|| {
         Error::Usage(format!(
             "`{}` is not a control, clause or criterion id (examples: A.5.15, 6.1.2, CC6.1, A.9.2.3)",
             args.id
         ))
     })?;
-    let resolved = resolve(&raw, &ctx.catalogs, BareHint::Annex).map_err(Error::Usage)?;
-    let entry = ctx
-        .catalogs
+    let resolved = resolve(&raw, engine.catalogs(), BareHint::Annex).map_err(Error::Usage)?;
+    let entry = engine
+        .catalogs()
         .find(resolved.id.as_str())
         .ok_or_else(|| Error::Usage(format!("`{}` is not in the catalogs", resolved.id)))?;
     let explained = Explained {
         entry,
         mappings: pairs(&mapping, entry),
-        predecessors_2013: ctx.catalogs.predecessors(entry.id.as_str()).into_iter().map(|t| &t.from).collect(),
-        successors_2022: ctx.catalogs.successors(entry.id.as_str()).into_iter().map(|t| &t.to).collect(),
+        predecessors_2013: engine.catalogs().predecessors(entry.id.as_str()).into_iter().map(|t| &t.from).collect(),
+        successors_2022: engine.catalogs().successors(entry.id.as_str()).into_iter().map(|t| &t.to).collect(),
     };
-    let bytes = if args.format == "json" {
+    let bytes = if args.format == ExplainFormat::Json {
         let mut b = serde_json::to_vec_pretty(&explained).unwrap_or_default();
         b.push(b'\n');
         b
     } else {
-        crate::sanitise::for_terminal(&text(ctx, &explained, resolved.note.as_deref())).into_owned().into_bytes()
+        crate::sanitise::for_terminal(&text(engine, &explained, resolved.note.as_deref())).into_owned().into_bytes()
     };
     write_output(&Destination::Stdout, &bytes)?;
     Ok(Exit::Success)
@@ -59,7 +59,7 @@ fn pairs<'a>(mapping: &'a Mapping, entry: &Entry) -> Vec<&'a Pair> {
     }
 }
 
-fn text(ctx: &Context, x: &Explained, note: Option<&str>) -> String {
+fn text(engine: &Engine, x: &Explained, note: Option<&str>) -> String {
     let e = x.entry;
     let mut s = String::new();
     let kind = match e.kind {
@@ -85,7 +85,7 @@ fn text(ctx: &Context, x: &Explained, note: Option<&str>) -> String {
             } else {
                 (p.target.as_ref(), p.relationship)
             };
-            let title = id.and_then(|i| ctx.catalogs.find(i.as_str())).map(|t| t.title.as_str()).unwrap_or("");
+            let title = id.and_then(|i| engine.catalogs().find(i.as_str())).map(|t| t.title.as_str()).unwrap_or("");
             let id = id.map_or("(none)".to_string(), |i| i.to_string());
             let sources = if p.agreeing_sources.is_empty() {
                 "no public source".to_string()
@@ -110,7 +110,7 @@ fn text(ctx: &Context, x: &Explained, note: Option<&str>) -> String {
     }
     let list = |ids: &[&ControlId]| {
         ids.iter()
-            .map(|i| format!("{} {}", i, ctx.catalogs.find(i.as_str()).map(|e| e.title.as_str()).unwrap_or("")))
+            .map(|i| format!("{} {}", i, engine.catalogs().find(i.as_str()).map(|e| e.title.as_str()).unwrap_or("")))
             .collect::<Vec<_>>()
             .join("\n  ")
     };

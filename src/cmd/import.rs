@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use super::{read_settings, Context, Ui};
-use crate::cli::ImportArgs;
+use super::{read_settings, Ui};
+use crate::cli::{ImportArgs, ImportFormat};
+use crate::engine::Engine;
 use crate::error::{Error, Exit};
 use crate::import::Imported;
 use crate::issue::Severity;
@@ -11,7 +12,7 @@ use crate::read;
 use crate::report::csv_safe;
 use crate::write::{self, Destination};
 
-pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
     let (settings, limits) = read_settings(&args.read)?;
     let dest = match args.output.as_deref() {
         None | Some("-") => Destination::Stdout,
@@ -22,10 +23,10 @@ pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
         write::ensure_not_input(&Destination::File(path.clone()), std::slice::from_ref(&args.input))?;
     }
     let source = read::isolate::read_input(&args.input, limits)?;
-    let imported = ctx.understand(&source, &settings, None)?;
-    let bytes = match args.format.as_str() {
-        "json" => json(&imported),
-        _ => csv(&imported),
+    let imported = engine.understand(source, &settings, None)?;
+    let bytes = match args.format {
+        ImportFormat::Json => json(&imported),
+        ImportFormat::Csv => csv(&imported),
     };
     write::write_output(&dest, &bytes)?;
     if let Some(path) = &args.profile_out {

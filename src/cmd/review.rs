@@ -1,18 +1,18 @@
 //! `crosswalk review apply WORKBOOK`: the decisions of a reviewed crosswalk workbook, as a decisions csv.
 
-use super::Context;
 use crate::cli::ReviewCommand;
+use crate::engine::Engine;
 use crate::error::{Error, Exit};
 use crate::read::{self, Limits};
 use crate::write::{self, Destination};
 
-pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, cmd: ReviewCommand) -> Result<Exit, Error> {
     match cmd {
         ReviewCommand::Apply { workbook, output } => {
             let dest = output.map_or(Destination::Stdout, Destination::File);
             write::ensure_not_input(&dest, std::slice::from_ref(&workbook))?;
             let source = read::read_path(&workbook, Limits::default())?;
-            let records = crate::review::read_decisions(&source.file, &source.tables, &ctx.catalogs)?;
+            let records = crate::review::read_decisions(&source.file, &source.tables, engine.catalogs())?;
             let bytes = crate::review::write_csv(&records)
                 .map_err(|e| Error::Usage(format!("cannot write the decisions: {e}")))?;
             write::write_output(&dest, &bytes)?;

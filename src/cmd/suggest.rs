@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{table, Context};
-use crate::cli::SuggestArgs;
+use super::table;
+use crate::cli::{ListFormat, SuggestArgs};
+use crate::engine::Engine;
 use crate::error::{Error, Exit};
 use crate::ids::Framework;
 use crate::import::Candidate;
@@ -27,7 +28,7 @@ struct SuggestSettings {
     statements: Statements,
     to: Framework,
     top: usize,
-    format: String,
+    format: ListFormat,
 }
 
 /// One statement with its row number as the spreadsheet shows it (1 for a TEXT argument).
@@ -60,12 +61,12 @@ struct JsonCandidate<'a> {
     why: &'a [String],
 }
 
-pub fn run(ctx: &Context, args: SuggestArgs) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, args: SuggestArgs) -> Result<Exit, Error> {
     // The mapping (with overlays) is loaded first: the matcher's bridge is built from it.
-    ctx.mapping(&args.mappings)?;
+    super::mapping(engine, &args.mappings.mappings)?;
     let settings = validate(args)?;
     let statements = read_statements(&settings.statements)?;
-    let matcher = ctx.matcher()?;
+    let matcher = engine.matcher()?;
     let found: Vec<(Statement, Vec<Candidate>)> = statements
         .into_iter()
         .map(|s| {
@@ -106,7 +107,7 @@ fn validate(args: SuggestArgs) -> Result<SuggestSettings, Error> {
             args.top
         )));
     }
-    let to = Framework::from_key(&args.to).ok_or_else(|| Error::Usage(format!("unknown framework `{}`", args.to)))?;
+    let to = Framework::from(args.to);
     Ok(SuggestSettings { statements, to, top: args.top, format: args.format })
 }
 
@@ -143,8 +144,8 @@ fn read_statements(source: &Statements) -> Result<Vec<Statement>, Error> {
 }
 
 fn render(settings: &SuggestSettings, found: &[(Statement, Vec<Candidate>)]) -> Vec<u8> {
-    match settings.format.as_str() {
-        "json" => {
+    match settings.format {
+        ListFormat::Json => {
             let out = JsonOut {
                 tool: crate::report::Tool::current(),
                 to: settings.to.key(),
@@ -171,7 +172,7 @@ fn render(settings: &SuggestSettings, found: &[(Statement, Vec<Candidate>)]) -> 
             b.push(b'\n');
             b
         }
-        "csv" => {
+        ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             let _ = w.write_record(["row", "rank", "id", "score", "title"]);
             for (s, cands) in found {
@@ -187,7 +188,7 @@ fn render(settings: &SuggestSettings, found: &[(Statement, Vec<Candidate>)]) -> 
             }
             w.into_inner().unwrap_or_default()
         }
-        _ => {
+        ListFormat::Table => {
             let rows: Vec<Vec<String>> = found
                 .iter()
                 .flat_map(|(s, cands)| {
