@@ -121,7 +121,7 @@ impl Engine {
     /// The built-in mapping with overlays applied (ours, OSCAL, CISO Assistant or STRM, told by content). Its
     /// `warnings` are for the caller to show. The matcher, when built after this, bridges through these pairs.
     pub fn mapping(&self, overlays: Vec<Overlay>) -> Result<Mapping, Error> {
-        let mapping = Mapping::load(&self.files.mapping, &overlays, &self.catalogs)?;
+        let mapping = Mapping::load(&self.files.mapping, &self.files.mapping_version, &overlays, &self.catalogs)?;
         if !overlays.is_empty() {
             // A run has one mapping: the first one set wins.
             let _ = self.overlaid.set(mapping.pairs.clone());

@@ -16,9 +16,6 @@ use crate::ids::ControlId;
 use crate::interchange::Overlay;
 use crate::issue::{Issue, Location};
 
-/// Version of the curated mapping shipped with this build.
-pub const MAPPING_VERSION: &str = "2026.12.0";
-
 /// NIST IR 8477 set-theory relationship, read from the ISO element's side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -136,7 +133,7 @@ pub struct Pair {
 #[derive(Debug, Clone)]
 pub struct Mapping {
     pub pairs: Vec<Pair>,
-    /// `2026.12.0` for the built-in mapping, with `+` and a digest when overlays change it.
+    /// The version in `iso27001-2022-to-tsc-2017.version` (`2026.12.0`), with `+` and a digest when overlays change it.
     pub version: String,
     by_source: BTreeMap<ControlId, Vec<usize>>,
     by_target: BTreeMap<ControlId, Vec<usize>>,
@@ -299,7 +296,13 @@ pub fn parse(file: &DataFile, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Issue>) {
 
 impl Mapping {
     /// The built-in mapping with overlays applied. Fails with every problem found.
-    pub fn load(base: &DataFile, overlays: &[Overlay], catalogs: &Catalogs) -> Result<Mapping, MappingError> {
+    pub fn load(
+        base: &DataFile,
+        version: &DataFile,
+        overlays: &[Overlay],
+        catalogs: &Catalogs,
+    ) -> Result<Mapping, MappingError> {
+        let base_version = version.text.trim();
         let (mut pairs, mut problems) = parse(base, catalogs);
         let mut digest = Sha256::new();
         for overlay in overlays {
@@ -320,10 +323,10 @@ impl Mapping {
             return Err(MappingError { problems });
         }
         let version = if overlays.is_empty() {
-            MAPPING_VERSION.to_string()
+            base_version.to_string()
         } else {
             let hex: String = digest.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect();
-            format!("{MAPPING_VERSION}+{hex}")
+            format!("{base_version}+{hex}")
         };
         let mut mapping = Mapping::index(pairs, version);
         mapping.warnings = warnings;
@@ -338,7 +341,8 @@ impl Mapping {
     /// The built-in mapping. It is tested, so it cannot fail at run time.
     pub fn builtin(catalogs: &Catalogs) -> Mapping {
         let files = crate::catalog::DataFiles::builtin();
-        Mapping::load(&files.mapping, &[], catalogs).unwrap_or_else(|e| panic!("built-in mapping is broken: {e}"))
+        Mapping::load(&files.mapping, &files.mapping_version, &[], catalogs)
+            .unwrap_or_else(|e| panic!("built-in mapping is broken: {e}"))
     }
 
     fn index(mut pairs: Vec<Pair>, version: String) -> Mapping {
@@ -577,7 +581,7 @@ mod tests {
         let files = crate::catalog::DataFiles::builtin();
         // A.5.26 said to contain CC7.5 while A.5.27 and A.8.13 stay core, and CC7.5's text names A.5.27.
         let overlay = file("source,target,relationship,strength,role,rationale\nA.5.26,CC7.5,superset,8,core,Claimed to hold recovery.\nA.5.9,CC1.2,superset,4,core,Claimed to hold board oversight.\n");
-        let m = Mapping::load(&files.mapping, &[overlay.into()], &c).unwrap();
+        let m = Mapping::load(&files.mapping, &files.mapping_version, &[overlay.into()], &c).unwrap();
         let (problems, _) = m.check_consistency(&c, "builtin");
         let got: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.at, p.message)).collect();
         assert_eq!(
@@ -629,7 +633,7 @@ mod tests {
         let files = crate::catalog::DataFiles::builtin();
         let overlay =
             file(&format!("{HEADER}A.5.15,CC6.1,equal,10,Our client's access policy is enforced by design.,\n"));
-        let m = Mapping::load(&files.mapping, &[overlay.into()], &c).unwrap();
+        let m = Mapping::load(&files.mapping, &files.mapping_version, &[overlay.into()], &c).unwrap();
         let p = m.from_source(&ControlId::new("A.5.15"));
         let p = p.iter().find(|p| p.target.as_ref().is_some_and(|t| t.as_str() == "CC6.1")).unwrap();
         assert_eq!((p.relationship, p.strength), (Relationship::Equal, 10));

@@ -50,7 +50,7 @@ fn validate(engine: &Engine, file: Option<&std::path::Path>) -> Result<Exit, Err
     let (pairs, mut problems) = mapping::parse(&data, engine.catalogs());
     let mut consistency = None;
     if problems.is_empty() {
-        let m = Mapping::load(&data, &[], engine.catalogs())?;
+        let m = Mapping::load(&data, &engine.files().mapping_version, &[], engine.catalogs())?;
         problems.extend(m.check_complete(engine.catalogs(), &data.name));
         let (found, stats) = m.check_consistency(engine.catalogs(), &data.name);
         problems.extend(found);
