@@ -124,7 +124,7 @@ impl Engine {
         let mapping = Mapping::load(&self.files.mapping, &self.files.mapping_version, &overlays, &self.catalogs)?;
         if !overlays.is_empty() {
             // A run has one mapping: the first one set wins.
-            let _ = self.overlaid.set(mapping.pairs.clone());
+            self.overlaid.get_or_init(|| mapping.pairs.clone());
         }
         Ok(mapping)
     }
@@ -200,14 +200,14 @@ impl Engine {
             // The writer keeps constant-memory sheets in temporary files and panics where some of their writes fail
             // (a full disk): that becomes this output's error.
             Format::Xlsx => crate::read::isolate::catch(|| report::workbook::render(output, &self.catalogs, data))
-                .map_err(|detail| Error::Workbook { file: file(), detail })?
-                .map_err(|e| Error::Workbook { file: file(), detail: e.to_string() })?,
+                .map_err(|detail| Error::Workbook { file: file(), source: detail.into() })?
+                .map_err(|e| Error::Workbook { file: file(), source: e.into() })?,
             Format::Oscal => crate::interchange::oscal::export_crosswalk(output).ok_or_else(|| {
                 Error::Usage(format!("{}: no row maps to a target, so there is no OSCAL mapping to write", file()))
             })?,
             Format::Md | Format::Html => {
                 let kind = if format == Format::Md { Kind::Markdown } else { Kind::Html };
-                template::render(kind, data, None).map_err(|e| Error::Template(e.to_string()))?.into_bytes()
+                template::render(kind, data, None)?.into_bytes()
             }
         })
     }

@@ -13,7 +13,8 @@
 //! ```
 //!
 //! Only `read` and `write` touch the file system; every stage between takes values and returns values, and
-//! returns its row-level findings as [`issue::Issue`]s beside its result.
+//! returns its row-level findings as [`issue::Issue`]s beside its result. [`engine::Engine`] runs the stages
+//! between for a program that uses this crate; `cmd` does the same for the command line.
 
 pub mod catalog;
 pub mod cli;

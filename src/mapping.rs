@@ -517,7 +517,10 @@ pub struct Consistency {
 }
 
 fn limit_key(limit: crate::catalog::Limit) -> String {
-    serde_json::to_value(limit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    match serde_json::to_value(limit) {
+        Ok(serde_json::Value::String(key)) => key,
+        _ => unreachable!("a limit serialises as its key"),
+    }
 }
 
 /// ISO 27001:2022 ids a free text names (`A.5.26`, `clause 7.4`, `(6.2)`), in text order, each once.

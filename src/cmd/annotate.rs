@@ -53,7 +53,7 @@ pub fn run(engine: &Engine, ui: &Ui, args: &MapArgs) -> Result<Exit, Error> {
     let sheet = imported.sheet.clone().unwrap_or_default();
     let columns = columns(&cw, imported.header_row as u32);
     let done = annotate(&bytes, &sheet, &columns, macros_ok)
-        .map_err(|e| Error::Workbook { file: file.clone(), detail: e.to_string() })?;
+        .map_err(|e| Error::Workbook { file: file.clone(), source: e.into() })?;
     write::write_output(&dest, &done.bytes)?;
     if !ui.quiet {
         let to_name = match &dest {

@@ -1,14 +1,12 @@
 //! `crosswalk mapping validate|export`: check a mapping file, or print the effective mapping.
 
-use serde::Serialize;
-
 use crate::cli::{ExportFormat, MappingCommand};
 use crate::engine::Engine;
 use crate::error::{Error, Exit};
 use crate::interchange;
 use crate::mapping::{self, Mapping};
 use crate::read;
-use crate::report::csv_safe;
+use crate::report::mapping_out;
 use crate::sanitise::eprint_line;
 use crate::write::{write_output, Destination};
 
@@ -95,17 +93,6 @@ fn validate_other(engine: &Engine, overlay: &interchange::Overlay) -> Result<Exi
     Ok(Exit::Success)
 }
 
-#[derive(Serialize)]
-struct Row<'a> {
-    source: &'a str,
-    target: &'a str,
-    relationship: &'a str,
-    strength: u8,
-    rationale: &'a str,
-    agreeing_sources: String,
-    role: &'a str,
-}
-
 /// The mapping in one of the export formats (`mapping export --format`).
 fn export(engine: &Engine, m: &Mapping, format: ExportFormat) -> Vec<u8> {
     match format {
@@ -113,50 +100,7 @@ fn export(engine: &Engine, m: &Mapping, format: ExportFormat) -> Vec<u8> {
         ExportFormat::CisoAssistant => interchange::ciso::export(m),
         ExportFormat::Strm => interchange::strm::export(m, engine.catalogs(), false),
         ExportFormat::StrmTsv => interchange::strm::export(m, engine.catalogs(), true),
-        ExportFormat::Json => own_json(m),
-        ExportFormat::Csv => own_csv(m),
+        ExportFormat::Json => mapping_out::json(m),
+        ExportFormat::Csv => mapping_out::csv(m),
     }
-}
-
-fn rows(m: &Mapping) -> Vec<Row<'_>> {
-    m.pairs
-        .iter()
-        .map(|p| Row {
-            source: p.source.as_ref().map_or("", |s| s.as_str()),
-            target: p.target.as_ref().map_or("", |t| t.as_str()),
-            relationship: p.relationship.as_str(),
-            strength: p.strength,
-            rationale: &p.rationale,
-            agreeing_sources: p.agreeing_sources.join(";"),
-            role: if p.relationship == mapping::Relationship::None { "" } else { p.role.as_str() },
-        })
-        .collect()
-}
-
-fn own_json(m: &Mapping) -> Vec<u8> {
-    // Strings and numbers only: serialisation cannot fail.
-    let mut b = serde_json::to_vec_pretty(&serde_json::json!({"version": m.version, "pairs": rows(m)}))
-        .expect("the mapping serialises");
-    b.push(b'\n');
-    b
-}
-
-fn own_csv(m: &Mapping) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut records = vec![["source", "target", "relationship", "strength", "rationale", "role"].map(String::from)];
-    for r in rows(m) {
-        records.push([
-            r.source.to_string(),
-            r.target.to_string(),
-            r.relationship.to_string(),
-            r.strength.to_string(),
-            csv_safe(r.rationale),
-            r.role.to_string(),
-        ]);
-    }
-    for record in &records {
-        // Writing to memory cannot fail.
-        w.write_record(record).expect("a csv row is written to memory");
-    }
-    w.into_inner().expect("the csv is flushed to memory")
 }

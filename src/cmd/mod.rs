@@ -60,7 +60,7 @@ fn read_input_child(args: &crate::cli::ReadInputArgs) -> Result<Exit, Error> {
         timeout_s: args.timeout_s,
     };
     read::isolate::serve(&args.input, limits)
-        .map_err(|e| Error::Write(crate::write::WriteError::Io { path: "-".into(), detail: e.to_string() }))?;
+        .map_err(|source| Error::Write(crate::write::WriteError::Io { path: "-".into(), source }))?;
     Ok(Exit::Success)
 }
 
@@ -150,29 +150,4 @@ fn apply_profile(settings: &mut Settings, path: &Path) -> Result<(), Error> {
     settings.columns = columns;
     settings.profile = Some(file.name);
     Ok(())
-}
-
-/// Plain text table with aligned columns (for `table` formats on a terminal). Each cell is made safe for the
-/// terminal and kept on one line ([`crate::sanitise::one_line`]).
-pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> =
-        rows.iter().map(|r| r.iter().map(|c| crate::sanitise::one_line(c)).collect()).collect();
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|i| {
-            rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0).max(headers[i].len())
-        })
-        .collect();
-    let line = |cells: Vec<&str>| -> String {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c:<w$}", w = if i + 1 == cells.len() { 0 } else { widths[i] }))
-            .collect();
-        padded.join("  ").trim_end().to_string() + "\n"
-    };
-    let mut out = line(headers.to_vec());
-    for r in rows {
-        out.push_str(&line(r.iter().map(|c| c.as_ref()).collect()));
-    }
-    out
 }

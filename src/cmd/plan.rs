@@ -217,8 +217,8 @@ fn build(
     samples: &SampleSizes,
 ) -> Result<(Vec<u8>, String), Error> {
     let file = || output.input.path.clone();
-    let xlsx_err = |e: rust_xlsxwriter::XlsxError| Error::Workbook { file: file(), detail: e.to_string() };
-    let csv_err = |e: csv::Error| Error::Workbook { file: file(), detail: e.to_string() };
+    let xlsx_err = |e: rust_xlsxwriter::XlsxError| Error::Workbook { file: file(), source: e.into() };
+    let csv_err = |e: csv::Error| Error::Workbook { file: file(), source: e.into() };
     let meta = Meta { out: output, window: (s.what != Deliverable::Soa).then_some(s.window) };
     match s.what {
         Deliverable::Matrix | Deliverable::Evidence => {

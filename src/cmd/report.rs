@@ -104,7 +104,7 @@ pub fn run(engine: &Engine, ui: &Ui, args: ReportArgs) -> Result<Exit, Error> {
     let done = engine.crosswalk(imported, &mapping, &settings.scope, None);
     let run_info = RunInfo::new(&mapping.version, &settings.scope);
     let data = engine.report_data(&done.output(&run_info), &mapping, settings.window_months);
-    let text = template::render(settings.kind, &data, user.as_ref()).map_err(|e| Error::Template(e.to_string()))?;
+    let text = template::render(settings.kind, &data, user.as_ref())?;
     write::write_output(&settings.dest, text.as_bytes())?;
     if !ui.quiet {
         print_outcome(&settings, &data);

@@ -95,8 +95,8 @@ fn map_all(
         s.spawn(move || {
             pool.install(|| {
                 settings.jobs.par_iter().enumerate().for_each_with(tx, |tx, (i, job)| {
-                    // The receiver lives until every sender is gone.
-                    let _ = tx.send((i, map_one(engine, ui, mapping, run, settings, job)));
+                    tx.send((i, map_one(engine, ui, mapping, run, settings, job)))
+                        .expect("the receiver lives until every sender is gone");
                 })
             })
         });
