@@ -1,5 +1,6 @@
 //! The flags of `map` validated into [`MapSettings`]: inputs and where each output goes, the format, the numbers,
-//! the summary file. The checks that need the file system (folders exist, outputs distinct) come after the others.
+//! the summary file. The flags are checked on their own first ([`ensure_flags`]); the checks that need the file
+//! system (a saved layout, folders expanded and existing, outputs distinct) come after.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,7 @@ pub fn input_name(input: &Path) -> String {
 
 impl MapSettings {
     pub fn from_args(args: &MapArgs) -> Result<MapSettings, Error> {
+        let scope = ensure_flags(args)?;
         let (read, limits) = super::super::read_settings(&args.read)?;
         let inputs = inputs(args)?;
         // A lone `-` without -o or --out-dir reads stdin and writes stdout, as a filter does.
@@ -77,8 +79,6 @@ impl MapSettings {
             }
         }
         let jobs = jobs(args, &inputs, stdout, format)?;
-        let scope = args.scope.scope()?;
-        ensure_numbers(args)?;
         let summary = summary(args, &jobs, stdout)?;
         let decisions = match &args.decisions {
             None => None,
@@ -112,9 +112,6 @@ fn inputs(args: &MapArgs) -> Result<Vec<PathBuf>, Error> {
     }
     if inputs.iter().filter(|p| is_stdin(p)).count() > 1 {
         return Err(Error::Usage("`-` (stdin) can be given only once".into()));
-    }
-    if args.output.is_some() && args.out_dir.is_some() {
-        return Err(Error::Usage("use either -o or --out-dir, not both".into()));
     }
     Ok(inputs)
 }
@@ -172,8 +169,13 @@ fn jobs(args: &MapArgs, inputs: &[PathBuf], stdout: bool, format: Format) -> Res
     Ok(jobs)
 }
 
-/// `--min-score`, `--jobs` and `--fail-under` within their ranges.
-fn ensure_numbers(args: &MapArgs) -> Result<(), Error> {
+/// What the flags say on their own, before any file is looked at: `-o` or `--out-dir`, the scope, and `--min-score`,
+/// `--jobs` and `--fail-under` within their ranges.
+fn ensure_flags(args: &MapArgs) -> Result<Scope, Error> {
+    if args.output.is_some() && args.out_dir.is_some() {
+        return Err(Error::Usage("use either -o or --out-dir, not both".into()));
+    }
+    let scope = args.scope.scope()?;
     if let Some(m) = args.min_score {
         if !(0.0..=1.0).contains(&m) {
             return Err(Error::Usage(format!("--min-score {m}: expected a number from 0 to 1")));
@@ -191,7 +193,7 @@ fn ensure_numbers(args: &MapArgs) -> Result<(), Error> {
             return Err(Error::Usage(format!("--fail-under {pct}: expected a percentage from 0 to 100")));
         }
     }
-    Ok(())
+    Ok(scope)
 }
 
 /// Where `--summary` goes: stdout (unless the output does), or a file in an existing folder that no output names.
