@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::crosswalk::Scope;
+use crate::error::Error;
+use crate::ids::Framework;
 
 /// Turn ISO/IEC 27001 control spreadsheets into SOC 2 crosswalks, and back.
 #[derive(Debug, Parser)]
@@ -107,9 +111,8 @@ pub enum Command {
 #[derive(Debug, Args, Clone, Default)]
 pub struct ReadArgs {
     /// The framework of the input's ids; `auto` detects it from ids and headers.
-    #[arg(long, default_value = "auto", value_name = "FRAMEWORK",
-          value_parser = ["auto", "iso27001-2022", "iso27001-2013", "tsc-2017", "custom"])]
-    pub from: String,
+    #[arg(long, value_enum, default_value_t = InputFramework::Auto, value_name = "FRAMEWORK")]
+    pub from: InputFramework,
 
     /// The sheet that holds the controls (default: detected).
     #[arg(long, value_name = "NAME")]
@@ -166,23 +169,21 @@ pub struct MapArgs {
     pub output: Option<String>,
 
     /// Output format (default: from the output's extension, else xlsx; json for stdout).
-    #[arg(long, value_parser = ["xlsx", "json", "csv", "md", "html", "oscal"])]
-    pub format: Option<String>,
+    #[arg(long, value_enum)]
+    pub format: Option<crate::engine::Format>,
 
     /// Target framework (default: tsc-2017 for ISO and custom input, iso27001-2022 for SOC 2 input).
-    #[arg(long, value_parser = ["tsc-2017", "iso27001-2022"])]
-    pub to: Option<String>,
+    #[arg(long, value_enum)]
+    pub to: Option<MapTarget>,
 
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// TSC categories counted, comma-separated, or `all` (default: security; security is always in).
-    #[arg(long, value_name = "LIST")]
-    pub scope: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 
-    /// Mapping files that add to or replace pairs of the built-in mapping.
-    #[arg(long = "mapping", value_name = "FILE")]
-    pub mappings: Vec<PathBuf>,
+    #[command(flatten)]
+    pub mappings: MappingArgs,
 
     /// Text matches scoring below this are flagged needs-review (0..1; default: the calibrated threshold).
     #[arg(long, value_name = "F")]
@@ -227,8 +228,8 @@ pub struct ImportArgs {
     pub output: Option<String>,
 
     /// Output format.
-    #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t = ImportFormat::Csv)]
+    pub format: ImportFormat,
 
     #[command(flatten)]
     pub read: ReadArgs,
@@ -239,6 +240,10 @@ pub struct ImportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("mappings", |a| a.help(
+    "Mapping files that add to or replace pairs of the built-in mapping (they steer suggestions of SOC 2 \
+     criteria through the ISO controls a statement names)"
+)))]
 pub struct SuggestArgs {
     /// A control statement to place.
     #[arg(value_name = "TEXT")]
@@ -253,21 +258,19 @@ pub struct SuggestArgs {
     pub text_column: Option<String>,
 
     /// Which catalog to suggest from.
-    #[arg(long, default_value = "iso27001-2022", value_parser = ["iso27001-2022", "tsc-2017"])]
-    pub to: String,
+    #[arg(long, value_enum, default_value_t = SuggestTarget::Iso2022)]
+    pub to: SuggestTarget,
 
     /// Candidates per statement, 1 to 200.
     #[arg(long, default_value_t = 3, value_name = "K")]
     pub top: usize,
 
-    /// Mapping files that add to or replace pairs of the built-in mapping (they steer suggestions of SOC 2
-    /// criteria through the ISO controls a statement names).
-    #[arg(long = "mapping", value_name = "FILE")]
-    pub mappings: Vec<PathBuf>,
+    #[command(flatten)]
+    pub mappings: MappingArgs,
 
     /// Output format.
-    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]
@@ -284,17 +287,15 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
 
-    /// TSC categories counted, comma-separated, or `all` (default: security; security is always in).
-    #[arg(long, value_name = "LIST")]
-    pub scope: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 
     /// Observation window of a SOC 2 Type II examination, in months.
     #[arg(long, default_value_t = 6, value_name = "N")]
     pub window_months: u32,
 
-    /// Mapping files that add to or replace pairs of the built-in mapping.
-    #[arg(long = "mapping", value_name = "FILE")]
-    pub mappings: Vec<PathBuf>,
+    #[command(flatten)]
+    pub mappings: MappingArgs,
 
     /// Decisions from `review apply` (csv), applied as `map --decisions` applies them.
     #[arg(long, value_name = "FILE")]
@@ -307,12 +308,12 @@ pub struct ReportArgs {
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
     /// iso27001-2022, iso27001-2013 or tsc-2017.
-    #[arg(value_name = "FRAMEWORK", value_parser = ["iso27001-2022", "iso27001-2013", "tsc-2017"])]
-    pub framework: String,
+    #[arg(value_name = "FRAMEWORK", value_enum)]
+    pub framework: CatalogFramework,
 
     /// Output format.
-    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]
@@ -321,13 +322,12 @@ pub struct ExplainArgs {
     #[arg(value_name = "ID")]
     pub id: String,
 
-    /// Mapping files that add to or replace pairs of the built-in mapping.
-    #[arg(long = "mapping", value_name = "FILE")]
-    pub mappings: Vec<PathBuf>,
+    #[command(flatten)]
+    pub mappings: MappingArgs,
 
     /// Output format.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -350,16 +350,15 @@ pub enum MappingCommand {
   crosswalk mapping export --format strm-tsv -o iso-soc2.strm.tsv        NIST IR 8477 STRM")]
     Export {
         /// Output format: csv or json (ours), oscal, ciso-assistant, strm (csv) or strm-tsv.
-        #[arg(long, default_value = "csv", value_parser = ["csv", "json", "oscal", "ciso-assistant", "strm", "strm-tsv"])]
-        format: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
 
         /// Output file (default: stdout).
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
 
-        /// Mapping files that add to or replace pairs of the built-in mapping.
-        #[arg(long = "mapping", value_name = "FILE")]
-        mappings: Vec<PathBuf>,
+        #[command(flatten)]
+        mappings: MappingArgs,
     },
 }
 
@@ -402,4 +401,150 @@ pub struct InitArgs {
     /// Replace files that already exist.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `--mapping FILE...`, for every command that reads the mapping.
+#[derive(Debug, Args, Clone, Default)]
+pub struct MappingArgs {
+    /// Mapping files that add to or replace pairs of the built-in mapping.
+    #[arg(long = "mapping", value_name = "FILE")]
+    pub mappings: Vec<PathBuf>,
+}
+
+/// `--scope LIST`, for every command that counts coverage.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScopeArgs {
+    /// TSC categories counted, comma-separated, or `all` (default: security; security is always in).
+    #[arg(long, value_name = "LIST")]
+    pub scope: Option<String>,
+}
+
+impl ScopeArgs {
+    /// The categories as given, or security alone. (A list with spaces and any case is accepted, so this is
+    /// parsed here rather than by clap, and the message names every category.)
+    pub fn scope(&self) -> Result<Scope, Error> {
+        self.scope.as_deref().map_or_else(
+            || Ok(Scope::default()),
+            |s| Scope::parse(s).map_err(|e| Error::Usage(format!("--scope: {e}"))),
+        )
+    }
+}
+
+// The value enums below carry no doc comments on their variants: clap would list them as help lines.
+
+/// `--from`: the framework of the input's ids, or `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum InputFramework {
+    #[default]
+    Auto,
+    #[value(name = "iso27001-2022")]
+    Iso2022,
+    #[value(name = "iso27001-2013")]
+    Iso2013,
+    #[value(name = "tsc-2017")]
+    Tsc2017,
+    Custom,
+}
+
+impl InputFramework {
+    /// The framework named, `None` for `auto`.
+    pub fn framework(self) -> Option<Framework> {
+        match self {
+            InputFramework::Auto => None,
+            InputFramework::Iso2022 => Some(Framework::Iso2022),
+            InputFramework::Iso2013 => Some(Framework::Iso2013),
+            InputFramework::Tsc2017 => Some(Framework::Tsc2017),
+            InputFramework::Custom => Some(Framework::Custom),
+        }
+    }
+}
+
+/// `map --to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MapTarget {
+    #[value(name = "tsc-2017")]
+    Tsc2017,
+    #[value(name = "iso27001-2022")]
+    Iso2022,
+}
+
+/// `suggest --to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SuggestTarget {
+    #[value(name = "iso27001-2022")]
+    Iso2022,
+    #[value(name = "tsc-2017")]
+    Tsc2017,
+}
+
+/// `catalog FRAMEWORK`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogFramework {
+    #[value(name = "iso27001-2022")]
+    Iso2022,
+    #[value(name = "iso27001-2013")]
+    Iso2013,
+    #[value(name = "tsc-2017")]
+    Tsc2017,
+}
+
+impl From<MapTarget> for Framework {
+    fn from(t: MapTarget) -> Framework {
+        match t {
+            MapTarget::Tsc2017 => Framework::Tsc2017,
+            MapTarget::Iso2022 => Framework::Iso2022,
+        }
+    }
+}
+
+impl From<SuggestTarget> for Framework {
+    fn from(t: SuggestTarget) -> Framework {
+        match t {
+            SuggestTarget::Iso2022 => Framework::Iso2022,
+            SuggestTarget::Tsc2017 => Framework::Tsc2017,
+        }
+    }
+}
+
+impl From<CatalogFramework> for Framework {
+    fn from(t: CatalogFramework) -> Framework {
+        match t {
+            CatalogFramework::Iso2022 => Framework::Iso2022,
+            CatalogFramework::Iso2013 => Framework::Iso2013,
+            CatalogFramework::Tsc2017 => Framework::Tsc2017,
+        }
+    }
+}
+
+/// `import --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Csv,
+    Json,
+}
+
+/// `--format` of `suggest` and `catalog`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// `explain --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
+/// `mapping export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Oscal,
+    CisoAssistant,
+    Strm,
+    StrmTsv,
 }

@@ -29,10 +29,14 @@ pub enum Error {
     Catalog(#[from] CatalogError),
     #[error(transparent)]
     Write(#[from] WriteError),
-    #[error("{file}: cannot build the workbook: {detail}")]
-    Workbook { file: String, detail: String },
-    #[error("{0}")]
-    Template(String),
+    #[error("{file}: cannot build the workbook: {source}")]
+    Workbook {
+        file: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error(transparent)]
+    Template(#[from] crate::report::template::TemplateError),
     #[error(transparent)]
     Review(#[from] crate::review::ReviewError),
     #[error("{file}: {source}")]
@@ -41,8 +45,6 @@ pub enum Error {
         #[source]
         source: crate::report::RenderError,
     },
-    #[error("`crosswalk {0}` is not available yet in this version")]
-    NotYet(&'static str),
 }
 
 impl Error {

@@ -13,12 +13,14 @@
 //! ```
 //!
 //! Only `read` and `write` touch the file system; every stage between takes values and returns values, and
-//! returns its row-level findings as [`issue::Issue`]s beside its result.
+//! returns its row-level findings as [`issue::Issue`]s beside its result. [`engine::Engine`] runs the stages
+//! between for a program that uses this crate; `cmd` does the same for the command line.
 
 pub mod catalog;
 pub mod cli;
 pub mod cmd;
 pub mod crosswalk;
+pub mod engine;
 pub mod error;
 pub mod ids;
 pub mod import;
@@ -31,7 +33,6 @@ pub mod read;
 pub mod report;
 pub mod review;
 pub mod sanitise;
-pub mod summary;
 pub mod write;
 
 use catalog::Catalogs;

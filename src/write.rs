@@ -7,8 +7,14 @@ use std::path::{Path, PathBuf};
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("{path}: cannot write: {detail}")]
-    Io { path: String, detail: String },
+    #[error("{path}: cannot write: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot write: folder `{folder}` does not exist")]
+    NoFolder { path: String, folder: String },
     #[error("{path}: refusing to write over an input file; choose another output with -o")]
     WouldOverwriteInput { path: String },
 }
@@ -30,6 +36,7 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Whether standard input is the file at `path` (same device and inode), as in
 /// `crosswalk map - -o soa.csv < soa.csv`.
+#[cfg_attr(not(unix), allow(unused_variables))]
 pub fn is_stdin_file(path: &Path) -> bool {
     #[cfg(unix)]
     {
@@ -42,9 +49,9 @@ pub fn is_stdin_file(path: &Path) -> bool {
             _ => false,
         }
     }
+    // No device and inode to compare: the path alone cannot name standard input's file.
     #[cfg(not(unix))]
     {
-        let _ = path;
         false
     }
 }
@@ -79,7 +86,7 @@ pub fn write_output(dest: &Destination, bytes: &[u8]) -> Result<(), WriteError> 
             match out.write_all(&shown).and_then(|_| out.flush()) {
                 // The reader went away (`| head`): like any filter, stop quietly.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                r => r.map_err(|e| WriteError::Io { path: "-".into(), detail: e.to_string() }),
+                r => r.map_err(|source| WriteError::Io { path: "-".into(), source }),
             }
         }
         Destination::File(path) if is_special(path) => write_special(path, bytes),
@@ -94,22 +101,19 @@ fn is_special(path: &Path) -> bool {
 }
 
 fn write_special(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let err = |e: std::io::Error| WriteError::Io { path: path.display().to_string(), detail: e.to_string() };
+    let err = |source: std::io::Error| WriteError::Io { path: path.display().to_string(), source };
     let mut file = std::fs::OpenOptions::new().write(true).open(path).map_err(err)?;
     file.write_all(bytes).and_then(|_| file.flush()).map_err(err)
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let err = |e: std::io::Error| WriteError::Io { path: path.display().to_string(), detail: e.to_string() };
+    let err = |source: std::io::Error| WriteError::Io { path: path.display().to_string(), source };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(WriteError::Io {
-            path: path.display().to_string(),
-            detail: format!("folder `{}` does not exist", dir.display()),
-        });
+        return Err(WriteError::NoFolder { path: path.display().to_string(), folder: dir.display().to_string() });
     }
     let mut builder = tempfile::Builder::new();
     builder.prefix(".crosswalk-").suffix(".tmp");

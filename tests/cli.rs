@@ -401,7 +401,9 @@ fn init_writes_templates_and_data_that_the_tool_accepts() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(files(&dir.path().join("custom/templates")), ["README.md", "report.html.j2", "report.md.j2"]);
     let data = files(&dir.path().join("custom/data"));
-    assert_eq!(data.len(), 8, "{data:?}");
+    assert_eq!(data.len(), 10, "{data:?}");
+    assert!(data.contains(&"bridge-prior.csv".to_string()), "{data:?}");
+    assert!(data.contains(&"iso27001-2022-to-tsc-2017.version".to_string()), "{data:?}");
     assert!(data.contains(&"sample-sizes.csv".to_string()), "{data:?}");
     assert!(data.contains(&"iso27001-2022-to-tsc-2017.csv".to_string()), "{data:?}");
 
@@ -429,4 +431,30 @@ fn init_writes_templates_and_data_that_the_tool_accepts() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("already exist; nothing was written (use --force to replace them)"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(dir.path().join("custom/templates/report.md.j2")).unwrap(), "mine");
+}
+
+/// The bridge prior and the mapping version are data files like the others: a `--data-dir` holding an empty prior
+/// changes which criterion a statement is placed on, and one holding a version file changes the version reported.
+#[test]
+fn data_dir_replaces_the_bridge_prior_and_the_mapping_version() {
+    let dir = sandbox(&[]);
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    let best = |args: &[&str]| -> String {
+        let mut all = vec!["suggest", "Segregation of duties is enforced", "--to", "tsc-2017", "--top", "1"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--format", "json"]);
+        let o = crosswalk(dir.path(), &all);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        doc["statements"][0]["candidates"][0]["id"].as_str().unwrap().to_string()
+    };
+    assert_eq!(best(&[]), "CC5.1");
+    std::fs::write(dir.path().join("data/bridge-prior.csv"), "iso,tsc,count\n").unwrap();
+    assert_eq!(best(&["--data-dir", "data"]), "CC6.3");
+
+    std::fs::write(dir.path().join("data/iso27001-2022-to-tsc-2017.version"), "2027.1.0\n").unwrap();
+    let o = crosswalk(dir.path(), &["mapping", "export", "--format", "json", "--data-dir", "data"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["version"], "2027.1.0");
 }

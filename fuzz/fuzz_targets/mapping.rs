@@ -24,5 +24,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = crosswalk::mapping::parse(&csv, catalogs);
     let overlay = Overlay { name: "overlay".into(), bytes: data.to_vec() };
     let _ = crosswalk::interchange::parse_overlay(&overlay, catalogs);
-    let _ = crosswalk::mapping::Mapping::load(&files.mapping, std::slice::from_ref(&overlay), catalogs);
+    let _ = crosswalk::mapping::Mapping::load(&files.mapping, &files.mapping_version, std::slice::from_ref(&overlay), catalogs);
 });

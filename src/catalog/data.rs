@@ -1,4 +1,5 @@
-//! The data files the tool ships in `mappings/`, built into the binary, each replaceable from a directory.
+//! The data files the tool ships in `mappings/`, built into the binary, each replaceable from a directory
+//! (`--data-dir`) and written out by `crosswalk init`. The one table below lists them all: add a file there.
 
 /// One data file: the name shown in messages and its text.
 #[derive(Debug, Clone)]
@@ -7,84 +8,77 @@ pub struct DataFile {
     pub text: String,
 }
 
-/// Every data file the tool reads.
-#[derive(Debug, Clone)]
-pub struct DataFiles {
-    pub iso2022: DataFile,
-    pub iso2013: DataFile,
-    pub tsc: DataFile,
-    pub transition: DataFile,
-    pub mapping: DataFile,
-    pub profiles: DataFile,
-    pub synonyms: DataFile,
-    /// Typical Type II sample sizes by control frequency (`crosswalk plan`).
-    pub samples: DataFile,
-}
+/// Declares [`DataFiles`] (one field per file), [`NAMES`], and the look-ups by name, from one table.
+macro_rules! data_files {
+    ($($(#[$doc:meta])* $field:ident => $file:literal,)*) => {
+        /// Every data file the tool reads.
+        #[derive(Debug, Clone)]
+        pub struct DataFiles {
+            $($(#[$doc])* pub $field: DataFile,)*
+        }
 
-macro_rules! builtin {
-    ($file:literal) => {
-        DataFile {
-            name: concat!("mappings/", $file).to_string(),
-            text: include_str!(concat!("../../mappings/", $file)).to_string(),
+        /// File names, as they appear in `mappings/` and in a data directory.
+        pub const NAMES: &[&str] = &[$($file),*];
+
+        impl DataFiles {
+            /// The files compiled into the binary.
+            pub fn builtin() -> DataFiles {
+                DataFiles {
+                    $($field: DataFile {
+                        name: concat!("mappings/", $file).to_string(),
+                        text: include_str!(concat!("../../mappings/", $file)).to_string(),
+                    },)*
+                }
+            }
+
+            /// Every file, in the order of [`NAMES`].
+            pub fn all(&self) -> Vec<&DataFile> {
+                vec![$(&self.$field),*]
+            }
+
+            /// Replaces the file of that name (`tsc-2017.csv` …); `false` when no data file has that name.
+            pub fn replace(&mut self, name: &str, file: DataFile) -> bool {
+                let slot = match name {
+                    $($file => &mut self.$field,)*
+                    _ => return false,
+                };
+                *slot = file;
+                true
+            }
         }
     };
 }
 
-/// File names, as they appear in `mappings/` and in a data directory.
-pub const NAMES: [&str; 8] = [
-    "iso27001-2022.csv",
-    "iso27001-2013.csv",
-    "tsc-2017.csv",
-    "iso27001-2013-to-2022.csv",
-    "iso27001-2022-to-tsc-2017.csv",
-    "profiles.csv",
-    "synonyms.csv",
-    "sample-sizes.csv",
-];
+data_files! {
+    iso2022 => "iso27001-2022.csv",
+    iso2013 => "iso27001-2013.csv",
+    tsc => "tsc-2017.csv",
+    transition => "iso27001-2013-to-2022.csv",
+    mapping => "iso27001-2022-to-tsc-2017.csv",
+    /// The curated mapping's version (`year.month.revision`), one line.
+    mapping_version => "iso27001-2022-to-tsc-2017.version",
+    profiles => "profiles.csv",
+    synonyms => "synonyms.csv",
+    /// Typical Type II sample sizes by control frequency (`crosswalk plan`).
+    samples => "sample-sizes.csv",
+    /// How often statements that name an ISO control name each SOC 2 criterion (`iso,tsc,count`): the text
+    /// matcher's bridge prior.
+    bridge_prior => "bridge-prior.csv",
+}
 
-impl DataFiles {
-    /// The files compiled into the binary.
-    pub fn builtin() -> DataFiles {
-        DataFiles {
-            iso2022: builtin!("iso27001-2022.csv"),
-            iso2013: builtin!("iso27001-2013.csv"),
-            tsc: builtin!("tsc-2017.csv"),
-            transition: builtin!("iso27001-2013-to-2022.csv"),
-            mapping: builtin!("iso27001-2022-to-tsc-2017.csv"),
-            profiles: builtin!("profiles.csv"),
-            synonyms: builtin!("synonyms.csv"),
-            samples: builtin!("sample-sizes.csv"),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_is_a_file_and_replaceable() {
+        let mut files = DataFiles::builtin();
+        assert_eq!(files.all().len(), NAMES.len());
+        for (name, file) in NAMES.iter().zip(files.clone().all()) {
+            assert_eq!(file.name, format!("mappings/{name}"));
+            assert!(!file.text.is_empty(), "{name}");
+            assert!(files.replace(name, DataFile { name: "x".into(), text: "y".into() }));
         }
-    }
-
-    /// Every file, in the order of [`NAMES`].
-    pub fn all(&self) -> [&DataFile; 8] {
-        [
-            &self.iso2022,
-            &self.iso2013,
-            &self.tsc,
-            &self.transition,
-            &self.mapping,
-            &self.profiles,
-            &self.synonyms,
-            &self.samples,
-        ]
-    }
-
-    /// Replaces the file of that name (`tsc-2017.csv` …); `false` when no data file has that name.
-    pub fn replace(&mut self, name: &str, file: DataFile) -> bool {
-        let slot = match name {
-            "iso27001-2022.csv" => &mut self.iso2022,
-            "iso27001-2013.csv" => &mut self.iso2013,
-            "tsc-2017.csv" => &mut self.tsc,
-            "iso27001-2013-to-2022.csv" => &mut self.transition,
-            "iso27001-2022-to-tsc-2017.csv" => &mut self.mapping,
-            "profiles.csv" => &mut self.profiles,
-            "synonyms.csv" => &mut self.synonyms,
-            "sample-sizes.csv" => &mut self.samples,
-            _ => return false,
-        };
-        *slot = file;
-        true
+        assert!(!files.replace("nope.csv", DataFile { name: "x".into(), text: "y".into() }));
     }
 }

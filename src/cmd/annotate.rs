@@ -9,9 +9,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{read_settings, Context, Ui};
+use super::{read_settings, Ui};
 use crate::cli::MapArgs;
 use crate::crosswalk::{CoverageStatus, Effect};
+use crate::engine::{Crosswalked, Engine};
 use crate::error::{Error, Exit};
 use crate::ids::Framework;
 use crate::import::Review;
@@ -19,7 +20,7 @@ use crate::read;
 use crate::report::annotate::{annotate, Columns};
 use crate::write::{self, Destination};
 
-pub fn run(ctx: &Context, ui: &Ui, args: &MapArgs) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, ui: &Ui, args: &MapArgs) -> Result<Exit, Error> {
     let input = one_workbook(args)?;
     let ext = extension(&input);
     let dest = match args.output.as_deref() {
@@ -31,29 +32,28 @@ pub fn run(ctx: &Context, ui: &Ui, args: &MapArgs) -> Result<Exit, Error> {
         Some(o) => Destination::File(PathBuf::from(o)),
     };
     let mut inputs = vec![input.clone()];
-    inputs.extend(args.mappings.iter().cloned());
+    inputs.extend(args.mappings.mappings.iter().cloned());
     write::ensure_not_input(&dest, &inputs)?;
     let macros_ok = match &dest {
         Destination::File(p) => extension(p) == "xlsm",
         Destination::Stdout => ext == "xlsm",
     };
     let (settings, limits) = read_settings(&args.read)?;
-    let scope = super::scope(args.scope.as_deref())?;
-    let mapping = ctx.mapping(&args.mappings)?;
+    let scope = args.scope.scope()?;
+    let mapping = super::mapping(engine, &args.mappings.mappings)?;
     // Parsed behind the reader's boundary like every input; the bytes spliced are the bytes that were parsed.
     let source = read::isolate::read_input(&input, limits)?;
     let (file, bytes) = read::read_file(&input)?;
     if read::sha256_hex(&bytes) != source.sha256 {
         return Err(Error::Usage(format!("{file}: the file changed while it was being read; run again")));
     }
-    let mut imported = ctx.understand(&source, &settings, args.min_score)?;
-    let to =
-        args.to.as_deref().and_then(Framework::from_key).unwrap_or_else(|| crate::default_target(imported.framework));
-    let cw = crate::crosswalk::build(&mut imported, &mapping, &ctx.catalogs, &scope, to);
+    let imported = engine.understand(source, &settings, args.min_score)?;
+    let to = args.to.map(Framework::from);
+    let Crosswalked { imported, crosswalk: cw } = engine.crosswalk(imported, &mapping, &scope, to);
     let sheet = imported.sheet.clone().unwrap_or_default();
     let columns = columns(&cw, imported.header_row as u32);
     let done = annotate(&bytes, &sheet, &columns, macros_ok)
-        .map_err(|e| Error::Workbook { file: file.clone(), detail: e.to_string() })?;
+        .map_err(|e| Error::Workbook { file: file.clone(), source: e.into() })?;
     write::write_output(&dest, &done.bytes)?;
     if !ui.quiet {
         let to_name = match &dest {

@@ -1,17 +1,16 @@
 //! `crosswalk import INPUT`: how the spreadsheet was understood, one record per control row.
 
-use serde::Serialize;
-
-use super::{read_settings, Context, Ui};
-use crate::cli::ImportArgs;
+use super::{read_settings, Ui};
+use crate::cli::{ImportArgs, ImportFormat};
+use crate::engine::Engine;
 use crate::error::{Error, Exit};
 use crate::import::Imported;
 use crate::issue::Severity;
 use crate::read;
-use crate::report::csv_safe;
+use crate::report::import_out;
 use crate::write::{self, Destination};
 
-pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
     let (settings, limits) = read_settings(&args.read)?;
     let dest = match args.output.as_deref() {
         None | Some("-") => Destination::Stdout,
@@ -22,11 +21,12 @@ pub fn run(ctx: &Context, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
         write::ensure_not_input(&Destination::File(path.clone()), std::slice::from_ref(&args.input))?;
     }
     let source = read::isolate::read_input(&args.input, limits)?;
-    let imported = ctx.understand(&source, &settings, None)?;
-    let bytes = match args.format.as_str() {
-        "json" => json(&imported),
-        _ => csv(&imported),
-    };
+    let imported = engine.understand(source, &settings, None)?;
+    let bytes = match args.format {
+        ImportFormat::Json => import_out::json(&imported),
+        ImportFormat::Csv => import_out::csv(&imported),
+    }
+    .map_err(|source| Error::Render { file: imported.file.clone(), source })?;
     write::write_output(&dest, &bytes)?;
     if let Some(path) = &args.profile_out {
         let profile = crate::import::profile::Profile::from_imported(&imported);
@@ -57,72 +57,4 @@ fn describe(i: &Imported) {
     for issue in &i.issues {
         eprint_line(&format!("  {issue}"));
     }
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    file: &'a str,
-    sha256: &'a str,
-    sheet: Option<&'a str>,
-    header_row: usize,
-    framework: crate::ids::Framework,
-    columns: &'a [crate::import::ColumnRole],
-    rows: &'a [crate::import::ImportedRow],
-    skipped: &'a [crate::import::Skipped],
-    issues: &'a [crate::issue::Issue],
-}
-
-fn json(i: &Imported) -> Vec<u8> {
-    let doc = Document {
-        file: &i.file,
-        sha256: &i.sha256,
-        sheet: i.sheet.as_deref(),
-        header_row: i.header_row,
-        framework: i.framework,
-        columns: &i.columns,
-        rows: &i.rows,
-        skipped: &i.skipped,
-        issues: &i.issues,
-    };
-    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
-}
-
-fn csv(i: &Imported) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "row",
-        "raw_id",
-        "ids",
-        "matched_by",
-        "score",
-        "review",
-        "title",
-        "applicable",
-        "status",
-        "owner",
-        "evidence",
-        "frequency",
-        "notes",
-    ]);
-    for r in &i.rows {
-        let record = [
-            r.row.to_string(),
-            r.raw_id.clone().unwrap_or_default(),
-            r.ids.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(";"),
-            r.matched_by.as_str().to_string(),
-            format!("{:.3}", r.score),
-            if r.review == crate::import::Review::Auto { "auto" } else { "needs-review" }.to_string(),
-            r.title.clone().or_else(|| r.text.clone()).unwrap_or_default(),
-            r.applicable.map(|a| a.to_string()).unwrap_or_default(),
-            r.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
-            r.owner.clone().unwrap_or_default(),
-            r.evidence.clone().unwrap_or_default(),
-            r.frequency.clone().unwrap_or_default(),
-            r.notes.join("; "),
-        ];
-        let _ = w.write_record(record.iter().map(|v| csv_safe(v)));
-    }
-    w.into_inner().unwrap_or_default()
 }

@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use super::{read_settings, Context, Ui};
+use super::{read_settings, Ui};
 use crate::cli::ReadArgs;
 use crate::crosswalk::{Crosswalk, Scope};
+use crate::engine::Engine;
 use crate::error::{Error, Exit};
 use crate::ids::Framework;
 use crate::import::{Imported, Settings};
@@ -48,6 +49,9 @@ pub enum PlanCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("scope", |a| a.help(
+    "TSC categories in the SOC 2 examination, comma-separated, or `all` (default: security)"
+)))]
 pub struct PlanArgs {
     /// The client's spreadsheet: an ISO 27001 SoA for `soc2` and `evidence`, a SOC 2 control matrix for `iso27001`.
     #[arg(value_name = "INPUT")]
@@ -57,9 +61,8 @@ pub struct PlanArgs {
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<String>,
 
-    /// TSC categories in the SOC 2 examination, comma-separated, or `all` (default: security).
-    #[arg(long, value_name = "LIST")]
-    pub scope: Option<String>,
+    #[command(flatten)]
+    pub scope: crate::cli::ScopeArgs,
 
     /// Observation window of the SOC 2 Type II examination, in months (1 to 36).
     #[arg(long, default_value_t = 12, value_name = "N")]
@@ -69,9 +72,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "DATE")]
     pub period_start: Option<String>,
 
-    /// Mapping files that add to or replace pairs of the built-in mapping.
-    #[arg(long = "mapping", value_name = "FILE")]
-    pub mappings: Vec<PathBuf>,
+    #[command(flatten)]
+    pub mappings: crate::cli::MappingArgs,
 
     #[command(flatten)]
     pub read: ReadArgs,
@@ -136,7 +138,7 @@ impl PlanSettings {
                 (Destination::File(PathBuf::from(o)), csv)
             }
         };
-        let scope = super::scope(args.scope.as_deref())?;
+        let scope = args.scope.scope()?;
         super::ensure_window(args.window_months)?;
         let start = args
             .period_start
@@ -151,14 +153,14 @@ impl PlanSettings {
             csv,
             scope,
             window: Window { months: args.window_months, start },
-            mappings: args.mappings.clone(),
+            mappings: args.mappings.mappings.clone(),
             read,
             limits,
         })
     }
 }
 
-pub fn run(ctx: &Context, ui: &Ui, cmd: PlanCommand) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, ui: &Ui, cmd: PlanCommand) -> Result<Exit, Error> {
     let (what, args) = match cmd {
         PlanCommand::Soc2(a) => (Deliverable::Matrix, a),
         PlanCommand::Evidence(a) => (Deliverable::Evidence, a),
@@ -168,25 +170,23 @@ pub fn run(ctx: &Context, ui: &Ui, cmd: PlanCommand) -> Result<Exit, Error> {
     let mut inputs = vec![settings.input.clone()];
     inputs.extend(settings.mappings.iter().cloned());
     write::ensure_not_input(&settings.dest, &inputs)?;
-    let samples = SampleSizes::load(&ctx.files.samples)?;
-    let mapping = ctx.mapping(&settings.mappings)?;
+    let samples = SampleSizes::load(&engine.files().samples)?;
+    let mapping = super::mapping(engine, &settings.mappings)?;
     let source = read::isolate::read_input(&settings.input, settings.limits)?;
-    let mut imported = ctx.understand(&source, &settings.read, None)?;
+    let imported = engine.understand(source, &settings.read, None)?;
     ensure_direction(what, &imported)?;
-    let to = crate::default_target(imported.framework);
-    let crosswalk = crate::crosswalk::build(&mut imported, &mapping, &ctx.catalogs, &settings.scope, to);
+    let done = engine.crosswalk(imported, &mapping, &settings.scope, None);
     let run_info = RunInfo::new(&mapping.version, &settings.scope);
-    let output = Output::new(&run_info, &imported, &crosswalk);
-    let (bytes, summary) = build(&settings, ctx, &output, &crosswalk, &samples)?;
+    let (bytes, summary) = build(&settings, engine, &done.output(&run_info), &done.crosswalk, &samples)?;
     write::write_output(&settings.dest, &bytes)?;
     if !ui.quiet {
         let dest = match &settings.dest {
             Destination::Stdout => "stdout".to_string(),
             Destination::File(p) => p.display().to_string(),
         };
-        crate::sanitise::eprint_line(&format!("{}: {summary}; wrote {dest}", imported.file));
+        crate::sanitise::eprint_line(&format!("{}: {summary}; wrote {dest}", done.imported.file));
     }
-    let errors = imported.issues.iter().any(|i| i.severity == crate::issue::Severity::Error);
+    let errors = done.imported.issues.iter().any(|i| i.severity == crate::issue::Severity::Error);
     Ok(if errors { Exit::DataProblems } else { Exit::Success })
 }
 
@@ -211,18 +211,18 @@ fn ensure_direction(what: Deliverable, imported: &Imported) -> Result<(), Error>
 /// The deliverable's bytes and a one-line summary.
 fn build(
     s: &PlanSettings,
-    ctx: &Context,
+    engine: &Engine,
     output: &Output,
     crosswalk: &Crosswalk,
     samples: &SampleSizes,
 ) -> Result<(Vec<u8>, String), Error> {
     let file = || output.input.path.clone();
-    let xlsx_err = |e: rust_xlsxwriter::XlsxError| Error::Workbook { file: file(), detail: e.to_string() };
-    let csv_err = |e: csv::Error| Error::Workbook { file: file(), detail: e.to_string() };
+    let xlsx_err = |e: rust_xlsxwriter::XlsxError| Error::Workbook { file: file(), source: e.into() };
+    let csv_err = |e: csv::Error| Error::Workbook { file: file(), source: e.into() };
     let meta = Meta { out: output, window: (s.what != Deliverable::Soa).then_some(s.window) };
     match s.what {
         Deliverable::Matrix | Deliverable::Evidence => {
-            let rows = matrix::build(crosswalk, &ctx.catalogs);
+            let rows = matrix::build(crosswalk, engine.catalogs());
             let requests = matrix::requests(&rows, samples, s.window);
             let criteria = crosswalk.coverage.iter().filter(|c| c.status.as_str() != "out-of-scope").count();
             let gaps = rows.iter().filter(|r| r.line == matrix::Line::Gap).count();
@@ -249,7 +249,7 @@ fn build(
             Ok((bytes, summary))
         }
         Deliverable::Soa => {
-            let draft = soa::build(crosswalk, &ctx.catalogs);
+            let draft = soa::build(crosswalk, engine.catalogs());
             let applicable =
                 draft.controls.iter().filter(|c| c.applicability == soa::Applicability::Applicable).count();
             let summary = format!(

@@ -10,15 +10,16 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{read_settings, Context, Ui};
+use super::{read_settings, Ui};
 use crate::cli::ReportArgs;
 use crate::crosswalk::Scope;
+use crate::engine::Engine;
 use crate::error::{Error, Exit};
 use crate::import::Settings;
 use crate::read::{self, Limits};
 use crate::report::context::{has_errors, ReportData};
 use crate::report::template::{self, Kind, UserTemplate};
-use crate::report::{Output, RunInfo};
+use crate::report::RunInfo;
 use crate::write::{self, Destination};
 
 /// The validated flags of `report`.
@@ -69,7 +70,7 @@ impl ReportSettings {
                 (Destination::File(PathBuf::from(o)), kind)
             }
         };
-        let scope = super::scope(args.scope.as_deref())?;
+        let scope = args.scope.scope()?;
         super::ensure_window(args.window_months)?;
         Ok(ReportSettings {
             input: args.input.clone(),
@@ -78,14 +79,14 @@ impl ReportSettings {
             template: args.template.clone(),
             scope,
             window_months: args.window_months,
-            mappings: args.mappings.clone(),
+            mappings: args.mappings.mappings.clone(),
             read,
             limits,
         })
     }
 }
 
-pub fn run(ctx: &Context, ui: &Ui, args: ReportArgs) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, ui: &Ui, args: ReportArgs) -> Result<Exit, Error> {
     let settings = ReportSettings::from_args(&args)?;
     let mut inputs = vec![settings.input.clone()];
     inputs.extend(settings.template.clone());
@@ -93,19 +94,17 @@ pub fn run(ctx: &Context, ui: &Ui, args: ReportArgs) -> Result<Exit, Error> {
     inputs.extend(args.decisions.iter().cloned());
     write::ensure_not_input(&settings.dest, &inputs)?;
     let user = settings.template.as_deref().map(read_template).transpose()?;
-    let mapping = ctx.mapping(&settings.mappings)?;
+    let mapping = super::mapping(engine, &settings.mappings)?;
     let source = read::isolate::read_input(&settings.input, settings.limits)?;
-    let mut imported = ctx.understand(&source, &settings.read, None)?;
+    let mut imported = engine.understand(source, &settings.read, None)?;
     if let Some(path) = &args.decisions {
         let decisions = super::review::load(path)?;
         super::review::apply(&decisions, &mut imported);
     }
-    let to = crate::default_target(imported.framework);
-    let crosswalk = crate::crosswalk::build(&mut imported, &mapping, &ctx.catalogs, &settings.scope, to);
+    let done = engine.crosswalk(imported, &mapping, &settings.scope, None);
     let run_info = RunInfo::new(&mapping.version, &settings.scope);
-    let output = Output::new(&run_info, &imported, &crosswalk);
-    let data = ReportData::build(&output, &ctx.catalogs, &mapping, settings.window_months);
-    let text = template::render(settings.kind, &data, user.as_ref()).map_err(|e| Error::Template(e.to_string()))?;
+    let data = engine.report_data(&done.output(&run_info), &mapping, settings.window_months);
+    let text = template::render(settings.kind, &data, user.as_ref())?;
     write::write_output(&settings.dest, text.as_bytes())?;
     if !ui.quiet {
         print_outcome(&settings, &data);

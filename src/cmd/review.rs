@@ -1,25 +1,25 @@
 //! `crosswalk review apply WORKBOOK`: the decisions of a reviewed crosswalk workbook, as a decisions csv.
 
-use super::Context;
 use crate::cli::ReviewCommand;
+use crate::engine::Engine;
 use crate::error::{Error, Exit};
 use crate::read::{self, Limits};
 use crate::write::{self, Destination};
 
-pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, cmd: ReviewCommand) -> Result<Exit, Error> {
     match cmd {
         ReviewCommand::Apply { workbook, output, mapping_out } => {
             let dest = output.map_or(Destination::Stdout, Destination::File);
             write::ensure_not_input(&dest, std::slice::from_ref(&workbook))?;
             let source = read::read_path(&workbook, Limits::default())?;
             let (records, pairs) = match &mapping_out {
-                None => (crate::review::read_decisions(&source.file, &source.tables, &ctx.catalogs)?, None),
+                None => (crate::review::read_decisions(&source.file, &source.tables, engine.catalogs())?, None),
                 Some(path) => {
                     write::ensure_not_input(&Destination::File(path.clone()), std::slice::from_ref(&workbook))?;
                     if matches!(&dest, Destination::File(d) if write::same_file(d, path)) {
                         return Err(Error::Usage("-o and --mapping-out name the same file: give two".into()));
                     }
-                    let (records, pairs) = crate::review::read_all(&source.file, &source.tables, &ctx.catalogs)?;
+                    let (records, pairs) = crate::review::read_all(&source.file, &source.tables, engine.catalogs())?;
                     (records, Some((path, pairs)))
                 }
             };

@@ -2,15 +2,13 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
-
-use super::{table, Context};
-use crate::cli::SuggestArgs;
+use crate::cli::{ListFormat, SuggestArgs};
+use crate::engine::Engine;
 use crate::error::{Error, Exit};
 use crate::ids::Framework;
 use crate::import::Candidate;
 use crate::read::{self, Limits};
-use crate::report::csv_safe;
+use crate::report::listing::{self, Statement};
 use crate::write::{write_output, Destination};
 
 /// The most candidates `--top` may ask for: more than any catalog holds (134 ISO controls and clauses, 61 criteria).
@@ -27,45 +25,15 @@ struct SuggestSettings {
     statements: Statements,
     to: Framework,
     top: usize,
-    format: String,
+    format: ListFormat,
 }
 
-/// One statement with its row number as the spreadsheet shows it (1 for a TEXT argument).
-struct Statement {
-    row: usize,
-    text: String,
-}
-
-#[derive(Serialize)]
-struct JsonOut<'a> {
-    tool: crate::report::Tool,
-    to: &'a str,
-    statements: Vec<JsonStatement<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonStatement<'a> {
-    row: usize,
-    text: &'a str,
-    candidates: Vec<JsonCandidate<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonCandidate<'a> {
-    rank: usize,
-    id: &'a str,
-    score: f64,
-    title: &'a str,
-    /// Terms of the statement and the profile fields they were found in (`access review (keywords, title)`).
-    why: &'a [String],
-}
-
-pub fn run(ctx: &Context, args: SuggestArgs) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, args: SuggestArgs) -> Result<Exit, Error> {
     // The mapping (with overlays) is loaded first: the matcher's bridge is built from it.
-    ctx.mapping(&args.mappings)?;
+    super::mapping(engine, &args.mappings.mappings)?;
     let settings = validate(args)?;
     let statements = read_statements(&settings.statements)?;
-    let matcher = ctx.matcher()?;
+    let matcher = engine.matcher()?;
     let found: Vec<(Statement, Vec<Candidate>)> = statements
         .into_iter()
         .map(|s| {
@@ -73,7 +41,12 @@ pub fn run(ctx: &Context, args: SuggestArgs) -> Result<Exit, Error> {
             (s, c)
         })
         .collect();
-    let bytes = render(&settings, &found);
+    let bytes = match settings.format {
+        ListFormat::Json => listing::suggestions_json(settings.to, &found),
+        ListFormat::Csv => listing::suggestions_csv(&found),
+        ListFormat::Table => Ok(listing::suggestions_table(&found)),
+    }
+    .map_err(|source| Error::Render { file: "stdout".into(), source })?;
     write_output(&Destination::Stdout, &bytes)?;
     Ok(Exit::Success)
 }
@@ -106,7 +79,7 @@ fn validate(args: SuggestArgs) -> Result<SuggestSettings, Error> {
             args.top
         )));
     }
-    let to = Framework::from_key(&args.to).ok_or_else(|| Error::Usage(format!("unknown framework `{}`", args.to)))?;
+    let to = Framework::from(args.to);
     Ok(SuggestSettings { statements, to, top: args.top, format: args.format })
 }
 
@@ -140,75 +113,4 @@ fn read_statements(source: &Statements) -> Result<Vec<Statement>, Error> {
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
     let hint = nearest.map(|(_, h)| format!("; did you mean `{h}`?")).unwrap_or_default();
     Err(Error::Usage(format!("{}: no column headed `{header}` in the first 50 rows of any sheet{hint}", src.file)))
-}
-
-fn render(settings: &SuggestSettings, found: &[(Statement, Vec<Candidate>)]) -> Vec<u8> {
-    match settings.format.as_str() {
-        "json" => {
-            let out = JsonOut {
-                tool: crate::report::Tool::current(),
-                to: settings.to.key(),
-                statements: found
-                    .iter()
-                    .map(|(s, cands)| JsonStatement {
-                        row: s.row,
-                        text: &s.text,
-                        candidates: cands
-                            .iter()
-                            .enumerate()
-                            .map(|(i, c)| JsonCandidate {
-                                rank: i + 1,
-                                id: c.id.as_str(),
-                                score: round(c.score),
-                                title: &c.title,
-                                why: &c.why,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            };
-            let mut b = serde_json::to_vec_pretty(&out).unwrap_or_default();
-            b.push(b'\n');
-            b
-        }
-        "csv" => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let _ = w.write_record(["row", "rank", "id", "score", "title"]);
-            for (s, cands) in found {
-                for (i, c) in cands.iter().enumerate() {
-                    let _ = w.write_record([
-                        s.row.to_string(),
-                        (i + 1).to_string(),
-                        c.id.to_string(),
-                        format!("{:.3}", c.score),
-                        csv_safe(&c.title).to_string(),
-                    ]);
-                }
-            }
-            w.into_inner().unwrap_or_default()
-        }
-        _ => {
-            let rows: Vec<Vec<String>> = found
-                .iter()
-                .flat_map(|(s, cands)| {
-                    cands.iter().enumerate().map(move |(i, c)| {
-                        vec![
-                            s.row.to_string(),
-                            (i + 1).to_string(),
-                            c.id.to_string(),
-                            format!("{:.2}", c.score),
-                            c.title.clone(),
-                            c.why.join("; "),
-                        ]
-                    })
-                })
-                .collect();
-            table(&["ROW", "RANK", "ID", "SCORE", "TITLE", "WHY"], &rows).into_bytes()
-        }
-    }
-}
-
-/// Three decimals, so JSON stays readable and stable.
-fn round(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
 }

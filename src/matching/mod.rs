@@ -333,11 +333,9 @@ pub struct Matcher {
     generic: HashSet<String>,
 }
 
-/// How often the dev statements that name an ISO control name each SOC 2 criterion: `iso,tsc,count`, written by
-/// `cargo run --example bench_matcher -- --write-prior` from the dev splits only.
-const BRIDGE_PRIOR: &str = include_str!("../../mappings/bridge-prior.csv");
-
-/// The counts of a prior in the form of [`BRIDGE_PRIOR`] by (ISO document, SOC 2 document); rows naming unknown
+/// The counts of a prior in the form of `mappings/bridge-prior.csv` (`iso,tsc,count`: how often the dev statements
+/// that name an ISO control name each SOC 2 criterion, written by `cargo run --example bench_matcher --
+/// --write-prior` from the dev splits only) by (ISO document, SOC 2 document); rows naming unknown
 /// ids are skipped.
 fn prior_counts(prior: &str, iso: &Target, tsc: &Target) -> HashMap<(usize, usize), u32> {
     let mut out = HashMap::default();
@@ -378,10 +376,10 @@ impl Matcher {
 
     /// As [`Matcher::new`] with explicit ranking parameters (for tuning).
     pub fn with_params(files: &DataFiles, catalogs: &Catalogs, params: Params) -> Result<Matcher, CatalogError> {
-        Matcher::with_prior(files, catalogs, params, BRIDGE_PRIOR)
+        Matcher::with_prior(files, catalogs, params, &files.bridge_prior.text)
     }
 
-    /// As [`Matcher::with_params`] with another bridge prior (`iso,tsc,count`, as [`BRIDGE_PRIOR`]): the benchmark
+    /// As [`Matcher::with_params`] with another bridge prior than the data files' (`iso,tsc,count`): the benchmark
     /// scores each dev split with a prior counted from the other, so that its figures do not include the prior
     /// having seen their labels.
     pub fn with_prior(
@@ -401,7 +399,7 @@ impl Matcher {
         catalogs: &Catalogs,
         pairs: &[crate::mapping::Pair],
     ) -> Result<Matcher, CatalogError> {
-        Matcher::build(files, catalogs, Params::default(), BRIDGE_PRIOR, pairs)
+        Matcher::build(files, catalogs, Params::default(), &files.bridge_prior.text, pairs)
     }
 
     fn build(
@@ -864,8 +862,9 @@ mod tests {
     fn every_bridge_prior_row_names_a_mapped_pair() {
         let c = Catalogs::builtin();
         let m = Matcher::builtin(&c).unwrap();
-        let counts = prior_counts(BRIDGE_PRIOR, &m.iso, &m.tsc);
-        let rows = BRIDGE_PRIOR.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
+        let prior = DataFiles::builtin().bridge_prior.text;
+        let counts = prior_counts(&prior, &m.iso, &m.tsc);
+        let rows = prior.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
         assert_eq!(counts.len(), rows, "a row names an unknown id or a bad count");
         assert!(counts.values().all(|&n| n > 0));
     }

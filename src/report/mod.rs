@@ -6,7 +6,10 @@ pub mod context;
 pub mod csv_out;
 pub mod frequency;
 pub mod frequency_words;
+pub mod import_out;
 pub mod json;
+pub mod listing;
+pub mod mapping_out;
 pub mod plan_out;
 pub mod template;
 pub mod words;
@@ -28,6 +31,8 @@ pub enum RenderError {
     CsvFlush(#[source] std::io::Error),
     #[error("cannot write the json: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("cannot write the text: {0}")]
+    Text(#[from] std::fmt::Error),
 }
 
 /// Facts about the run that every output names.

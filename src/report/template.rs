@@ -265,20 +265,19 @@ mod tests {
 
     /// The report of `rows` control rows, each with an applicability that is not yes/no (an issue per row).
     fn report_of(rows: usize) -> ReportData {
-        use crate::report::{Output, RunInfo};
-        let ctx = crate::cmd::Context::load(None).expect("built-in data");
+        use crate::report::RunInfo;
+        let engine = crate::engine::Engine::builtin().expect("built-in data");
         let mut csv = String::from("Ref,Title,Applicable\n");
         for i in 0..rows {
             csv.push_str(&format!("A.5.{},Control {i},maybe\n", 1 + i % 37));
         }
         let source = crate::read::read_bytes("c.csv", "csv", csv.into_bytes(), Default::default()).expect("csv");
-        let mut imported = ctx.understand(&source, &Default::default(), None).expect("import");
-        let mapping = ctx.mapping(&[]).expect("mapping");
+        let imported = engine.understand(source, &Default::default(), None).expect("import");
+        let mapping = engine.mapping(Vec::new()).expect("mapping");
         let scope = crate::crosswalk::Scope::default();
-        let to = crate::ids::Framework::Tsc2017;
-        let crosswalk = crate::crosswalk::build(&mut imported, &mapping, &ctx.catalogs, &scope, to);
+        let done = engine.crosswalk(imported, &mapping, &scope, Some(crate::ids::Framework::Tsc2017));
         let run = RunInfo::new(&mapping.version, &scope);
-        ReportData::build(&Output::new(&run, &imported, &crosswalk), &ctx.catalogs, &mapping, 6)
+        engine.report_data(&done.output(&run), &mapping, 6)
     }
 
     #[test]

@@ -296,7 +296,7 @@ impl Summary {
                 ]
             })
             .collect();
-        let mut out = crate::cmd::table(&headers, &rows);
+        let mut out = crate::report::listing::table(&headers, &rows);
         let t = &self.totals;
         out.push_str(&format!("{} inputs: {} ok, {} failed", t.inputs, t.ok, t.failed));
         if let Some(min) = self.fail_under {

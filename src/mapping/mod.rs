@@ -4,20 +4,23 @@
 //! row replaces the built-in row for the same (source, target) pair or adds a new one; a `none` row with both ids
 //! set takes a pair out of coverage.
 
+mod checks;
+mod parse;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use checks::Consistency;
+pub use parse::parse;
+
 use crate::catalog::data::DataFile;
 use crate::catalog::Catalogs;
 use crate::ids::ControlId;
 use crate::interchange::Overlay;
 use crate::issue::{Issue, Location};
-
-/// Version of the curated mapping shipped with this build.
-pub const MAPPING_VERSION: &str = "2026.12.0";
 
 /// NIST IR 8477 set-theory relationship, read from the ISO element's side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -136,7 +139,7 @@ pub struct Pair {
 #[derive(Debug, Clone)]
 pub struct Mapping {
     pub pairs: Vec<Pair>,
-    /// `2026.12.0` for the built-in mapping, with `+` and a digest when overlays change it.
+    /// The version in `iso27001-2022-to-tsc-2017.version` (`2026.12.0`), with `+` and a digest when overlays change it.
     pub version: String,
     by_source: BTreeMap<ControlId, Vec<usize>>,
     by_target: BTreeMap<ControlId, Vec<usize>>,
@@ -159,147 +162,15 @@ fn render(problems: &[Issue]) -> String {
     lines.join("\n")
 }
 
-#[derive(Deserialize)]
-struct Row {
-    source: String,
-    target: String,
-    relationship: String,
-    strength: String,
-    /// Absent in files written before the column existed: then the strength decides.
-    #[serde(default)]
-    role: Option<String>,
-    rationale: String,
-    #[serde(default)]
-    agreeing_sources: String,
-}
-
-/// Reads one mapping file, collecting every row problem (unknown ids, bad values, missing rationale, duplicates).
-pub fn parse(file: &DataFile, catalogs: &Catalogs) -> (Vec<Pair>, Vec<Issue>) {
-    let mut pairs = Vec::new();
-    let mut problems = Vec::new();
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(file.text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return (pairs, vec![Issue::error(Location::file(&file.name).row(1), e.to_string())]),
-    };
-    for required in ["source", "target", "relationship", "strength", "rationale"] {
-        if !headers.iter().any(|h| h == required) {
-            let found = headers.iter().collect::<Vec<_>>().join(",");
-            problems.push(Issue::error(
-                Location::file(&file.name).row(1),
-                format!("missing column `{required}`: the header must be `source,target,relationship,strength,role,rationale,agreeing_sources`, found `{found}`"),
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return (pairs, problems);
-    }
-    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push(Issue::error(Location::file(&file.name).row(line), e.to_string()));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let at = Location::file(&file.name).row(line);
-        let row: Row = match record.deserialize(Some(&headers)) {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(Issue::error(at, e.to_string()));
-                continue;
-            }
-        };
-        let before = problems.len();
-        let relationship = Relationship::parse(&row.relationship);
-        if relationship.is_none() {
-            problems.push(Issue::error(
-                at.clone(),
-                format!("relationship `{}` is not one of equal, subset, superset, intersects, none", row.relationship),
-            ));
-        }
-        let strength = row.strength.parse::<u8>().ok().filter(|s| (1..=10).contains(s));
-        if strength.is_none() {
-            problems.push(Issue::error(
-                at.clone(),
-                format!("strength `{}` is not a whole number from 1 to 10", row.strength),
-            ));
-        }
-        let role = match row.role.as_deref().map(str::trim) {
-            None => Some(Role::from_strength(strength.unwrap_or(1))),
-            Some("") if relationship == Some(Relationship::None) => Some(Role::Supporting),
-            Some(text) => {
-                let role = Role::parse(text);
-                if role.is_none() {
-                    problems.push(Issue::error(at.clone(), format!("role `{text}` is not one of core, supporting")));
-                }
-                role
-            }
-        };
-        if role == Some(Role::Core) && relationship == Some(Relationship::None) {
-            problems.push(Issue::error(at.clone(), "a `none` row cannot be `core`: leave `role` empty"));
-        }
-        if let (Some(Role::Core), Some(s)) = (role, strength.filter(|s| *s <= SUPPORTING_MAX)) {
-            problems.push(Issue::error(
-                at.clone(),
-                format!(
-                    "a link of strength {s} is context, not coverage: set `role` to `supporting` or raise the strength above {SUPPORTING_MAX}"
-                ),
-            ));
-        }
-        if row.rationale.is_empty() {
-            problems.push(Issue::error(at.clone(), "the rationale is empty: every pair needs one sentence saying why"));
-        }
-        if !row.source.is_empty() && !catalogs.iso2022.contains(&row.source) {
-            problems.push(Issue::error(at.clone(), format!("source `{}` is not an ISO 27001:2022 id", row.source)));
-        }
-        if !row.target.is_empty() && !catalogs.tsc.contains(&row.target) {
-            problems.push(Issue::error(at.clone(), format!("target `{}` is not a TSC 2017 criterion", row.target)));
-        }
-        if row.source.is_empty() && row.target.is_empty() {
-            problems.push(Issue::error(at.clone(), "both `source` and `target` are empty"));
-        }
-        if (row.source.is_empty() || row.target.is_empty()) && relationship.is_some_and(|r| r != Relationship::None) {
-            problems.push(Issue::error(at.clone(), "a row without a source or a target must have relationship `none`"));
-        }
-        let key = (row.source.clone(), row.target.clone());
-        if let Some(first) = seen.get(&key) {
-            problems.push(Issue::error(
-                at.clone(),
-                format!("duplicate pair `{}` -> `{}` (first on row {first})", row.source, row.target),
-            ));
-        } else {
-            seen.insert(key, line);
-        }
-        if problems.len() > before {
-            continue;
-        }
-        pairs.push(Pair {
-            source: (!row.source.is_empty()).then(|| ControlId::new(row.source)),
-            target: (!row.target.is_empty()).then(|| ControlId::new(row.target)),
-            relationship: relationship.unwrap_or(Relationship::None),
-            strength: strength.unwrap_or(1),
-            role: role.unwrap_or(Role::Supporting),
-            rationale: row.rationale.into(),
-            agreeing_sources: row
-                .agreeing_sources
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect(),
-            at,
-        });
-    }
-    (pairs, problems)
-}
-
 impl Mapping {
     /// The built-in mapping with overlays applied. Fails with every problem found.
-    pub fn load(base: &DataFile, overlays: &[Overlay], catalogs: &Catalogs) -> Result<Mapping, MappingError> {
+    pub fn load(
+        base: &DataFile,
+        version: &DataFile,
+        overlays: &[Overlay],
+        catalogs: &Catalogs,
+    ) -> Result<Mapping, MappingError> {
+        let base_version = version.text.trim();
         let (mut pairs, mut problems) = parse(base, catalogs);
         let mut digest = Sha256::new();
         for overlay in overlays {
@@ -320,10 +191,10 @@ impl Mapping {
             return Err(MappingError { problems });
         }
         let version = if overlays.is_empty() {
-            MAPPING_VERSION.to_string()
+            base_version.to_string()
         } else {
             let hex: String = digest.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect();
-            format!("{MAPPING_VERSION}+{hex}")
+            format!("{base_version}+{hex}")
         };
         let mut mapping = Mapping::index(pairs, version);
         mapping.warnings = warnings;
@@ -338,7 +209,8 @@ impl Mapping {
     /// The built-in mapping. It is tested, so it cannot fail at run time.
     pub fn builtin(catalogs: &Catalogs) -> Mapping {
         let files = crate::catalog::DataFiles::builtin();
-        Mapping::load(&files.mapping, &[], catalogs).unwrap_or_else(|e| panic!("built-in mapping is broken: {e}"))
+        Mapping::load(&files.mapping, &files.mapping_version, &[], catalogs)
+            .unwrap_or_else(|e| panic!("built-in mapping is broken: {e}"))
     }
 
     fn index(mut pairs: Vec<Pair>, version: String) -> Mapping {
@@ -381,112 +253,6 @@ impl Mapping {
         out
     }
 
-    /// Completeness problems: an Annex A control or a criterion without any row.
-    pub fn check_complete(&self, catalogs: &Catalogs, file: &str) -> Vec<Issue> {
-        let mut problems = Vec::new();
-        for e in catalogs.annex_controls() {
-            if !self.by_source.contains_key(&e.id) {
-                problems.push(Issue::error(
-                    Location::file(file),
-                    format!("Annex A control `{}` has no row: map it or add a `none` row saying why", e.id),
-                ));
-            }
-        }
-        for e in &catalogs.tsc.entries {
-            if !self.by_target.contains_key(&e.id) {
-                problems.push(Issue::error(
-                    Location::file(file),
-                    format!("criterion `{}` has no row: map it or add a `none` row saying why", e.id),
-                ));
-            }
-        }
-        problems
-    }
-
-    /// The core ISO elements of a criterion, strongest first: all of them implemented meet its intent.
-    pub fn core_of(&self, criterion: &ControlId) -> Vec<&Pair> {
-        self.to_target(criterion)
-            .into_iter()
-            .filter(|p| p.role == Role::Core && p.relationship != Relationship::None && p.source.is_some())
-            .collect()
-    }
-
-    /// Whether the data agree with themselves: a containing (`equal`/`superset`) pair is its criterion's only core
-    /// element, leaves no `limit`, and the criterion's `beyond_iso` text names no other ISO element; every ISO id a
-    /// `beyond_iso` text names is linked to that criterion; a criterion without a core element states a `limit`.
-    pub fn check_consistency(&self, catalogs: &Catalogs, file: &str) -> (Vec<Issue>, Consistency) {
-        let mut problems = Vec::new();
-        let mut stats = Consistency::default();
-        let at = || Location::file(file);
-        for criterion in &catalogs.tsc.entries {
-            let pairs = self.to_target(&criterion.id);
-            let linked: BTreeSet<&ControlId> = pairs
-                .iter()
-                .filter(|p| p.relationship != Relationship::None)
-                .filter_map(|p| p.source.as_ref())
-                .collect();
-            let named = iso_ids_in(&criterion.beyond_iso, catalogs);
-            for id in named.iter().filter(|id| !linked.contains(id)) {
-                problems.push(Issue::error(
-                    at(),
-                    format!(
-                        "the `beyond_iso` text of `{}` names `{id}`, which the mapping does not link to `{}`",
-                        criterion.id, criterion.id
-                    ),
-                ));
-            }
-            let core = self.core_of(&criterion.id);
-            if core.is_empty() {
-                stats.without_core += 1;
-                if criterion.limit.is_none() {
-                    problems.push(Issue::error(
-                        at(),
-                        format!("criterion `{}` has no core ISO element and no `limit` saying why", criterion.id),
-                    ));
-                }
-            } else {
-                stats.with_core += 1;
-                stats.core_links += core.len();
-            }
-            if criterion.limit.is_some() {
-                stats.limited += 1;
-            }
-            for p in pairs.iter().filter(|p| p.relationship.covers_fully()) {
-                let Some(source) = &p.source else { continue };
-                stats.containing += 1;
-                if let Some(limit) = criterion.limit {
-                    problems.push(Issue::error(
-                        p.at.clone(),
-                        format!(
-                            "`{source}` is said to contain `{}`, but the criterion's limit `{}` says ISO does not hold all of it",
-                            criterion.id,
-                            limit_key(limit)
-                        ),
-                    ));
-                }
-                for other in core.iter().filter_map(|c| c.source.as_ref()).filter(|c| *c != source) {
-                    problems.push(Issue::error(
-                        p.at.clone(),
-                        format!(
-                            "`{source}` is said to contain `{}`, so it is the only core element, but `{other}` is core too",
-                            criterion.id
-                        ),
-                    ));
-                }
-                for other in named.iter().filter(|n| *n != source) {
-                    problems.push(Issue::error(
-                        p.at.clone(),
-                        format!(
-                            "`{source}` is said to contain `{}`, but its `beyond_iso` text names `{other}` as well",
-                            criterion.id
-                        ),
-                    ));
-                }
-            }
-        }
-        (problems, stats)
-    }
-
     /// Ids that appear as sources (for statistics).
     pub fn sources(&self) -> BTreeSet<&ControlId> {
         self.by_source.keys().collect()
@@ -496,24 +262,6 @@ impl Mapping {
     pub fn targets(&self) -> BTreeSet<&ControlId> {
         self.by_target.keys().collect()
     }
-}
-
-/// Figures of the consistency check, for `mapping validate`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Consistency {
-    /// `equal`/`superset` pairs checked against their criterion.
-    pub containing: usize,
-    /// Criteria with at least one core element, and the core links they have.
-    pub with_core: usize,
-    pub core_links: usize,
-    /// Criteria with no core element (each states a limit).
-    pub without_core: usize,
-    /// Criteria with a `limit`.
-    pub limited: usize,
-}
-
-fn limit_key(limit: crate::catalog::Limit) -> String {
-    serde_json::to_value(limit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 /// ISO 27001:2022 ids a free text names (`A.5.26`, `clause 7.4`, `(6.2)`), in text order, each once.
@@ -577,7 +325,7 @@ mod tests {
         let files = crate::catalog::DataFiles::builtin();
         // A.5.26 said to contain CC7.5 while A.5.27 and A.8.13 stay core, and CC7.5's text names A.5.27.
         let overlay = file("source,target,relationship,strength,role,rationale\nA.5.26,CC7.5,superset,8,core,Claimed to hold recovery.\nA.5.9,CC1.2,superset,4,core,Claimed to hold board oversight.\n");
-        let m = Mapping::load(&files.mapping, &[overlay.into()], &c).unwrap();
+        let m = Mapping::load(&files.mapping, &files.mapping_version, &[overlay.into()], &c).unwrap();
         let (problems, _) = m.check_consistency(&c, "builtin");
         let got: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.at, p.message)).collect();
         assert_eq!(
@@ -629,7 +377,7 @@ mod tests {
         let files = crate::catalog::DataFiles::builtin();
         let overlay =
             file(&format!("{HEADER}A.5.15,CC6.1,equal,10,Our client's access policy is enforced by design.,\n"));
-        let m = Mapping::load(&files.mapping, &[overlay.into()], &c).unwrap();
+        let m = Mapping::load(&files.mapping, &files.mapping_version, &[overlay.into()], &c).unwrap();
         let p = m.from_source(&ControlId::new("A.5.15"));
         let p = p.iter().find(|p| p.target.as_ref().is_some_and(|t| t.as_str() == "CC6.1")).unwrap();
         assert_eq!((p.relationship, p.strength), (Relationship::Equal, 10));
