@@ -12,6 +12,7 @@
 //! from the others). The `test`, `holdout` and `fresh` splits are held out, and are the figures to quote: `holdout` and
 //! `fresh` were written by people who never saw the profiles or the matcher, and nothing is ever tuned on them.
 
+use std::fmt::Write as _;
 use std::time::Instant;
 
 use crosswalk::catalog::data::DataFile;
@@ -51,6 +52,7 @@ struct Outcome {
     score: f64,
 }
 
+#[allow(clippy::too_many_lines)] // one pass over the data sets that writes the report top to bottom, in its order
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let misses = std::env::args().any(|a| a == "--misses");
     let quick = std::env::args().any(|a| a == "--quick");
@@ -223,8 +225,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 println!(
                     "| reference {name} (noisy) | {target} | {n} | {:.1}% | {:.1}% |",
-                    100.0 * top1 as f64 / n.max(1) as f64,
-                    100.0 * top3 as f64 / n.max(1) as f64
+                    100.0 * top1 as f64 / f64::from(n.max(1)),
+                    100.0 * top3 as f64 / f64::from(n.max(1))
                 );
             }
         }
@@ -251,7 +253,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         hit += 1;
                     }
                 }
-                cells.push(format!("{:.1}% of {n}", 100.0 * hit as f64 / n.max(1) as f64));
+                cells.push(format!("{:.1}% of {n}", 100.0 * f64::from(hit) / f64::from(n.max(1))));
             }
             println!("- {style}: {}", cells.join(" / "));
         }
@@ -270,7 +272,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{split} ({} answers):\n", pooled.len());
         println!("| threshold | auto-accepted | precision | recall (right and auto / all) |");
         println!("|---|---|---|---|");
-        let thresholds: Vec<f64> = (0..18).map(|i| i as f64 * 0.05).chain((90..=99).map(|i| i as f64 * 0.01)).collect();
+        let thresholds: Vec<f64> =
+            (0..18).map(|i| f64::from(i) * 0.05).chain((90..=99).map(|i| f64::from(i) * 0.01)).collect();
         let mut lowest = None;
         for t in thresholds {
             let kept: Vec<&&Outcome> = pooled.iter().filter(|o| o.score >= t - 1e-9).collect();
@@ -343,7 +346,7 @@ fn rows_figures(matcher: &Matcher, dir: &str, no_test: bool) -> Result<(), Box<d
                 auto += usize::from(accepted);
                 wrong += usize::from(accepted && rank != Some(0));
             }
-            let pct = |k: usize| format!("{:.1}%", 100.0 * k as f64 / n.max(1) as f64);
+            let pct = |k: usize| format!("{:.1}%", 100.0 * k as f64 / f64::from(n.max(1)));
             let held = if split == "test" { " (held out)" } else { "" };
             println!(
                 "| {name} | {split}{held} | {n} | {} | {} | {} | {} | {} |",
@@ -412,7 +415,7 @@ fn prior_text(statements: &[Statement], splits: &[&str]) -> String {
     }
     let mut text = String::from("iso,tsc,count\n");
     for ((iso, tsc), n) in &counts {
-        text.push_str(&format!("{iso},{tsc},{n}\n"));
+        let _ = writeln!(text, "{iso},{tsc},{n}");
     }
     text
 }

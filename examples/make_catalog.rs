@@ -21,6 +21,7 @@
 //! are not the truth, marked `auto`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crosswalk::catalog::{Catalogs, EntryKind};
@@ -265,7 +266,7 @@ fn main() {
             _ => Err("--score needs TRUTH.csv MAP.json".into()),
         }
     } else if let Some(i) = args.iter().position(|a| a == "--trial") {
-        trial(&args, args.get(i + 1).map(String::as_str).unwrap_or("1"))
+        trial(&args, args.get(i + 1).map_or("1", String::as_str))
     } else {
         generate_args(&args).map(|(xlsx, truth)| println!("wrote {} and {}", xlsx.display(), truth.display()))
     };
@@ -332,6 +333,7 @@ fn generate(seed: u64, rows: usize, out: &Path) -> Result<(PathBuf, PathBuf), St
     let colliding: Vec<(&str, &str)> =
         annex.iter().copied().filter(|(id, _)| old.iter().any(|(o, _)| o.starts_with(&format!("{id}.")))).collect();
     let topics: BTreeMap<&str, &[&str]> = TOPICS.iter().copied().collect();
+    let pools = Pools { catalogs: &catalogs, annex: &annex, old: &old, colliding: &colliding, topics: &topics };
     let mut sheet: Vec<[String; 8]> = Vec::with_capacity(rows);
     let mut truth: Vec<(Kind, Vec<String>)> = Vec::with_capacity(rows);
     for n in 0..rows {
@@ -346,61 +348,7 @@ fn generate(seed: u64, rows: usize, out: &Path) -> Result<(PathBuf, PathBuf), St
             _ => Kind::NotSecurity,
         };
         let custom = format!("{}-{:04}", rng.pick(&["CTL", "SEC", "ISMS", "GRC", "ORG"]), n + 1);
-        let (id, title, text, expected) = match kind {
-            Kind::Id2022 => {
-                let (id, title) = *rng.pick(&annex);
-                let title = match rng.below(4) {
-                    0 => title.to_uppercase(),
-                    1 => format!("{title}."),
-                    _ => title.to_string(),
-                };
-                let topic = rng.word(topics[id]);
-                (spell_2022(&mut rng, id), title, fill(rng.word(TEXT_TEMPLATES), topic), vec![id.to_string()])
-            }
-            Kind::Mixed => {
-                let (id, title) = *rng.pick(&colliding);
-                let topic = rng.word(topics[id]);
-                (spell_2022(&mut rng, id), title.to_string(), fill(rng.word(TEXT_TEMPLATES), topic), vec![id.into()])
-            }
-            Kind::Id2013 => {
-                let (id, title) = *rng.pick(&old);
-                let to: BTreeSet<String> = catalogs.successors(id).iter().map(|t| t.to.to_string()).collect();
-                let spelt = match rng.below(4) {
-                    0 => id.replacen("A.", "A", 1),
-                    1 => id.trim_start_matches("A.").to_string(),
-                    _ => id.to_string(),
-                };
-                (spelt, title.to_string(), String::new(), to.into_iter().collect())
-            }
-            Kind::ExactTitle => {
-                let (id, title) = *rng.pick(&annex);
-                let title = if rng.chance(0.5) { title.to_lowercase() } else { title.to_string() };
-                (custom, title, String::new(), vec![id.to_string()])
-            }
-            Kind::NoSuchId => {
-                let (id, title) = *rng.pick(&annex);
-                let theme = &id[2..3];
-                let bogus = format!("A.{theme}.{}", 40 + rng.below(60));
-                let title = if rng.chance(0.5) { typo_words(&mut rng, title, 1.0, 1) } else { title.to_string() };
-                (bogus, title, String::new(), vec![id.to_string()])
-            }
-            Kind::Paraphrase => {
-                let (id, _) = *rng.pick(&annex);
-                let t = topics[id];
-                let title_topic = rng.word(t);
-                let text_topic = rng.word(t);
-                let title = capitalise(&fill(rng.word(TITLE_TEMPLATES), title_topic));
-                let title = typo_words(&mut rng, &title, 0.3, 1);
-                let text = fill(rng.word(TEXT_TEMPLATES), text_topic);
-                let text = typo_words(&mut rng, &text, 0.1, 2);
-                (custom, title, text, vec![id.to_string()])
-            }
-            Kind::NotSecurity => {
-                let subject = rng.word(NOT_SECURITY);
-                let text = fill(rng.word(OTHER_TEXT_TEMPLATES), &subject.to_lowercase());
-                (custom, subject.to_string(), capitalise(&text), Vec::new())
-            }
-        };
+        let (id, title, text, expected) = make_row(&mut rng, kind, custom, &pools);
         let applicable = if rng.chance(0.9) { "Y" } else { "N" };
         let justification = if applicable == "Y" { "Required by risk assessment" } else { "Not relevant to scope" };
         sheet.push([
@@ -420,10 +368,79 @@ fn generate(seed: u64, rows: usize, out: &Path) -> Result<(PathBuf, PathBuf), St
     let truth_path = out.join(format!("catalog-{seed}.truth.csv"));
     let mut text = String::from("row,kind,expected\n");
     for (i, (kind, ids)) in truth.iter().enumerate() {
-        text.push_str(&format!("{},{},{}\n", i + FIRST_ROW, kind.key(), ids.join(";")));
+        let _ = writeln!(text, "{},{},{}", i + FIRST_ROW, kind.key(), ids.join(";"));
     }
     std::fs::write(&truth_path, text).map_err(|e| format!("{}: {e}", truth_path.display()))?;
     Ok((xlsx, truth_path))
+}
+
+/// What the catalog draws rows from.
+struct Pools<'a> {
+    catalogs: &'a Catalogs,
+    annex: &'a [(&'a str, &'a str)],
+    old: &'a [(&'a str, &'a str)],
+    /// 2022 ids that are also 2013 objective numbers.
+    colliding: &'a [(&'a str, &'a str)],
+    topics: &'a BTreeMap<&'a str, &'a [&'a str]>,
+}
+
+/// One row of the given kind: its id cell, title, text and the ids it should match.
+fn make_row(rng: &mut Rng, kind: Kind, custom: String, p: &Pools) -> (String, String, String, Vec<String>) {
+    match kind {
+        Kind::Id2022 => {
+            let (id, title) = *rng.pick(p.annex);
+            let title = match rng.below(4) {
+                0 => title.to_uppercase(),
+                1 => format!("{title}."),
+                _ => title.to_string(),
+            };
+            let topic = rng.word(p.topics[id]);
+            (spell_2022(rng, id), title, fill(rng.word(TEXT_TEMPLATES), topic), vec![id.to_string()])
+        }
+        Kind::Mixed => {
+            let (id, title) = *rng.pick(p.colliding);
+            let topic = rng.word(p.topics[id]);
+            (spell_2022(rng, id), title.to_string(), fill(rng.word(TEXT_TEMPLATES), topic), vec![id.into()])
+        }
+        Kind::Id2013 => {
+            let (id, title) = *rng.pick(p.old);
+            let to: BTreeSet<String> = p.catalogs.successors(id).iter().map(|t| t.to.to_string()).collect();
+            let spelt = match rng.below(4) {
+                0 => id.replacen("A.", "A", 1),
+                1 => id.trim_start_matches("A.").to_string(),
+                _ => id.to_string(),
+            };
+            (spelt, title.to_string(), String::new(), to.into_iter().collect())
+        }
+        Kind::ExactTitle => {
+            let (id, title) = *rng.pick(p.annex);
+            let title = if rng.chance(0.5) { title.to_lowercase() } else { title.to_string() };
+            (custom, title, String::new(), vec![id.to_string()])
+        }
+        Kind::NoSuchId => {
+            let (id, title) = *rng.pick(p.annex);
+            let theme = &id[2..3];
+            let bogus = format!("A.{theme}.{}", 40 + rng.below(60));
+            let title = if rng.chance(0.5) { typo_words(rng, title, 1.0, 1) } else { title.to_string() };
+            (bogus, title, String::new(), vec![id.to_string()])
+        }
+        Kind::Paraphrase => {
+            let (id, _) = *rng.pick(p.annex);
+            let t = p.topics[id];
+            let title_topic = rng.word(t);
+            let text_topic = rng.word(t);
+            let title = capitalise(&fill(rng.word(TITLE_TEMPLATES), title_topic));
+            let title = typo_words(rng, &title, 0.3, 1);
+            let text = fill(rng.word(TEXT_TEMPLATES), text_topic);
+            let text = typo_words(rng, &text, 0.1, 2);
+            (custom, title, text, vec![id.to_string()])
+        }
+        Kind::NotSecurity => {
+            let subject = rng.word(NOT_SECURITY);
+            let text = fill(rng.word(OTHER_TEXT_TEMPLATES), &subject.to_lowercase());
+            (custom, subject.to_string(), capitalise(&text), Vec::new())
+        }
+    }
 }
 
 /// The spreadsheet row of the first data row: two title rows, a blank row, the header.
@@ -532,24 +549,25 @@ impl Score {
             String::from("| kind of row | rows | right | wrong auto-accepted | lost |\n|---|---|---|---|---|\n");
         let mut total = [0usize; 4];
         for (kind, c) in &self.by_kind {
-            out.push_str(&format!("| {kind} | {} | {} | {} | {} |\n", c[0], c[1], c[2], c[3]));
+            let _ = writeln!(out, "| {kind} | {} | {} | {} | {} |", c[0], c[1], c[2], c[3]);
             for i in 0..4 {
                 total[i] += c[i];
             }
         }
         let pct = |n: usize| 100.0 * n as f64 / total[0].max(1) as f64;
-        out.push_str(&format!(
-            "| **all** | {} | {} ({:.2}%) | {} ({:.2}%) | {} |\n",
+        let _ = writeln!(
+            out,
+            "| **all** | {} | {} ({:.2}%) | {} ({:.2}%) | {} |",
             total[0],
             total[1],
             pct(total[1]),
             total[2],
             pct(total[2]),
             total[3]
-        ));
+        );
         if std::env::var_os("SCORE_MISSES").is_some() {
             for m in &self.misses {
-                out.push_str(&format!("MISS {m}\n"));
+                let _ = writeln!(out, "MISS {m}");
             }
         }
         out

@@ -17,13 +17,13 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 fn main() -> Result<()> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("import");
     std::fs::create_dir_all(&dir)?;
-    save(&dir, "title-rows.xlsx", title_rows()?)?;
-    save(&dir, "cover-numeric-ids.xlsx", cover_numeric_ids()?)?;
-    save(&dir, "german.xlsx", german()?)?;
-    save(&dir, "wide-matrix.xlsx", wide_matrix()?)?;
-    save(&dir, "budget.xlsx", budget()?)?;
-    save(&dir, "header-only.xlsx", header_only()?)?;
-    save(&dir, "two-sheets.xlsx", two_sheets()?)?;
+    save(&dir, "title-rows.xlsx", &title_rows()?)?;
+    save(&dir, "cover-numeric-ids.xlsx", &cover_numeric_ids()?)?;
+    save(&dir, "german.xlsx", &german()?)?;
+    save(&dir, "wide-matrix.xlsx", &wide_matrix()?)?;
+    save(&dir, "budget.xlsx", &budget()?)?;
+    save(&dir, "header-only.xlsx", &header_only()?)?;
+    save(&dir, "two-sheets.xlsx", &two_sheets()?)?;
     text(&dir, "french-1252.csv", &french_1252())?;
     text(&dir, "spanish-bom.csv", &spanish_bom())?;
     text(&dir, "iso2013.csv", ISO2013.as_bytes())?;
@@ -44,8 +44,8 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-fn save(dir: &Path, name: &str, bytes: Vec<u8>) -> Result<()> {
-    text(dir, name, &bytes)
+fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    text(dir, name, bytes)
 }
 
 fn text(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
@@ -157,7 +157,7 @@ fn budget() -> Result<Vec<u8>> {
         let r = i as u32 + 1;
         ws.write_string(r, 0, *item)?;
         for q in 1..=4u16 {
-            ws.write_number(r, q, 1000.0 * f64::from(q) + r as f64)?;
+            ws.write_number(r, q, 1000.0 * f64::from(q) + f64::from(r))?;
         }
     }
     Ok(wb.save_to_buffer()?)

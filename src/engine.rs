@@ -11,7 +11,7 @@
 //! let csv = b"id,title,implemented\nA.5.15,Access control,yes\nA.8.13,Information backup,no\n".to_vec();
 //! let source = crosswalk::read::read_bytes("controls.csv", "csv", csv, Default::default())?;
 //! let imported = engine.understand(source, &Default::default(), None)?;
-//! let mapping = engine.mapping(Vec::new())?;
+//! let mapping = engine.mapping(&[])?;
 //! let scope = Scope::default();
 //! let done = engine.crosswalk(imported, &mapping, &scope, None);
 //! assert_eq!(done.crosswalk.rows.len(), 2);
@@ -120,8 +120,8 @@ impl Engine {
 
     /// The built-in mapping with overlays applied (ours, OSCAL, CISO Assistant or STRM, told by content). Its
     /// `warnings` are for the caller to show. The matcher, when built after this, bridges through these pairs.
-    pub fn mapping(&self, overlays: Vec<Overlay>) -> Result<Mapping, Error> {
-        let mapping = Mapping::load(&self.files.mapping, &self.files.mapping_version, &overlays, &self.catalogs)?;
+    pub fn mapping(&self, overlays: &[Overlay]) -> Result<Mapping, Error> {
+        let mapping = Mapping::load(&self.files.mapping, &self.files.mapping_version, overlays, &self.catalogs)?;
         if !overlays.is_empty() {
             // A run has one mapping: the first one set wins.
             self.overlaid.get_or_init(|| mapping.pairs.clone());
@@ -218,7 +218,7 @@ mod tests {
     use super::*;
 
     fn source(csv: &str) -> Source {
-        crate::read::read_bytes("controls.csv", "csv", csv.as_bytes().to_vec(), Default::default()).unwrap()
+        crate::read::read_bytes("controls.csv", "csv", csv.as_bytes().to_vec(), crate::read::Limits::default()).unwrap()
     }
 
     #[test]

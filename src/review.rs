@@ -69,7 +69,7 @@ impl RowKey {
     pub fn of(row: &ImportedRow) -> RowKey {
         let reference = row.reference.as_deref().or(row.raw_id.as_deref()).unwrap_or("");
         let text = format!("{}\n{}", row.title.as_deref().unwrap_or(""), row.text.as_deref().unwrap_or(""));
-        let normalised: Vec<String> = text.split_whitespace().map(|w| w.to_lowercase()).collect();
+        let normalised: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
         let digest = Sha256::digest(normalised.join(" ").as_bytes());
         RowKey {
             reference: reference.split_whitespace().collect::<Vec<_>>().join(" "),

@@ -3,6 +3,7 @@
 //! they become U+FFFD. Everything printed to stderr goes through [`eprint_lines`] or [`eprint_line`].
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Whether a terminal or a viewer would act on `c` instead of showing it: C0 controls, DEL, C1 controls, the bidi
 /// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), and the line and paragraph separators.
@@ -32,8 +33,12 @@ fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if is_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_ascii_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if is_control(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             c => out.push(c),
         }
     }

@@ -83,7 +83,7 @@ pub fn write_output(dest: &Destination, bytes: &[u8]) -> Result<(), WriteError> 
             let mut out = std::io::stdout().lock();
             // A person reads a terminal: text goes there with its control characters escaped, as on stderr.
             let shown = if out.is_terminal() { crate::sanitise::for_terminal_bytes(bytes) } else { bytes.into() };
-            match out.write_all(&shown).and_then(|_| out.flush()) {
+            match out.write_all(&shown).and_then(|()| out.flush()) {
                 // The reader went away (`| head`): like any filter, stop quietly.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 r => r.map_err(|source| WriteError::Io { path: "-".into(), source }),
@@ -103,7 +103,7 @@ fn is_special(path: &Path) -> bool {
 fn write_special(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let err = |source: std::io::Error| WriteError::Io { path: path.display().to_string(), source };
     let mut file = std::fs::OpenOptions::new().write(true).open(path).map_err(err)?;
-    file.write_all(bytes).and_then(|_| file.flush()).map_err(err)
+    file.write_all(bytes).and_then(|()| file.flush()).map_err(err)
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {

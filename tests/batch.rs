@@ -165,6 +165,7 @@ fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn outputs_are_byte_identical_whatever_the_thread_count_or_input_order() {
+    use calamine::Reader;
     let dir = workspace();
     let d = dir.path();
     write_2013_workbook(&d.join("in/legacy.xlsx"));
@@ -196,7 +197,6 @@ fn outputs_are_byte_identical_whatever_the_thread_count_or_input_order() {
     }
     // The workbook reads back: every sheet there, the constant-memory ones included.
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(d.join("out-xlsx-2-true/mixed.crosswalk.xlsx")).unwrap();
-    use calamine::Reader;
     assert_eq!(
         wb.sheet_names(),
         [
@@ -214,7 +214,7 @@ fn outputs_are_byte_identical_whatever_the_thread_count_or_input_order() {
         ]
     );
     let text = |r: &calamine::Range<calamine::Data>, row: usize, col: usize| {
-        r.get((row, col)).map(|c| c.to_string()).unwrap_or_default()
+        r.get((row, col)).map(std::string::ToString::to_string).unwrap_or_default()
     };
     let main = wb.worksheet_range("Crosswalk").unwrap();
     assert_eq!(main.height(), 6);

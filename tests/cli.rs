@@ -24,7 +24,7 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(files(dir.path()), ["tidy-soa.crosswalk.xlsx", "tidy-soa.xlsx"]);
     let out = dir.path().join("tidy-soa.crosswalk.xlsx");
-    let names = open_workbook_auto(&out).unwrap().sheet_names().to_vec();
+    let names = open_workbook_auto(&out).unwrap().sheet_names().clone();
     assert_eq!(
         names,
         [

@@ -5,6 +5,7 @@ mod common;
 
 use common::{fixture, Dir};
 use serde_json::Value;
+use std::fmt::Write as _;
 
 fn schema() -> jsonschema::Validator {
     let text = std::fs::read_to_string(fixture("oscal/oscal_mapping_schema.json")).expect("schema fixture");
@@ -283,7 +284,7 @@ fn hostile_and_wrong_overlays_are_refused_naming_file_and_entry() {
         "Focal Document Element,STRM Relationship,Reference Document Element,Strength of Relationship,Rationale\n";
     let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"]) {
-        bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+        let _ = writeln!(bomb, "{name}: &{name} [{}]", vec![format!("*{prev}"); 10].join(", "));
     }
     bomb.push_str("objects:\n  requirement_mapping_sets: *i\n");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![

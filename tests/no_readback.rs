@@ -150,10 +150,10 @@ fn the_guard_sees_the_obvious_read_backs() {
         assert!(!read_backs(line).is_empty(), "not flagged: {line}");
     }
     let fine = [
-        r#"        if r.misspelt {"#,
+        r"        if r.misspelt {",
         r#"    let label_names = ["annex", "anhang"].iter().any(|w| l.contains(w));"#,
         r#"        if t.starts_with("A.") || id.as_str().starts_with(|c: char| c.is_ascii_digit()) {"#,
-        r#"    matches!(self, RoleReason::Header { .. })"#,
+        r"    matches!(self, RoleReason::Header { .. })",
         r#"        "merged" => Change::Merged,"#,
         r#"    if part == "mimetype" {"#,
     ];

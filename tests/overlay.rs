@@ -20,7 +20,7 @@ fn run_json(dir: &Path, args: &[&str]) -> Value {
 }
 
 fn with(args: &[&str], overlay: bool) -> Vec<String> {
-    let mut v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let mut v: Vec<String> = args.iter().map(std::string::ToString::to_string).collect();
     if overlay {
         v.extend(["--mapping".to_string(), "overlay.csv".to_string()]);
     }

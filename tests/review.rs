@@ -423,7 +423,7 @@ fn links(xlsx: &Path, sheet_number: usize) -> Vec<(String, String, String)> {
 
 /// The 0-based row and column of a cell reference like `H12`.
 fn cell(reference: &str) -> (usize, usize) {
-    let letters: String = reference.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let letters: String = reference.chars().take_while(char::is_ascii_alphabetic).collect();
     let col = letters.bytes().fold(0, |n, b| n * 26 + (b - b'A' + 1) as usize) - 1;
     (reference[letters.len()..].parse::<usize>().unwrap() - 1, col)
 }

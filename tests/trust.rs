@@ -200,7 +200,7 @@ fn on_every_fixture_rows_in_equal_rows_out_plus_rows_skipped() {
     paths.sort();
     let mut checked = 0;
     for path in paths {
-        let Ok(source) = crosswalk::read::read_path(&path, Default::default()) else { continue };
+        let Ok(source) = crosswalk::read::read_path(&path, crosswalk::read::Limits::default()) else { continue };
         let Ok(imported) = import(&source, &Settings::default(), &catalogs) else { continue };
         let table = source.tables.iter().find(|t| t.sheet == imported.sheet).unwrap();
         let rows_in = table.rows.iter().filter(|r| r.number > imported.header_row && !r.is_blank()).count();

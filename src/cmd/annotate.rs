@@ -111,7 +111,7 @@ fn columns(cw: &crate::crosswalk::Crosswalk, header_row: u32) -> Columns {
         .rows
         .iter()
         .map(|r| {
-            let ids: Vec<&str> = r.row.ids.iter().map(|i| i.as_str()).collect();
+            let ids: Vec<&str> = r.row.ids.iter().map(super::super::ids::ControlId::as_str).collect();
             let targets: Vec<&str> = r.targets.iter().map(|t| t.id.as_str()).collect();
             let links: Vec<String> =
                 r.targets.iter().map(|t| format!("{}: {}, {}", t.id, t.relationship, t.strength)).collect();
@@ -128,5 +128,5 @@ fn columns(cw: &crate::crosswalk::Crosswalk, header_row: u32) -> Columns {
             (r.row.row as u32, values)
         })
         .collect();
-    Columns { header_row, headers: headers.iter().map(|h| h.to_string()).collect(), rows }
+    Columns { header_row, headers: headers.iter().map(std::string::ToString::to_string).collect(), rows }
 }

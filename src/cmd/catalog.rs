@@ -7,7 +7,7 @@ use crate::ids::Framework;
 use crate::report::listing;
 use crate::write::{write_output, Destination};
 
-pub fn run(engine: &Engine, args: CatalogArgs) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, args: &CatalogArgs) -> Result<Exit, Error> {
     let framework = Framework::from(args.framework);
     let catalog = engine
         .catalogs()

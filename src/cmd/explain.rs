@@ -10,7 +10,7 @@ use crate::report::listing::{self, Explained};
 use crate::report::RenderError;
 use crate::write::{write_output, Destination};
 
-pub fn run(engine: &Engine, args: ExplainArgs) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, args: &ExplainArgs) -> Result<Exit, Error> {
     let mapping = super::mapping(engine, &args.mappings.mappings)?;
     let raw = parse_token(&args.id).ok_or_else(|| {
         Error::Usage(format!(

@@ -10,7 +10,7 @@ use crate::read;
 use crate::report::import_out;
 use crate::write::{self, Destination};
 
-pub fn run(engine: &Engine, ui: &Ui, args: ImportArgs) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, ui: &Ui, args: &ImportArgs) -> Result<Exit, Error> {
     let (settings, limits) = read_settings(&args.read)?;
     let dest = match args.output.as_deref() {
         None | Some("-") => Destination::Stdout,

@@ -12,7 +12,7 @@ use crate::write::{write_output, Destination};
 /// The template context reference, beside the templates it describes.
 const TEMPLATE_README: &str = include_str!("../../templates/README.md");
 
-pub fn run(args: InitArgs) -> Result<Exit, Error> {
+pub fn run(args: &InitArgs) -> Result<Exit, Error> {
     let files = files(&args.dir);
     if !args.force {
         let existing: Vec<String> =

@@ -39,7 +39,7 @@ fn validate(engine: &Engine, file: Option<&std::path::Path>) -> Result<Exit, Err
         Some(p) => {
             let overlay = interchange::read_overlay(p)?;
             if interchange::detect(&overlay.bytes).is_ok_and(|k| k != interchange::Kind::Csv) {
-                return validate_other(engine, &overlay);
+                return Ok(validate_other(engine, &overlay));
             }
             read::read_text(p)?
         }
@@ -79,7 +79,7 @@ fn validate(engine: &Engine, file: Option<&std::path::Path>) -> Result<Exit, Err
 }
 
 /// A mapping in another tool's format (docs/interchange.md): every problem, as when it is used as an overlay.
-fn validate_other(engine: &Engine, overlay: &interchange::Overlay) -> Result<Exit, Error> {
+fn validate_other(engine: &Engine, overlay: &interchange::Overlay) -> Exit {
     let (pairs, problems) = interchange::parse_overlay(overlay, engine.catalogs());
     for p in &problems {
         eprint_line(&p.to_string());
@@ -87,10 +87,10 @@ fn validate_other(engine: &Engine, overlay: &interchange::Overlay) -> Result<Exi
     let errors = problems.iter().filter(|p| p.severity == crate::issue::Severity::Error).count();
     if errors > 0 {
         eprint_line(&format!("{}: {errors} problem(s)", overlay.name));
-        return Ok(Exit::DataProblems);
+        return Exit::DataProblems;
     }
     eprint_line(&format!("{}: ok: {} pairs, usable as an overlay with --mapping", overlay.name, pairs.len()));
-    Ok(Exit::Success)
+    Exit::Success
 }
 
 /// The mapping in one of the export formats (`mapping export --format`).

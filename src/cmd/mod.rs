@@ -37,17 +37,17 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
     let engine = load_engine(cli.data_dir.as_deref())?;
     let ui = Ui { quiet: cli.quiet, verbose: cli.verbose };
     match command {
-        Command::Map(args) => map::run(&engine, &ui, args),
-        Command::Import(args) => import::run(&engine, &ui, args),
+        Command::Map(args) => map::run(&engine, &ui, &args),
+        Command::Import(args) => import::run(&engine, &ui, &args),
         Command::Suggest(args) => suggest::run(&engine, args),
-        Command::Report(args) => report::run(&engine, &ui, args),
-        Command::Catalog(args) => catalog::run(&engine, args),
-        Command::Explain(args) => explain::run(&engine, args),
+        Command::Report(args) => report::run(&engine, &ui, &args),
+        Command::Catalog(args) => catalog::run(&engine, &args),
+        Command::Explain(args) => explain::run(&engine, &args),
         Command::Mapping(cmd) => mapping::run(&engine, cmd),
         Command::Plan(cmd) => plan::run(&engine, &ui, cmd),
         Command::Review(cmd) => review::run(&engine, cmd),
-        Command::Init(args) => init::run(args),
-        Command::Completions(args) => completions::run(args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions(args) => completions::run(&args),
         Command::ReadInput(args) => read_input_child(&args),
     }
 }
@@ -85,7 +85,7 @@ pub fn load_engine(data_dir: Option<&Path>) -> Result<Engine, Error> {
 /// The built-in mapping with the `--mapping` overlays read and applied; its warnings printed.
 pub fn mapping(engine: &Engine, overlays: &[PathBuf]) -> Result<Mapping, Error> {
     let overlays = overlays.iter().map(|p| crate::interchange::read_overlay(p)).collect::<Result<Vec<_>, _>>()?;
-    let mapping = engine.mapping(overlays)?;
+    let mapping = engine.mapping(&overlays)?;
     for w in &mapping.warnings {
         crate::sanitise::eprint_line(&format!("crosswalk: {w}"));
     }

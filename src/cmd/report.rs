@@ -86,8 +86,8 @@ impl ReportSettings {
     }
 }
 
-pub fn run(engine: &Engine, ui: &Ui, args: ReportArgs) -> Result<Exit, Error> {
-    let settings = ReportSettings::from_args(&args)?;
+pub fn run(engine: &Engine, ui: &Ui, args: &ReportArgs) -> Result<Exit, Error> {
+    let settings = ReportSettings::from_args(args)?;
     let mut inputs = vec![settings.input.clone()];
     inputs.extend(settings.template.clone());
     inputs.extend(settings.mappings.iter().cloned());

@@ -95,7 +95,7 @@ fn judge_criterion(
         let Some(source) = &pair.source else { continue };
         match contributions.iter().find(|c| &c.id == source) {
             Some(c) if c.effect != Effect::Nothing => {
-                verdict.counted.push(Element { id: c.id.clone(), state: c.state })
+                verdict.counted.push(Element { id: c.id.clone(), state: c.state });
             }
             Some(c) => verdict.pending.push(Element { id: c.id.clone(), state: c.state }),
             None => verdict.missing.push(source.clone()),

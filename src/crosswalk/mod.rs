@@ -392,6 +392,7 @@ mod tests {
     /// | privacy | 18 | 0 | 5 | 13 | privacy practices; A.5.34 alone is context |
     #[test]
     fn a_complete_programme_covers_all_but_what_iso_never_asks() {
+        use Limit::*;
         let c = Catalogs::builtin();
         let m = Mapping::builtin(&c);
         let cw = build(&mut programme(Status::Implemented), &m, &c, &Scope::all(), Framework::Tsc2017);
@@ -399,7 +400,6 @@ mod tests {
         assert_eq!(partial, ["CC1.2", "CC1.3", "CC2.1", "CC2.3", "CC3.3", "CC4.2"]);
         let limits: Vec<Option<Limit>> =
             cw.coverage.iter().filter(|x| partial.contains(&x.id.to_string())).map(|x| x.verdict.limit).collect();
-        use Limit::*;
         assert_eq!(
             limits,
             [Some(Board), Some(Board), Some(ReportData), Some(ExternalCommitments), Some(FraudRisk), Some(Board)]

@@ -78,12 +78,11 @@ impl Scope {
             if part == "all" {
                 return Ok(Scope::all());
             }
-            match Category::from_key(&part) {
-                Some(c) => set.insert(c),
-                None => {
-                    let keys: Vec<&str> = Category::ALL.iter().map(|c| c.key()).collect();
-                    return Err(format!("unknown scope `{part}`: expected {} or all", keys.join(", ")));
-                }
+            if let Some(c) = Category::from_key(&part) {
+                set.insert(c)
+            } else {
+                let keys: Vec<&str> = Category::ALL.iter().map(|c| c.key()).collect();
+                return Err(format!("unknown scope `{part}`: expected {} or all", keys.join(", ")));
             };
         }
         Ok(Scope(set))

@@ -125,13 +125,7 @@ fn natural_letters(id: &str) -> &str {
 
 fn natural_group(id: &str) -> u8 {
     match natural_letters(id) {
-        "A" if id.starts_with("A.") => {
-            if natural_numbers(id).count() >= 3 {
-                1
-            } else {
-                0
-            }
-        }
+        "A" if id.starts_with("A.") => u8::from(natural_numbers(id).count() >= 3),
         "" => 2,
         "CC" => 3,
         "A" => 4,
@@ -196,7 +190,7 @@ mod tests {
                 .map(|s| ControlId::new(*s))
                 .collect();
         ids.sort();
-        let got: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
+        let got: Vec<&str> = ids.iter().map(super::ControlId::as_str).collect();
         assert_eq!(got, ["A.5.2", "A.5.10", "A.8.1", "6.1.2", "CC6.2", "CC6.10", "A1.2", "C1.1", "PI1.1", "P1.1"]);
     }
 }

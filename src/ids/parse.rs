@@ -101,10 +101,10 @@ pub fn parse_token(token: &str) -> Option<RawId> {
             let rest = rest.trim_start_matches([' ', ':', '-', '.']);
             if prefix.starts_with("annex") || prefix.starts_with("anhang") || prefix.starts_with("anexo") {
                 // "Annex A 5.15" is an Annex A id, whether or not the A is repeated.
-                if !rest.starts_with('a') {
-                    s = format!("a.{rest}");
-                } else {
+                if rest.starts_with('a') {
                     s = rest.to_string();
+                } else {
+                    s = format!("a.{rest}");
                 }
             } else {
                 s = rest.to_string();
@@ -123,7 +123,7 @@ pub fn parse_token(token: &str) -> Option<RawId> {
     if s.is_empty() {
         return None;
     }
-    let letters: String = s.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let letters: String = s.chars().take_while(char::is_ascii_alphabetic).collect();
     let rest = &s[letters.len()..];
     let rest = rest.strip_prefix('.').unwrap_or(rest);
     let rest = rest.strip_prefix('-').unwrap_or(rest);
@@ -280,29 +280,26 @@ fn split_line(line: &str) -> SplitCell {
             break;
         }
         let remaining = &text[pos..];
-        match take_id(remaining) {
-            Some((len, raw)) => {
-                out.tokens.push(Token { text: remaining[..len].trim().to_string(), raw });
-                pos += len;
-            }
-            None => {
-                let lower = remaining.to_ascii_lowercase();
-                if let Some(skip) = ["and ", "& ", "+ ", "et ", "und ", "y "].iter().find(|w| lower.starts_with(**w)) {
-                    if !out.tokens.is_empty() {
-                        pos += skip.len();
-                        continue;
-                    }
-                }
-                if looks_like_id(remaining) {
-                    let end =
-                        remaining.find(|c: char| c.is_whitespace() || c == ',' || c == ';').unwrap_or(remaining.len());
-                    out.rejected.push(remaining[..end].to_string());
-                    pos += end;
+        if let Some((len, raw)) = take_id(remaining) {
+            out.tokens.push(Token { text: remaining[..len].trim().to_string(), raw });
+            pos += len;
+        } else {
+            let lower = remaining.to_ascii_lowercase();
+            if let Some(skip) = ["and ", "& ", "+ ", "et ", "und ", "y "].iter().find(|w| lower.starts_with(**w)) {
+                if !out.tokens.is_empty() {
+                    pos += skip.len();
                     continue;
                 }
-                out.rest = remaining.trim_start_matches(['-', '–', '—', ':', ' ']).trim().to_string();
-                break;
             }
+            if looks_like_id(remaining) {
+                let end =
+                    remaining.find(|c: char| c.is_whitespace() || c == ',' || c == ';').unwrap_or(remaining.len());
+                out.rejected.push(remaining[..end].to_string());
+                pos += end;
+                continue;
+            }
+            out.rest = remaining.trim_start_matches(['-', '–', '—', ':', ' ']).trim().to_string();
+            break;
         }
     }
     out
@@ -315,7 +312,7 @@ fn is_separator(b: u8) -> bool {
 /// Something that starts like an id but did not parse: a letter prefix and a digit, or digits and a dot.
 fn looks_like_id(s: &str) -> bool {
     let word: String = s.chars().take_while(|c| !c.is_whitespace() && *c != ',' && *c != ';').collect();
-    let letters = word.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+    let letters = word.chars().take_while(char::is_ascii_alphabetic).count();
     letters <= 2 && word.chars().any(|c| c.is_ascii_digit()) && word.contains('.') && word.len() <= 12
 }
 
@@ -347,7 +344,7 @@ fn take_id(s: &str) -> Option<(usize, RawId)> {
         }
     }
     let body = &s[lead..];
-    let letters = body.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+    let letters = body.chars().take_while(char::is_ascii_alphabetic).count();
     if letters > 2 {
         return None;
     }

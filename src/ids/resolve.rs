@@ -167,7 +167,7 @@ fn describe(fw: Framework) -> &'static str {
 }
 
 fn join(parts: &[u32]) -> String {
-    parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(".")
+    parts.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(".")
 }
 
 #[cfg(test)]

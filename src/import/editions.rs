@@ -195,7 +195,7 @@ impl<'c> TitleWords<'c> {
 mod tests {
     use super::*;
 
-    fn facts<'a>(title: Option<&'a str>, has_values: bool) -> RowFacts<'a> {
+    fn facts(title: Option<&str>, has_values: bool) -> RowFacts<'_> {
         RowFacts { title, text: None, has_values }
     }
 

@@ -27,7 +27,7 @@ pub(super) fn carries_control_title(title: Option<&str>, catalogs: &Catalogs) ->
 }
 
 /// A theme or group row: `5 Organizational controls` spread over merged cells, with nothing else.
-pub(super) fn is_group_row(row: &RawRow, title: &Option<String>, text: &Option<String>) -> bool {
+pub(super) fn is_group_row(row: &RawRow, title: Option<&str>, text: Option<&str>) -> bool {
     // The one distinct text the row's non-empty cells hold; a second distinct text ends the search (most rows).
     let mut only: Option<std::borrow::Cow<'_, str>> = None;
     for cell in row.cells.iter().filter(|c| !c.is_empty()) {
@@ -62,7 +62,7 @@ pub(super) fn is_group_id(token: &RawId, catalogs: &Catalogs, has_2013: bool) ->
 /// `A.5`, `A 8`, `CC1`: a theme heading as written in an id cell.
 pub(super) fn is_theme_heading(text: &str) -> bool {
     let t = crate::ids::clean_spaces(text).trim().trim_end_matches('.').to_ascii_uppercase().replace(' ', "");
-    let letters: String = t.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let letters: String = t.chars().take_while(char::is_ascii_alphabetic).collect();
     let rest = t[letters.len()..].trim_start_matches('.');
     matches!(letters.as_str(), "A" | "CC" | "PI" | "P" | "C")
         && !rest.is_empty()

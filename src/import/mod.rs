@@ -301,9 +301,9 @@ pub fn describe_skipped(skipped: &[Skipped]) -> String {
 /// Why the input's controls could not be found.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{file}: no sheet named '{wanted}'{by}; the sheets are {}{}", list(.available), nearest(.suggestion))]
+    #[error("{file}: no sheet named '{wanted}'{by}; the sheets are {}{}", list(.available), nearest(.suggestion.as_deref()))]
     SheetNotFound { file: String, wanted: String, by: String, available: Vec<String>, suggestion: Option<String> },
-    #[error("{at}: no column with header `{wanted}` for {by}; the headers are {}{}", list(.available), nearest(.suggestion))]
+    #[error("{at}: no column with header `{wanted}` for {by}; the headers are {}{}", list(.available), nearest(.suggestion.as_deref()))]
     ColumnNotFound { at: Location, by: String, wanted: String, available: Vec<String>, suggestion: Option<String> },
     #[error("{at}: --header-row {row} is past the last row ({last})")]
     HeaderRowOutOfRange { at: Location, row: usize, last: usize },
@@ -319,8 +319,8 @@ fn list(items: &[String]) -> String {
     items.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
 }
 
-fn nearest(s: &Option<String>) -> String {
-    s.as_ref().map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default()
+fn nearest(s: Option<&str>) -> String {
+    s.map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default()
 }
 
 /// The closest name by Jaro-Winkler, if close enough to suggest.

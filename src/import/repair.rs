@@ -4,6 +4,7 @@
 use crate::catalog::{Catalogs, Transition};
 use crate::ids::{BareHint, ControlId, RawId, SplitCell};
 use crate::read::Cell;
+use std::fmt::Write as _;
 
 /// Bare ids in this column: Annex A when they include numbers no clause has (`5.15`), clauses when they include
 /// numbers no Annex A control has (`4.1`, `9.2`, `10.1`, `6.1.2`), or when the column writes its Annex A ids with
@@ -41,7 +42,7 @@ pub(super) fn column_has_2013(id_splits: &[SplitCell]) -> bool {
 pub(super) fn bare_hint_for_row(raw: &RawId, title: Option<&str>, catalogs: &Catalogs) -> Option<BareHint> {
     let RawId::Bare(parts) = raw else { return None };
     let title = title?.to_lowercase();
-    let clause_id = parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(".");
+    let clause_id = parts.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(".");
     let clause = catalogs.iso2022.get(&clause_id)?;
     let annex = catalogs.iso2022.get(&format!("A.{clause_id}"))?;
     let sim = |t: &str| strsim::normalized_levenshtein(&title, &t.to_lowercase());
@@ -153,7 +154,7 @@ pub(super) fn carried_note(id: &ControlId, successors: &[&Transition], catalogs:
             .map(|p| format!("`{}`", p.from))
             .collect();
         if !others.is_empty() {
-            note.push_str(&format!(" (merged there with {})", others.join(", ")));
+            let _ = write!(note, " (merged there with {})", others.join(", "));
         }
     }
     note

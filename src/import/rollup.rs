@@ -64,7 +64,7 @@ pub(super) fn warn_duplicates(
     }
     let mut found: Vec<(usize, String)> = Vec::new();
     for (id, on) in seen.iter().filter(|(_, on)| on.len() > 1) {
-        let mut shown: Vec<String> = on.iter().take(6).map(|n| n.to_string()).collect();
+        let mut shown: Vec<String> = on.iter().take(6).map(std::string::ToString::to_string).collect();
         if on.len() > 6 {
             shown.push("…".into());
         }

@@ -213,13 +213,13 @@ impl<'a> RowReader<'a> {
         let mut found = IdReading::default();
         if let (Some(c), Some(raw)) = (self.id_col, &raw_id) {
             let cell = IdCell { row, column: c, raw, value: raw_cell, split };
-            if let Some(outcome) = self.read_id_cell(&cell, &mut title, &text, &mut found) {
+            if let Some(outcome) = self.read_id_cell(&cell, &mut title, text.as_deref(), &mut found) {
                 return outcome;
             }
         } else if title.is_none() && text.is_none() {
             return Outcome::Skip(SkipReason::Blank);
         }
-        if self.is_heading(row, raw_id.as_deref(), &title, &text, &found) {
+        if self.is_heading(row, raw_id.as_deref(), title.as_deref(), text.as_deref(), &found) {
             return Outcome::Heading;
         }
         if let Some(last) = found.ids.last() {
@@ -235,11 +235,11 @@ impl<'a> RowReader<'a> {
         &self,
         row: &RawRow,
         raw_id: Option<&str>,
-        title: &Option<String>,
-        text: &Option<String>,
+        title: Option<&str>,
+        text: Option<&str>,
         found: &IdReading,
     ) -> bool {
-        let carries = || carries_control_title(title.as_deref(), self.catalogs);
+        let carries = || carries_control_title(title, self.catalogs);
         (raw_id.is_none() && text.is_none() && self.id_rows_share >= 0.7 && !carries())
             || (raw_id.is_some_and(is_category_letter) && found.ids.is_empty())
             || (is_group_row(row, title, text) && found.ids.is_empty() && !found.row_error && !carries())
@@ -307,12 +307,12 @@ impl RowReader<'_> {
         &mut self,
         cell: &IdCell<'_>,
         title: &mut Option<String>,
-        text: &Option<String>,
+        text: Option<&str>,
         found: &mut IdReading,
     ) -> Option<Outcome> {
         let split = cell.split;
-        let objective = self.objective(cell, title, text);
-        if self.heads_controls(cell, &objective, title, text) {
+        let objective = self.objective(cell, title.as_deref(), text);
+        if self.heads_controls(cell, objective.as_ref(), title.as_deref(), text) {
             return Some(Outcome::Heading);
         }
         if title.is_none() && !split.rest.is_empty() && !split.tokens.is_empty() {
@@ -337,7 +337,7 @@ impl RowReader<'_> {
             // Some of the cell's ids were read: those stand, and no guess is made.
             found.unknown_id = None;
         }
-        if split.tokens.is_empty() && split.rejected.is_empty() && is_group_row(cell.row, title, text) {
+        if split.tokens.is_empty() && split.rejected.is_empty() && is_group_row(cell.row, title.as_deref(), text) {
             return Some(Outcome::Heading);
         }
         self.check_title(cell, title.as_deref(), found);
@@ -345,7 +345,7 @@ impl RowReader<'_> {
     }
 
     /// `A.9.1` (a 2013 objective) or `A.7.1` (also a 2022 control): the row's title and values decide.
-    fn objective(&self, cell: &IdCell<'_>, title: &Option<String>, text: &Option<String>) -> Option<Objective> {
+    fn objective(&self, cell: &IdCell<'_>, title: Option<&str>, text: Option<&str>) -> Option<Objective> {
         let split = cell.split;
         let [token] = split.tokens.as_slice() else { return None };
         if !split.rejected.is_empty() || !is_strong(token) {
@@ -353,11 +353,7 @@ impl RowReader<'_> {
         }
         let RawId::Annex(theme, n) = token.raw else { return None };
         let has_values = self.text(cell.row, Role::Status).is_some() || self.text(cell.row, Role::Applicable).is_some();
-        let facts = RowFacts {
-            title: title.as_deref().or(Some(split.rest.as_str()).filter(|r| !r.is_empty())),
-            text: text.as_deref(),
-            has_values,
-        };
+        let facts = RowFacts { title: title.or(Some(split.rest.as_str()).filter(|r| !r.is_empty())), text, has_values };
         editions::read_objective(theme, n, &facts, self.has_2013, self.catalogs, &self.words)
     }
 
@@ -366,9 +362,9 @@ impl RowReader<'_> {
     fn heads_controls(
         &self,
         cell: &IdCell<'_>,
-        objective: &Option<Objective>,
-        title: &Option<String>,
-        text: &Option<String>,
+        objective: Option<&Objective>,
+        title: Option<&str>,
+        text: Option<&str>,
     ) -> bool {
         let split = cell.split;
         let all_headings = match objective {
@@ -388,7 +384,7 @@ impl RowReader<'_> {
             && !cell.raw.chars().any(|c| c.is_ascii_digit());
         let looks_like_heading =
             is_theme_heading(cell.raw) || all_headings || label_row || is_group_row(cell.row, title, text);
-        looks_like_heading && objective.is_none() && !carries_control_title(title.as_deref(), self.catalogs)
+        looks_like_heading && objective.is_none() && !carries_control_title(title, self.catalogs)
     }
 
     /// One id token: repaired when Excel dropped its trailing zero, resolved, or reported when it names nothing.
@@ -482,7 +478,7 @@ impl RowReader<'_> {
         for rejected in &cell.split.rejected {
             let message = format!("`{rejected}` looks like an id but is not one");
             let has_words = found.ids.is_empty() && has_words;
-            self.unknown_id(cell, message, rejected.to_string(), has_words, found);
+            self.unknown_id(cell, message, rejected.clone(), has_words, found);
         }
     }
 
@@ -506,7 +502,9 @@ fn token_text(raw: &str, token: &RawId) -> String {
     match token {
         RawId::Annex(t, n) => format!("A.{t}.{n}"),
         RawId::Annex2013(d, o, c) => format!("A.{d}.{o}.{c}"),
-        RawId::Clause(p) | RawId::Bare(p) => p.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("."),
+        RawId::Clause(p) | RawId::Bare(p) => {
+            p.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(".")
+        }
         RawId::Tsc { .. } => raw.trim().to_string(),
     }
 }

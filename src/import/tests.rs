@@ -179,11 +179,14 @@ fn repair_note_says_what_decided() {
 
 /// A wide matrix: a requirement column, then ten control columns.
 fn matrix(marks: &[&[&str]]) -> Vec<Vec<String>> {
-    let mut rows =
-        vec![["Requirement"].iter().map(|s| s.to_string()).chain((1..=10).map(|n| format!("A.5.{n}"))).collect()];
+    let mut rows = vec![["Requirement"]
+        .iter()
+        .map(std::string::ToString::to_string)
+        .chain((1..=10).map(|n| format!("A.5.{n}")))
+        .collect()];
     for (i, m) in marks.iter().enumerate() {
         let mut row = vec![format!("Requirement {i}")];
-        row.extend(m.iter().map(|s| s.to_string()));
+        row.extend(m.iter().map(std::string::ToString::to_string));
         rows.push(row);
     }
     rows

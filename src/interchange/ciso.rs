@@ -7,6 +7,7 @@
 //! both requirements); the library's description names them.
 
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 
 use super::{relationship_word, version_date, Collector, Direction, Entry};
 use crate::mapping::{Mapping, Relationship};
@@ -84,7 +85,7 @@ fn requirement_mappings(m: &Mapping) -> (Vec<MappingOut>, Vec<MappingOut>, Vec<S
     let mut one_sided = Vec::new();
     for p in &m.pairs {
         let (Some(s), Some(t)) = (&p.source, &p.target) else {
-            one_sided.extend(p.source.iter().chain(&p.target).map(|i| i.to_string()));
+            one_sided.extend(p.source.iter().chain(&p.target).map(std::string::ToString::to_string));
             continue;
         };
         let (iso, soc2) = (node_urn("iso27001-2022", s.as_str()), node_urn("soc2-2017", t.as_str()));
@@ -124,10 +125,11 @@ fn library_description(m: &Mapping, one_sided: &[String]) -> String {
         m.version
     );
     if !one_sided.is_empty() {
-        description.push_str(&format!(
+        let _ = write!(
+            description,
             " No counterpart at all (not written as requirement mappings): {}.",
             one_sided.join(", ")
-        ));
+        );
     }
     description
 }
@@ -412,7 +414,6 @@ fn flow_too_deep(text: &str, max: usize) -> Option<usize> {
         for ch in line.chars() {
             match (quote, ch) {
                 (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
                 (None, '\'' | '"') => quote = Some(ch),
                 (None, '#') => break,
                 (None, '[' | '{') => {
@@ -422,6 +423,7 @@ fn flow_too_deep(text: &str, max: usize) -> Option<usize> {
                     }
                 }
                 (None, ']' | '}') => depth = depth.saturating_sub(1),
+                // Any other character, and everything inside quotes.
                 _ => {}
             }
         }
@@ -486,7 +488,7 @@ pub fn read_workbook(bytes: &[u8], c: &mut Collector) {
         let word = cell(Some(rel));
         let Some(relationship) = relationship_word(&word) else {
             c.error_at(
-                at,
+                at.as_ref(),
                 format!("relationship `{word}` is not one of equal, subset, superset, intersect, not_related"),
             );
             continue;
@@ -494,7 +496,7 @@ pub fn read_workbook(bytes: &[u8], c: &mut Collector) {
         let strength = match strength_of(&cell(strength_col)) {
             Ok(s) => s,
             Err(e) => {
-                c.error_at(at, e);
+                c.error_at(at.as_ref(), e);
                 continue;
             }
         };

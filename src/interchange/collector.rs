@@ -97,7 +97,7 @@ impl<'a> Collector<'a> {
         self.problems.push(Issue::error(Location::file(self.file), message));
     }
 
-    fn location(&self, row: &Option<(Option<String>, usize)>) -> Location {
+    fn location(&self, row: Option<&(Option<String>, usize)>) -> Location {
         match row {
             Some((sheet, n)) => Location::file(self.file).sheet(sheet.as_deref()).row(*n),
             None => Location::file(self.file),
@@ -105,12 +105,12 @@ impl<'a> Collector<'a> {
     }
 
     /// An entry that cannot be used.
-    pub fn error_at(&mut self, row: Option<(Option<String>, usize)>, message: impl Into<String>) {
-        let at = self.location(&row);
+    pub fn error_at(&mut self, row: Option<&(Option<String>, usize)>, message: impl Into<String>) {
+        let at = self.location(row);
         self.problems.push(Issue::error(at, message));
     }
 
-    fn warn_at(&mut self, row: &Option<(Option<String>, usize)>, message: impl Into<String>) {
+    fn warn_at(&mut self, row: Option<&(Option<String>, usize)>, message: impl Into<String>) {
         let at = self.location(row);
         self.problems.push(Issue::warning(at, message));
     }
@@ -158,7 +158,7 @@ impl<'a> Collector<'a> {
         for side in [&a, &b] {
             if let Side::Unknown(id) = side {
                 self.warn_at(
-                    &e.row,
+                    e.row.as_ref(),
                     format!("{what}: `{id}` is neither an ISO 27001:2022 id nor a TSC 2017 criterion or point of focus: skipped"),
                 );
                 return;
@@ -166,20 +166,21 @@ impl<'a> Collector<'a> {
         }
         let (iso, tsc, relationship) = match self.orient(a, b, e.relationship, &what) {
             Ok(oriented) => oriented,
-            Err(message) => return self.error_at(e.row, message),
+            Err(message) => return self.error_at(e.row.as_ref(), message),
         };
         if e.strength.is_some_and(|s| !(1..=10).contains(&s)) {
             let message = format!("{what}: strength `{}` is not a whole number from 1 to 10", e.strength.unwrap_or(0));
-            return self.error_at(e.row, message);
+            return self.error_at(e.row.as_ref(), message);
         }
-        let at = self.location(&e.row);
+        let at = self.location(e.row.as_ref());
         let source = match iso {
             Side::Iso(id) => Some(ControlId::new(id)),
             _ => None,
         };
         if let Side::PointOfFocus(criterion) = &tsc {
             let Some(source) = source else {
-                return self.error_at(e.row, format!("{what}: a point of focus needs an ISO id on the other side"));
+                return self
+                    .error_at(e.row.as_ref(), format!("{what}: a point of focus needs an ISO id on the other side"));
             };
             if relationship != Relationship::None {
                 self.roll_up(source, criterion, relationship, e, at);
@@ -191,8 +192,10 @@ impl<'a> Collector<'a> {
             _ => None,
         };
         if (source.is_none() || target.is_none()) && relationship != Relationship::None {
-            return self
-                .error_at(e.row, format!("{what}: an entry with one side empty must say there is no relationship"));
+            return self.error_at(
+                e.row.as_ref(),
+                format!("{what}: an entry with one side empty must say there is no relationship"),
+            );
         }
         let strength = e.strength.unwrap_or_else(|| {
             self.defaulted_strength += 1;
@@ -200,7 +203,7 @@ impl<'a> Collector<'a> {
         });
         let role = match role(e.role, relationship, strength) {
             Ok(role) => role,
-            Err(why) => return self.error_at(e.row, format!("{what}: {why}")),
+            Err(why) => return self.error_at(e.row.as_ref(), format!("{what}: {why}")),
         };
         let rationale = match e.rationale.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
             Some(r) => r,
@@ -217,7 +220,7 @@ impl<'a> Collector<'a> {
             at,
         };
         if let Err(message) = self.insert(pair, place, e.mirror, &what) {
-            self.error_at(e.row, message);
+            self.error_at(e.row.as_ref(), message);
         }
     }
 

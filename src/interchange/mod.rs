@@ -227,13 +227,14 @@ fn read_own_json(text: &str, c: &mut Collector) {
         let agreeing = p.agreeing_sources.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         let role = match p.role.trim() {
             "" => None,
-            text => match Role::parse(text) {
-                Some(r) => Some(r),
-                None => {
+            text => {
+                if let Some(r) = Role::parse(text) {
+                    Some(r)
+                } else {
                     c.error_at(None, format!("entry `pairs[{i}]`: role `{text}` is not one of core, supporting"));
                     continue;
                 }
-            },
+            }
         };
         c.add(Entry {
             label: format!("pairs[{i}]"),
@@ -358,7 +359,7 @@ mod round_trip {
             .iter()
             .filter(|p| complete || (p.source.is_some() && p.target.is_some()))
             .map(|p| {
-                let id = |i: &Option<ControlId>| i.as_ref().map(|i| i.to_string());
+                let id = |i: &Option<ControlId>| i.as_ref().map(std::string::ToString::to_string);
                 let role = complete.then_some(p.role);
                 (id(&p.source), id(&p.target), p.relationship, p.strength, p.rationale.to_string(), role)
             })

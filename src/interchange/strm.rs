@@ -45,7 +45,7 @@ pub fn export(m: &Mapping, catalogs: &Catalogs, tsv: bool) -> Vec<u8> {
     let describe = |id: Option<&crate::ids::ControlId>| {
         id.and_then(|i| catalogs.find(i.as_str())).map_or(String::new(), |e| format!("{}: {}", e.title, e.description))
     };
-    let mut rows = vec![COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
+    let mut rows = vec![COLUMNS.iter().map(std::string::ToString::to_string).collect::<Vec<_>>()];
     for p in &m.pairs {
         let notes = if p.agreeing_sources.is_empty() {
             String::new()
@@ -53,11 +53,11 @@ pub fn export(m: &Mapping, catalogs: &Catalogs, tsv: bool) -> Vec<u8> {
             format!("{ALSO_LISTED} {}", p.agreeing_sources.join("; "))
         };
         rows.push(vec![
-            p.source.as_ref().map_or(String::new(), |s| s.to_string()),
+            p.source.as_ref().map_or(String::new(), std::string::ToString::to_string),
             csv_safe(&describe(p.source.as_ref())),
             "semantic".into(),
             word(p.relationship).into(),
-            p.target.as_ref().map_or(String::new(), |t| t.to_string()),
+            p.target.as_ref().map_or(String::new(), std::string::ToString::to_string),
             csv_safe(&describe(p.target.as_ref())),
             p.strength.to_string(),
             csv_safe(&p.rationale),
@@ -156,7 +156,7 @@ pub fn read(text: &str, c: &mut Collector) {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() as usize);
-                c.error_at(Some((None, line)), e.to_string());
+                c.error_at(Some(&(None, line)), e.to_string());
                 continue;
             }
         };
@@ -168,7 +168,7 @@ pub fn read(text: &str, c: &mut Collector) {
         let at = Some((None, line));
         match entry(&columns, &cell) {
             Ok(e) => c.add(Entry { row: at, ..e }),
-            Err(message) => c.error_at(at, message),
+            Err(message) => c.error_at(at.as_ref(), message),
         }
     }
 }

@@ -193,7 +193,7 @@ impl Mapping {
         let version = if overlays.is_empty() {
             base_version.to_string()
         } else {
-            let hex: String = digest.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect();
+            let hex = crate::read::hex(&digest.finalize()[..4]);
             format!("{base_version}+{hex}")
         };
         let mut mapping = Mapping::index(pairs, version);

@@ -396,9 +396,10 @@ impl Index {
         let mut out: Vec<QueryTerm> = Vec::new();
         // Query position of each term: a term met twice keeps its first label and its largest weight.
         let mut seen: HashMap<u32, usize> = HashMap::default();
-        let mut add = |term: u32, label: String, weight: f32, out: &mut Vec<QueryTerm>| match seen.get(&term) {
-            Some(&i) => out[i].weight = out[i].weight.max(weight),
-            None => {
+        let mut add = |term: u32, label: String, weight: f32, out: &mut Vec<QueryTerm>| {
+            if let Some(&i) = seen.get(&term) {
+                out[i].weight = out[i].weight.max(weight);
+            } else {
                 seen.insert(term, out.len());
                 out.push(QueryTerm { term, label, weight });
             }

@@ -590,7 +590,9 @@ impl Matcher {
         let iso_top = iso.iter().copied().fold(0.0f32, f32::max);
         let norm = if to == Framework::Tsc2017 { top.max(self.params.text_floor * iso_top) } else { top };
         if norm > 0.0 {
-            values.iter_mut().for_each(|v| *v /= norm);
+            for v in &mut values {
+                *v /= norm;
+            }
         }
         if to == Framework::Tsc2017 && self.params.bridge_weight > 0.0 && iso_top > 0.0 {
             let mut order: Vec<usize> = (0..iso.len()).filter(|&d| iso[d] > 0.0).collect();

@@ -363,7 +363,8 @@ mod tests {
     #[test]
     fn remembered_stems_are_the_stemmer_s() {
         let mut norm = Normaliser::new(&DataFiles::builtin().synonyms).unwrap();
-        let words: Vec<String> = ["reviewing", "authentication", "policies"].iter().map(|w| w.to_string()).collect();
+        let words: Vec<String> =
+            ["reviewing", "authentication", "policies"].iter().map(std::string::ToString::to_string).collect();
         let before: Vec<String> = words.iter().map(|w| norm.stem(w)).collect();
         norm.remember_stems(&words);
         assert_eq!(norm.known_stems.len(), 3);

@@ -56,7 +56,7 @@ impl Client {
         Client {
             row: x.row,
             reference: super::reference(row),
-            iso: x.ids.iter().map(|i| i.to_string()).collect(),
+            iso: x.ids.iter().map(std::string::ToString::to_string).collect(),
             title: text(&x.title),
             text: text(&x.text),
             owner: text(&x.owner),
@@ -148,7 +148,7 @@ fn gap_note(c: &crate::crosswalk::Coverage) -> String {
     if !v.missing.is_empty() {
         parts.push(format!(
             "ISO controls that cover it, not in the SoA: {}",
-            ids(v.missing.iter().map(|e| e.to_string()).collect())
+            ids(v.missing.iter().map(std::string::ToString::to_string).collect())
         ));
     }
     if v.no_core {

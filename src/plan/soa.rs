@@ -124,7 +124,7 @@ pub fn build(cw: &Crosswalk, catalogs: &Catalogs) -> Soa {
             _ => {}
         }
     }
-    let steps = crate::report::context::CERTIFICATION_STEPS.iter().map(|s| s.to_string()).collect();
+    let steps = crate::report::context::CERTIFICATION_STEPS.iter().map(std::string::ToString::to_string).collect();
     Soa { controls, clauses, steps }
 }
 

@@ -351,7 +351,7 @@ mod tests {
     #[test]
     fn utf16_files_and_stray_nul_bytes() {
         let mut utf16 = vec![0xFF, 0xFE];
-        utf16.extend("Ref;Control\nA.5.1;Policies\n".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        utf16.extend("Ref;Control\nA.5.1;Policies\n".encode_utf16().flat_map(u16::to_le_bytes));
         let t = read("x.csv", &utf16).unwrap();
         assert_eq!(t.rows[1].cells, [Cell::Text("A.5.1".into()), Cell::Text("Policies".into())]);
         let t = read("x.csv", b"Ref,Control\nA.5.\x001,Pol\x00icies\n").unwrap();

@@ -37,6 +37,8 @@ pub fn read_input(path: &Path, limits: Limits) -> Result<Source, ReadError> {
 
 thread_local! {
     /// Set while a guarded read runs on this thread: its panic message, kept instead of printed.
+    // Outer: whether a guarded read runs; inner: the panic's message, if it had one.
+    #[allow(clippy::option_option)]
     static CAUGHT: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
 }
 
@@ -54,7 +56,7 @@ fn install_quiet_hook() {
                         let message = info
                             .payload()
                             .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
+                            .map(std::string::ToString::to_string)
                             .or_else(|| info.payload().downcast_ref::<String>().cloned())
                             .unwrap_or_else(|| "panic".to_string());
                         let at = info

@@ -9,6 +9,7 @@ mod precheck;
 pub mod sniff;
 pub mod workbook;
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -236,8 +237,7 @@ fn read_input_file(path: &Path, file: &str, limits: Limits) -> Result<Vec<u8>, R
         if sniff::container(&head[..n]) == sniff::Container::Text {
             return Err(ReadError::TextTooLarge { file: file.to_string(), size, limit: limits.max_inflated });
         }
-        use std::io::Seek;
-        f.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(0)).map_err(io)?;
     }
     let mut bytes = Vec::with_capacity(size as usize);
     (&mut f).take(largest + 1).read_to_end(&mut bytes).map_err(io)?;
@@ -312,7 +312,10 @@ pub fn read_bytes(file: &str, ext: &str, bytes: Vec<u8>, limits: Limits) -> Resu
 }
 
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// SHA-256 of bytes as lower-case hex.

@@ -83,7 +83,7 @@ mod tests {
         assert_eq!(container(OLE_MAGIC), Container::Ole);
         assert_eq!(container(b"Ref,Control\n"), Container::Text);
         assert_eq!(container(b"PK,Control\n"), Container::Text);
-        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let names = |n: &[&str]| n.iter().map(std::string::ToString::to_string).collect::<Vec<_>>();
         assert_eq!(zip_kind(&names(&["xl/workbook.xml"]), None), Some(Kind::Xlsx));
         assert_eq!(zip_kind(&names(&["xl/workbook.bin"]), None), Some(Kind::Xlsb));
         assert_eq!(zip_kind(&names(&["content.xml"]), Some(ODS_MIMETYPE)), Some(Kind::Ods));

@@ -109,6 +109,7 @@ struct OpenError {
 }
 
 impl OpenError {
+    #[allow(clippy::needless_pass_by_value)] // passed to `map_err`, which hands the error over by value
     fn of(e: impl PasswordError) -> OpenError {
         OpenError { password: e.is_password(), detail: e.to_string() }
     }
@@ -143,7 +144,7 @@ fn read_sheets(
     may_merge: bool,
     limits: Limits,
 ) -> Result<Vec<RawTable>, ReadError> {
-    let names = workbook.sheet_names().to_vec();
+    let names = workbook.sheet_names().clone();
     let mut tables = Vec::with_capacity(names.len());
     let mut budget = Budget::new(limits);
     for name in names {
@@ -220,7 +221,7 @@ struct Grid<'a> {
 
 impl<'a> Grid<'a> {
     fn new(file: &'a str, sheet: &'a str, budget: &'a mut Budget) -> Grid<'a> {
-        Grid { file, sheet, rows: Default::default(), budget }
+        Grid { file, sheet, rows: std::collections::BTreeMap::default(), budget }
     }
 
     fn over_budget(&self) -> ReadError {
@@ -277,7 +278,7 @@ impl<'a> Grid<'a> {
             if r0 == 0 || r1 < r0 || c1 < c0 || c0 >= MAX_COLUMNS as usize {
                 continue;
             }
-            let rows = self.rows.range(r0 as u32 - 1..=r1.min(u32::MAX as usize) as u32 - 1).count();
+            let rows = self.rows.range((r0 as u32 - 1)..(r1.min(u32::MAX as usize) as u32)).count();
             let width = c1.min(MAX_COLUMNS as usize - 1) + 1 - c0;
             work = work.saturating_add(rows.saturating_mul(width));
         }
@@ -387,7 +388,7 @@ fn is_encrypted_package(bytes: &[u8]) -> bool {
     if !bytes.starts_with(&OLE) {
         return false;
     }
-    let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
     bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 

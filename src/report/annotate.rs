@@ -5,6 +5,7 @@
 //! client saved them. Pure: bytes in, bytes out.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{Cursor, Read, Write};
 
 use quick_xml::events::{BytesStart, Event};
@@ -123,7 +124,7 @@ fn attr(e: &BytesStart, key: impl Fn(&str) -> bool) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| key(a.key.as_ref()))
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(std::borrow::Cow::into_owned))
 }
 
 /// The sheet XML with the new cells inserted, the rows that got values, and the first new column.
@@ -278,10 +279,10 @@ fn cells_for(columns: &Columns, n: u32, first: u32, prefix: &str) -> Option<Stri
             continue;
         }
         let r = format!("{}{n}", column_name(first + i as u32));
-        s.push_str(&format!(
+        let _ = write!(s,
             "<{prefix}c r=\"{r}\" t=\"inlineStr\"><{prefix}is><{prefix}t xml:space=\"preserve\">{}</{prefix}t></{prefix}is></{prefix}c>",
             escape(v)
-        ));
+        );
     }
     Some(s)
 }
@@ -294,7 +295,7 @@ fn escape(v: &str) -> String {
 
 /// `AB12` -> (28, 12).
 fn split_ref(r: &str) -> Option<(u32, u32)> {
-    let letters: String = r.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let letters: String = r.chars().take_while(char::is_ascii_alphabetic).collect();
     if letters.is_empty() {
         return None;
     }
@@ -325,7 +326,10 @@ mod tests {
         let columns = Columns {
             header_row: 1,
             headers: vec!["id".into(), "criteria".into()],
-            rows: BTreeMap::from([(2, vec!["A.5.15".into(), "CC6.1 <&>".into()]), (3, vec!["".into(), "x".into()])]),
+            rows: BTreeMap::from([
+                (2, vec!["A.5.15".into(), "CC6.1 <&>".into()]),
+                (3, vec![String::new(), "x".into()]),
+            ]),
         };
         let (out, written, first) = splice(xml, &columns).unwrap();
         let out = String::from_utf8(out).unwrap();

@@ -28,7 +28,7 @@ pub fn render(out: &Output, catalogs: &crate::catalog::Catalogs) -> Result<Vec<u
         let base = [
             row.row.to_string(),
             row.raw_id.clone().unwrap_or_default(),
-            row.ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(";"),
+            row.ids.iter().map(super::super::ids::ControlId::as_str).collect::<Vec<_>>().join(";"),
             row.title.clone().unwrap_or_default(),
             row.matched_by.as_str().to_string(),
             format!("{:.3}", row.score),

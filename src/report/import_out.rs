@@ -56,7 +56,7 @@ pub fn csv(i: &Imported) -> Result<Vec<u8>, RenderError> {
         let record = [
             r.row.to_string(),
             r.raw_id.clone().unwrap_or_default(),
-            r.ids.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(";"),
+            r.ids.iter().map(super::super::ids::ControlId::as_str).collect::<Vec<_>>().join(";"),
             r.matched_by.as_str().to_string(),
             format!("{:.3}", r.score),
             if r.review == crate::import::Review::Auto { "auto" } else { "needs-review" }.to_string(),

@@ -43,7 +43,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     };
     let mut out = line(headers.to_vec());
     for r in rows {
-        out.push_str(&line(r.iter().map(|c| c.as_ref()).collect()));
+        out.push_str(&line(r.iter().map(std::convert::AsRef::as_ref).collect()));
     }
     out
 }
@@ -116,7 +116,7 @@ pub fn suggestions_csv(found: &[(Statement, Vec<Candidate>)]) -> Result<Vec<u8>,
                 (i + 1).to_string(),
                 c.id.to_string(),
                 format!("{:.3}", c.score),
-                csv_safe(&c.title).to_string(),
+                csv_safe(&c.title).clone(),
             ])?;
         }
     }
@@ -212,8 +212,8 @@ pub fn explained_text(catalogs: &Catalogs, x: &Explained, note: Option<&str>) ->
             } else {
                 (p.target.as_ref(), p.relationship)
             };
-            let title = id.and_then(|i| catalogs.find(i.as_str())).map(|t| t.title.as_str()).unwrap_or("");
-            let id = id.map_or("(none)".to_string(), |i| i.to_string());
+            let title = id.and_then(|i| catalogs.find(i.as_str())).map_or("", |t| t.title.as_str());
+            let id = id.map_or("(none)".to_string(), std::string::ToString::to_string);
             let sources = if p.agreeing_sources.is_empty() {
                 "no public source".to_string()
             } else {
@@ -236,7 +236,7 @@ pub fn explained_text(catalogs: &Catalogs, x: &Explained, note: Option<&str>) ->
     }
     let list = |ids: &[&ControlId]| {
         ids.iter()
-            .map(|i| format!("{} {}", i, catalogs.find(i.as_str()).map(|e| e.title.as_str()).unwrap_or("")))
+            .map(|i| format!("{} {}", i, catalogs.find(i.as_str()).map_or("", |e| e.title.as_str())))
             .collect::<Vec<_>>()
             .join("\n  ")
     };

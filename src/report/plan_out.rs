@@ -167,7 +167,7 @@ fn evidence_fields(r: &Request) -> [String; 14] {
         occurrences(r),
         r.sample.map(|n| n.to_string()).unwrap_or_default(),
         r.basis.clone(),
-        r.settle.map(|s| s.as_str()).unwrap_or_default().to_string(),
+        r.settle.map(super::super::plan::matrix::Settle::as_str).unwrap_or_default().to_string(),
         c.row.to_string(),
     ]
 }
@@ -332,7 +332,7 @@ fn settle_sheet(ws: &mut Worksheet, requests: &[Request], st: &Styles) -> Result
             fit(&c.owner).into_owned(),
             fit(&c.frequency).into_owned(),
             criteria.join(", "),
-            q.settle.map(|s| s.as_str()).unwrap_or_default().to_string(),
+            q.settle.map(super::super::plan::matrix::Settle::as_str).unwrap_or_default().to_string(),
         ];
         fit_row(ws, r, &sizes(&fields, &headers))?;
         for (i, v) in fields.iter().enumerate() {
@@ -438,7 +438,7 @@ fn about_sheet(ws: &mut Worksheet, meta: &Meta, what: &str, st: &Styles) -> Resu
         ("Input framework", i.framework.key().to_string()),
         ("Mapping version", out.run.mapping_version.clone()),
         ("Scope", crate::report::words::scope(&out.run.scope, out.crosswalk.to)),
-        ("Type II window", meta.window.map(|w| w.describe()).unwrap_or_else(|| "(not used)".into())),
+        ("Type II window", meta.window.map_or_else(|| "(not used)".into(), |w| w.describe())),
         (
             "Status",
             if out.crosswalk.status_given {

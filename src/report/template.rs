@@ -223,7 +223,7 @@ fn describe(name: &str, source: &str, e: &minijinja::Error) -> TemplateError {
     let text = e
         .line()
         .and_then(|l| source.lines().nth(l.saturating_sub(1)))
-        .map(|t| t.trim())
+        .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(|t| {
             let t: String = t.chars().take(120).collect();
@@ -236,6 +236,7 @@ fn describe(name: &str, source: &str, e: &minijinja::Error) -> TemplateError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     #[test]
     fn markdown_escaping() {
@@ -269,11 +270,12 @@ mod tests {
         let engine = crate::engine::Engine::builtin().expect("built-in data");
         let mut csv = String::from("Ref,Title,Applicable\n");
         for i in 0..rows {
-            csv.push_str(&format!("A.5.{},Control {i},maybe\n", 1 + i % 37));
+            let _ = writeln!(csv, "A.5.{},Control {i},maybe", 1 + i % 37);
         }
-        let source = crate::read::read_bytes("c.csv", "csv", csv.into_bytes(), Default::default()).expect("csv");
-        let imported = engine.understand(source, &Default::default(), None).expect("import");
-        let mapping = engine.mapping(Vec::new()).expect("mapping");
+        let source =
+            crate::read::read_bytes("c.csv", "csv", csv.into_bytes(), crate::read::Limits::default()).expect("csv");
+        let imported = engine.understand(source, &crate::import::Settings::default(), None).expect("import");
+        let mapping = engine.mapping(&[]).expect("mapping");
         let scope = crate::crosswalk::Scope::default();
         let done = engine.crosswalk(imported, &mapping, &scope, Some(crate::ids::Framework::Tsc2017));
         let run = RunInfo::new(&mapping.version, &scope);

@@ -118,8 +118,8 @@ pub fn label(id: &str, catalogs: &Catalogs) -> String {
 /// `A.5.15, A.8.3 and clauses 9.2.1 and 9.2.2`: Annex A ids (and criteria) as given, ISMS clauses gathered after them.
 fn list(ids: &[&ControlId], catalogs: &Catalogs) -> String {
     let is_clause = |id: &ControlId| is_clause(id.as_str(), catalogs);
-    let mut parts: Vec<String> = ids.iter().filter(|i| !is_clause(i)).map(|i| i.to_string()).collect();
-    let clauses: Vec<String> = ids.iter().filter(|i| is_clause(i)).map(|i| i.to_string()).collect();
+    let mut parts: Vec<String> = ids.iter().filter(|i| !is_clause(i)).map(std::string::ToString::to_string).collect();
+    let clauses: Vec<String> = ids.iter().filter(|i| is_clause(i)).map(std::string::ToString::to_string).collect();
     match clauses.len() {
         0 => {}
         1 => parts.push(format!("clause {}", clauses[0])),
@@ -215,7 +215,7 @@ mod tests {
 
     #[test]
     fn lists_read_as_sentences() {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let s = |v: &[&str]| v.iter().map(std::string::ToString::to_string).collect::<Vec<_>>();
         assert_eq!(join_and(&s(&["A.5.15"])), "A.5.15");
         assert_eq!(join_and(&s(&["A.5.15", "A.8.3", "A.8.5"])), "A.5.15, A.8.3 and A.8.5");
         let t = Tally { covered: 12, partial: 15, gap: 6, out_of_scope: 28 };

@@ -1,6 +1,10 @@
 //! Builders of small hostile workbooks, made in memory so that no crafted file needs to be committed: xls (BIFF8
 //! in an OLE container), ods and xlsx from raw XML parts, zips with any parts.
 
+// Fixtures are built once per test: `map(format!).collect()` reads better than a fold, and speed is no concern.
+#![allow(clippy::format_collect)]
+
+use std::fmt::Write as _;
 use std::io::{Cursor, Write};
 
 /// A zip holding `parts` in order (`mimetype` stored, as OpenDocument wants it; the rest deflated).
@@ -74,21 +78,23 @@ pub fn xlsx(sheets: &[(&str, String)], targets: Option<&[usize]>) -> Vec<u8> {
     let targets = targets.unwrap_or(&parts);
     for (i, (name, _)) in sheets.iter().enumerate() {
         let part = targets[i] + 1;
-        workbook.push_str(&format!(r#"<sheet name="{name}" sheetId="{}" r:id="rId{}"/>"#, i + 1, i + 1));
-        rels.push_str(&format!(
+        let _ = write!(workbook, r#"<sheet name="{name}" sheetId="{}" r:id="rId{}"/>"#, i + 1, i + 1);
+        let _ = write!(
+            rels,
             r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{part}.xml"/>"#,
             i + 1
-        ));
+        );
     }
     let mut part_names: Vec<String> = Vec::new();
     for i in 0..sheets.len() {
         if !targets.contains(&i) {
             continue;
         }
-        types.push_str(&format!(
+        let _ = write!(
+            types,
             r#"<Override PartName="/xl/worksheets/sheet{}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#,
             i + 1
-        ));
+        );
         part_names.push(format!("xl/worksheets/sheet{}.xml", i + 1));
     }
     workbook.push_str("</sheets></workbook>");
@@ -117,9 +123,9 @@ pub fn sheet_xml(rows: &[Vec<(String, String)>], after: &str) -> String {
         r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
     );
     for (i, row) in rows.iter().enumerate() {
-        xml.push_str(&format!(r#"<row r="{}">"#, i + 1));
+        let _ = write!(xml, r#"<row r="{}">"#, i + 1);
         for (at, text) in row {
-            xml.push_str(&format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#));
+            let _ = write!(xml, r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#);
         }
         xml.push_str("</row>");
     }

@@ -4,6 +4,7 @@
 pub mod settings;
 pub mod summary;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -38,11 +39,11 @@ struct Outcome {
     error: Option<Error>,
 }
 
-pub fn run(engine: &Engine, ui: &Ui, args: MapArgs) -> Result<Exit, Error> {
+pub fn run(engine: &Engine, ui: &Ui, args: &MapArgs) -> Result<Exit, Error> {
     if args.annotate {
-        return super::annotate::run(engine, ui, &args);
+        return super::annotate::run(engine, ui, args);
     }
-    let settings = MapSettings::from_args(&args)?;
+    let settings = MapSettings::from_args(args)?;
     let mapping = super::mapping(engine, &settings.mappings)?;
     let run_info = RunInfo::new(&mapping.version, &settings.scope);
     ensure_no_input_overwritten(&settings)?;
@@ -51,8 +52,8 @@ pub fn run(engine: &Engine, ui: &Ui, args: MapArgs) -> Result<Exit, Error> {
         .num_threads(settings.threads.map_or(0, |t| t.min(settings.jobs.len())))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the worker threads: {e}")))?;
-    let outcomes = map_all(engine, ui, &mapping, &run_info, &settings, &pool);
-    finish(ui, &settings, outcomes)
+    let outcomes = map_all(engine, *ui, &mapping, &run_info, &settings, &pool);
+    finish(*ui, &settings, outcomes)
 }
 
 /// Refuses, before any work, a run that would write over one of its inputs. Each path is resolved once (also
@@ -81,7 +82,7 @@ fn ensure_no_input_overwritten(settings: &MapSettings) -> Result<(), Error> {
 /// Maps every input on the pool; messages are printed in input order as soon as the inputs before are done.
 fn map_all(
     engine: &Engine,
-    ui: &Ui,
+    ui: Ui,
     mapping: &Mapping,
     run: &RunInfo,
     settings: &MapSettings,
@@ -97,8 +98,8 @@ fn map_all(
                 settings.jobs.par_iter().enumerate().for_each_with(tx, |tx, (i, job)| {
                     tx.send((i, map_one(engine, ui, mapping, run, settings, job)))
                         .expect("the receiver lives until every sender is gone");
-                })
-            })
+                });
+            });
         });
         let mut next = 0;
         for (i, outcome) in rx {
@@ -123,7 +124,7 @@ fn map_all(
 }
 
 /// A progress bar on stderr when it is a terminal and there are several inputs (or one large one); else none.
-fn progress_bar(ui: &Ui, jobs: &[Job]) -> Option<indicatif::ProgressBar> {
+fn progress_bar(ui: Ui, jobs: &[Job]) -> Option<indicatif::ProgressBar> {
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     use std::io::IsTerminal;
     const LARGE: u64 = 4 * 1024 * 1024;
@@ -151,7 +152,7 @@ fn progress_bar(ui: &Ui, jobs: &[Job]) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-fn map_one(engine: &Engine, ui: &Ui, mapping: &Mapping, run: &RunInfo, settings: &MapSettings, job: &Job) -> Outcome {
+fn map_one(engine: &Engine, ui: Ui, mapping: &Mapping, run: &RunInfo, settings: &MapSettings, job: &Job) -> Outcome {
     match map_job(engine, mapping, run, settings, job) {
         Ok(mapped) => Outcome {
             summary: InputSummary::ok(
@@ -173,7 +174,7 @@ fn map_one(engine: &Engine, ui: &Ui, mapping: &Mapping, run: &RunInfo, settings:
 }
 
 /// The summary (table and file) and the exit code: 1 when an input failed, had errors, or is under --fail-under.
-fn finish(ui: &Ui, settings: &MapSettings, outcomes: Vec<Outcome>) -> Result<Exit, Error> {
+fn finish(ui: Ui, settings: &MapSettings, outcomes: Vec<Outcome>) -> Result<Exit, Error> {
     let mut exit = Exit::Success;
     let mut entries = Vec::with_capacity(outcomes.len());
     let mut single_error = None;
@@ -233,7 +234,7 @@ fn dest_name(dest: &Destination) -> String {
 }
 
 /// What `map` says about one input on stderr.
-fn describe(ui: &Ui, job: &Job, m: &Mapped, scope: &Scope) -> Vec<String> {
+fn describe(ui: Ui, job: &Job, m: &Mapped, scope: &Scope) -> Vec<String> {
     let i = &m.imported;
     let rows = || m.crosswalk.rows.iter().map(|r| &r.row);
     let by = |how: crate::import::MatchedBy| rows().filter(|r| r.matched_by == how).count();
@@ -258,7 +259,7 @@ fn describe(ui: &Ui, job: &Job, m: &Mapped, scope: &Scope) -> Vec<String> {
         let mut line = format!("  decisions: {} applied, {} stale", d.matched, d.stale());
         if !d.changed.is_empty() {
             let rows: Vec<String> = d.changed.iter().map(usize::to_string).collect();
-            line.push_str(&format!(" (text changed on row {}, flagged for review", rows.join(", ")));
+            let _ = write!(line, " (text changed on row {}, flagged for review", rows.join(", "));
             line.push(if d.missing.is_empty() { ')' } else { ';' });
         }
         if !d.missing.is_empty() {
@@ -276,7 +277,7 @@ fn describe(ui: &Ui, job: &Job, m: &Mapped, scope: &Scope) -> Vec<String> {
                 )
                 .collect();
             let open = if d.changed.is_empty() { " (" } else { " " };
-            line.push_str(&format!("{open}no row any more for {})", what.join(", ")));
+            let _ = write!(line, "{open}no row any more for {})", what.join(", "));
         }
         lines.push(line);
     }

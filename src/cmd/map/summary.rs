@@ -5,6 +5,7 @@
 //! bytes.
 
 use serde::Serialize;
+use std::fmt::Write as _;
 
 use crate::crosswalk::{counts_by_category, Category, CoverageStatus, Crosswalk, Scope};
 use crate::ids::Framework;
@@ -298,15 +299,16 @@ impl Summary {
             .collect();
         let mut out = crate::report::listing::table(&headers, &rows);
         let t = &self.totals;
-        out.push_str(&format!("{} inputs: {} ok, {} failed", t.inputs, t.ok, t.failed));
+        let _ = write!(out, "{} inputs: {} ok, {} failed", t.inputs, t.ok, t.failed);
         if let Some(min) = self.fail_under {
-            out.push_str(&format!(", {} under --fail-under {min}", t.below_threshold));
+            let _ = write!(out, ", {} under --fail-under {min}", t.below_threshold);
         }
-        out.push_str(&format!("; {} rows\n", t.rows));
+        let _ = writeln!(out, "; {} rows", t.rows);
         out
     }
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `skip_serializing_if` hands the field by reference
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }

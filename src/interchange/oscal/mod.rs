@@ -327,7 +327,7 @@ pub fn export_crosswalk(output: &Output) -> Option<Vec<u8>> {
     for row in &cw.rows {
         let r = &row.row;
         if row.targets.is_empty() {
-            unmapped.extend(r.ids.iter().map(|i| i.to_string()).filter(|i| is_token(i)));
+            unmapped.extend(r.ids.iter().map(std::string::ToString::to_string).filter(|i| is_token(i)));
         }
         for t in &row.targets {
             let mut item_props = vec![Prop::new("row", r.row.to_string())];

@@ -199,16 +199,17 @@ fn read_no_counterparts(i: usize, mapping: &InMapping, c: &mut Collector) {
         let label = format!("mappings[{i}].props[{k}]");
         let strength = match mapping.props.iter().find(|s| s.is("strength") && s.group.is_some() && s.group == p.group)
         {
-            Some(s) => match s.value.trim().parse::<u8>() {
-                Ok(n) => Some(n),
-                Err(_) => {
+            Some(s) => {
+                if let Ok(n) = s.value.trim().parse::<u8>() {
+                    Some(n)
+                } else {
                     c.error_at(
                         None,
                         format!("entry `{label}`: strength `{}` is not a whole number from 1 to 10", s.value),
                     );
                     continue;
                 }
-            },
+            }
             None => None,
         };
         let (a, b) = match p.class.as_deref() {

@@ -49,7 +49,7 @@ fn elements(xml: &[u8], name: &str) -> Vec<BytesStart<'static>> {
     while let Ok(event) = reader.read_event() {
         match event {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == name || e.name().as_ref() == name => {
-                out.push(e.into_owned())
+                out.push(e.into_owned());
             }
             Event::Eof => break,
             _ => {}

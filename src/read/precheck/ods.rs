@@ -104,7 +104,7 @@ impl<'f> OdsScan<'f> {
         let name = e.name().as_ref().to_string();
         match name.as_str() {
             "table:table" if !empty => {
-                self.table = Some(OdsTable { name: attr(e, "table:name").unwrap_or_default(), ..Default::default() })
+                self.table = Some(OdsTable { name: attr(e, "table:name").unwrap_or_default(), ..Default::default() });
             }
             "table:table-row" => {
                 if let Some(t) = &mut self.table {
@@ -119,7 +119,7 @@ impl<'f> OdsScan<'f> {
             "table:table-cell" | "table:covered-table-cell" if self.row.is_some() => {
                 let c = ods_cell(e, empty);
                 if empty {
-                    end_cell(&mut self.row, c);
+                    end_cell(&mut self.row, &c);
                 } else {
                     self.cell = Some(c);
                 }
@@ -156,7 +156,7 @@ impl<'f> OdsScan<'f> {
         match name {
             "table:table-cell" | "table:covered-table-cell" => {
                 if let Some(c) = self.cell.take() {
-                    end_cell(&mut self.row, c);
+                    end_cell(&mut self.row, &c);
                 }
             }
             "table:table-row" => end_row(&mut self.table, self.row.take()),
@@ -220,7 +220,7 @@ fn ods_cell(e: &BytesStart<'_>, empty: bool) -> OdsCell {
 }
 
 /// A cell ends: calamine writes waiting empty cells before a value, then the value as often as it repeats.
-fn end_cell(row: &mut Option<OdsRow>, c: OdsCell) {
+fn end_cell(row: &mut Option<OdsRow>, c: &OdsCell) {
     let Some(r) = row else { return };
     if c.value {
         let room = ODS_MAX_COLUMNS.saturating_sub(r.written);

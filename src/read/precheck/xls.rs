@@ -30,7 +30,7 @@ fn records(stream: &[u8]) -> impl Iterator<Item = Record<'_>> {
 }
 
 fn u16_at(data: &[u8], at: usize) -> Option<u32> {
-    data.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u32)
+    data.get(at..at + 2).map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
 }
 
 fn u32_at(data: &[u8], at: usize) -> Option<u32> {
@@ -56,8 +56,8 @@ impl Extent {
         match self.first {
             None => (0, 0, 0),
             Some((r0, c0)) => {
-                let rows = (self.last.0 - r0) as u64 + 1;
-                let cols = (self.last.1 - c0) as u64 + 1;
+                let rows = u64::from(self.last.0 - r0) + 1;
+                let cols = u64::from(self.last.1 - c0) + 1;
                 (rows, cols, rows * cols)
             }
         }
@@ -247,7 +247,7 @@ fn declared_dimensions(r: &[u8]) -> Option<(u64, u64)> {
         if last_row < rf || last_col < cf {
             return None;
         }
-        Some(((last_row - rf) as u64 + 1, (last_col - cf) as u64 + 1))
+        Some((u64::from(last_row - rf) + 1, u64::from(last_col - cf) + 1))
     } else {
         Some((1, 1))
     }
@@ -315,7 +315,9 @@ mod tests {
         ];
         for (i, (records, cells, formulas, declared)) in cases.into_iter().enumerate() {
             let mut sheet = record(BOF, &[]);
-            records.iter().for_each(|r| sheet.extend_from_slice(r));
+            for r in &records {
+                sheet.extend_from_slice(r);
+            }
             sheet.extend_from_slice(&record(EOF, &[]));
             let (d, values, f) = sheet_extents(&sheet);
             assert_eq!((values.size().0, values.size().1), cells, "case {i}");

@@ -93,6 +93,6 @@ pub(super) fn remaining(gaps: &[Gap], partial: &[Gap], clauses: &[Clause]) -> Re
         uncovered: gaps.iter().filter(annex).filter(|g| !g.no_counterpart).map(as_ref).collect(),
         partial: partial.iter().filter(annex).map(as_ref).collect(),
         isms: clauses.iter().filter(|c| !c.covered).cloned().collect(),
-        steps: CERTIFICATION_STEPS.iter().map(|s| s.to_string()).collect(),
+        steps: CERTIFICATION_STEPS.iter().map(std::string::ToString::to_string).collect(),
     }
 }

@@ -50,7 +50,7 @@ impl ElementKind {
 }
 
 fn status_str(row: &CrosswalkRow) -> &str {
-    row.row.status.map(|s| s.as_str()).or(row.row.status_text.as_deref()).unwrap_or_default()
+    row.row.status.map(crate::import::values::Status::as_str).or(row.row.status_text.as_deref()).unwrap_or_default()
 }
 
 /// What the input rows `numbers` (sorted, distinct) say of control `c`.

@@ -2,6 +2,7 @@
 //! comments of the context structs.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use super::*;
 use crate::crosswalk::Scope;
@@ -138,10 +139,9 @@ fn type_words(t: &str) -> String {
         return format!("{} or none", type_words(inner));
     }
     match t {
-        "String" => "text".into(),
+        "String" | "LinkRole" => "text".into(),
         "usize" | "u32" | "u8" => "number".into(),
         "bool" => "true/false".into(),
-        "LinkRole" => "text".into(),
         other => other.into(),
     }
 }
@@ -187,10 +187,10 @@ fn reference(source: &str) -> String {
     let mut out = String::new();
     for (name, place) in PLACES {
         let (doc, fields) = &structs[name];
-        out.push_str(&format!("### `{place}` ({name})\n\n{doc}\n\n| field | type | meaning |\n|---|---|---|\n"));
+        let _ = write!(out, "### `{place}` ({name})\n\n{doc}\n\n| field | type | meaning |\n|---|---|---|\n");
         for (field, ty, doc) in fields {
             assert!(!doc.is_empty(), "{name}.{field} has no doc comment");
-            out.push_str(&format!("| `{field}` | {ty} | {} |\n", doc.replace('|', "\\|")));
+            let _ = writeln!(out, "| `{field}` | {ty} | {} |", doc.replace('|', "\\|"));
         }
         out.push('\n');
     }

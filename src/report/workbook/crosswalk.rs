@@ -17,6 +17,8 @@ use crate::review::{Decision, RowKey, COMMENT, DECISION, REPLACE_WITH, ROW_KEY};
 
 /// Inputs with more rows get no long-form `Mapping` sheet (a note says so).
 const MAPPING_SHEET_MAX_ROWS: usize = 10_000;
+/// Excel's last row (0-based): it holds the note on the `Mapping` sheet when the lines do not fit.
+const LAST: u32 = 1_048_575;
 
 /// One row per input row; the last four columns are the reviewer's: `Decision` (a dropdown, `accept` prefilled on
 /// rows matched with confidence), `Replace with` (a dropdown of catalog ids), `Comment`, and the hidden `Row key`
@@ -122,7 +124,7 @@ fn write_row(ws: &mut Worksheet, r: u32, row: &CrosswalkRow, c: &Cells, st: &Sty
         Some(false) => "no",
         None => "",
     };
-    let status = x.status.map(|s| s.as_str()).or(x.status_text.as_deref()).unwrap_or("");
+    let status = x.status.map(crate::import::values::Status::as_str).or(x.status_text.as_deref()).unwrap_or("");
     let review = if x.review == Review::Auto { "auto" } else { "needs-review" };
     ws.write_number(r, 0, x.row as f64)?;
     ws.write_string(r, 1, x.raw_id.as_deref().unwrap_or(""))?;
@@ -193,8 +195,6 @@ pub(super) fn mapping_sheet(
     ];
     header_row(ws, st, &headers)?;
     let title = |id: &crate::ids::ControlId| catalogs.find(id.as_str()).map_or("", |e| e.title.as_str());
-    // Excel's last row holds the note when the lines do not fit.
-    const LAST: u32 = 1_048_575;
     let mut r = 0u32;
     if out.crosswalk.rows.len() > MAPPING_SHEET_MAX_ROWS {
         // A catalog of many thousand rows: the long form would double the workbook's size and time.

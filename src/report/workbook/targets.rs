@@ -232,7 +232,7 @@ pub(super) fn gaps_sheet(
             (fit(&partial_by), fit(&excluded_by), fit(&g.reason), fit(&would));
         let cells = [&category, &g.title, what.trim(), &partial_by, &excluded_by, &reason, &would];
         let widths = [16.0, 30.0, 60.0, 22.0, 22.0, 50.0, 24.0];
-        let sizes: Vec<(&str, f64)> = cells.iter().map(|c| c.as_ref()).zip(widths).collect();
+        let sizes: Vec<(&str, f64)> = cells.iter().map(std::convert::AsRef::as_ref).zip(widths).collect();
         fit_row(ws, r, &sizes)?;
         ws.write_string(r, 0, &g.id)?;
         ws.write_string(r, 1, &category)?;
