@@ -19,6 +19,13 @@ pub struct DataFiles {
     pub synonyms: DataFile,
     /// Typical Type II sample sizes by control frequency (`crosswalk plan`).
     pub samples: DataFile,
+    /// The text matcher's German, French and Spanish profiles and synonyms (docs/matching.md).
+    pub profiles_de: DataFile,
+    pub profiles_fr: DataFile,
+    pub profiles_es: DataFile,
+    pub synonyms_de: DataFile,
+    pub synonyms_fr: DataFile,
+    pub synonyms_es: DataFile,
 }
 
 macro_rules! builtin {
@@ -31,7 +38,7 @@ macro_rules! builtin {
 }
 
 /// File names, as they appear in `mappings/` and in a data directory.
-pub const NAMES: [&str; 8] = [
+pub const NAMES: [&str; 14] = [
     "iso27001-2022.csv",
     "iso27001-2013.csv",
     "tsc-2017.csv",
@@ -40,6 +47,12 @@ pub const NAMES: [&str; 8] = [
     "profiles.csv",
     "synonyms.csv",
     "sample-sizes.csv",
+    "profiles-de.csv",
+    "profiles-fr.csv",
+    "profiles-es.csv",
+    "synonyms-de.csv",
+    "synonyms-fr.csv",
+    "synonyms-es.csv",
 ];
 
 impl DataFiles {
@@ -54,11 +67,17 @@ impl DataFiles {
             profiles: builtin!("profiles.csv"),
             synonyms: builtin!("synonyms.csv"),
             samples: builtin!("sample-sizes.csv"),
+            profiles_de: builtin!("profiles-de.csv"),
+            profiles_fr: builtin!("profiles-fr.csv"),
+            profiles_es: builtin!("profiles-es.csv"),
+            synonyms_de: builtin!("synonyms-de.csv"),
+            synonyms_fr: builtin!("synonyms-fr.csv"),
+            synonyms_es: builtin!("synonyms-es.csv"),
         }
     }
 
     /// Every file, in the order of [`NAMES`].
-    pub fn all(&self) -> [&DataFile; 8] {
+    pub fn all(&self) -> [&DataFile; 14] {
         [
             &self.iso2022,
             &self.iso2013,
@@ -68,6 +87,12 @@ impl DataFiles {
             &self.profiles,
             &self.synonyms,
             &self.samples,
+            &self.profiles_de,
+            &self.profiles_fr,
+            &self.profiles_es,
+            &self.synonyms_de,
+            &self.synonyms_fr,
+            &self.synonyms_es,
         ]
     }
 
@@ -82,6 +107,12 @@ impl DataFiles {
             "profiles.csv" => &mut self.profiles,
             "synonyms.csv" => &mut self.synonyms,
             "sample-sizes.csv" => &mut self.samples,
+            "profiles-de.csv" => &mut self.profiles_de,
+            "profiles-fr.csv" => &mut self.profiles_fr,
+            "profiles-es.csv" => &mut self.profiles_es,
+            "synonyms-de.csv" => &mut self.synonyms_de,
+            "synonyms-fr.csv" => &mut self.synonyms_fr,
+            "synonyms-es.csv" => &mut self.synonyms_es,
             _ => return false,
         };
         *slot = file;

@@ -35,7 +35,8 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
     if let Ok(exe) = std::env::current_exe() {
         read::isolate::enable_child_processes(exe);
     }
-    let ctx = Context::load(cli.data_dir.as_deref())?;
+    let mut ctx = Context::load(cli.data_dir.as_deref())?;
+    ctx.lang = cli.lang;
     let ui = Ui { quiet: cli.quiet, verbose: cli.verbose };
     match command {
         Command::Map(args) => map::run(&ctx, &ui, args),
@@ -81,6 +82,8 @@ pub struct Context {
     /// The pairs of the effective mapping when `--mapping` overlays change it (set by [`Context::mapping`]): the
     /// matcher's bridge is built from them instead of the built-in mapping.
     overlaid: std::sync::OnceLock<Vec<crate::mapping::Pair>>,
+    /// `--lang`: the language statements are read in, or detected per statement.
+    pub lang: crate::matching::LangChoice,
 }
 
 impl Context {
@@ -92,7 +95,13 @@ impl Context {
             }
         }
         let catalogs = Catalogs::load(&files)?;
-        Ok(Context { files, catalogs, matcher: std::sync::OnceLock::new(), overlaid: std::sync::OnceLock::new() })
+        Ok(Context {
+            files,
+            catalogs,
+            matcher: std::sync::OnceLock::new(),
+            overlaid: std::sync::OnceLock::new(),
+            lang: crate::matching::LangChoice::Auto,
+        })
     }
 
     /// The text matcher over this run's profiles, synonyms and catalogs, its bridge built from the mapping with
@@ -105,7 +114,7 @@ impl Context {
             Some(pairs) => crate::matching::Matcher::with_pairs(&self.files, &self.catalogs, pairs)?,
             None => crate::matching::Matcher::new(&self.files, &self.catalogs)?,
         };
-        Ok(self.matcher.get_or_init(|| built))
+        Ok(self.matcher.get_or_init(|| built.reading_as(self.lang)))
     }
 
     /// Understands a read input, placing rows without ids by title and then by text (`min_score`: the

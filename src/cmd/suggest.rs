@@ -34,6 +34,8 @@ struct SuggestSettings {
 struct Statement {
     row: usize,
     text: String,
+    /// The language it was read in (set when matched).
+    lang: crate::matching::Lang,
 }
 
 #[derive(Serialize)]
@@ -47,6 +49,8 @@ struct JsonOut<'a> {
 struct JsonStatement<'a> {
     row: usize,
     text: &'a str,
+    /// The language the statement was read in (`en`, `de`, `fr`, `es`), detected or forced by `--lang`.
+    lang: &'static str,
     candidates: Vec<JsonCandidate<'a>>,
 }
 
@@ -68,7 +72,8 @@ pub fn run(ctx: &Context, args: SuggestArgs) -> Result<Exit, Error> {
     let matcher = ctx.matcher()?;
     let found: Vec<(Statement, Vec<Candidate>)> = statements
         .into_iter()
-        .map(|s| {
+        .map(|mut s| {
+            s.lang = matcher.reading(&s.text).lang;
             let c = matcher.suggest(&s.text, settings.to, settings.top);
             (s, c)
         })
@@ -113,7 +118,9 @@ fn validate(args: SuggestArgs) -> Result<SuggestSettings, Error> {
 /// The statements to match: the TEXT, or the non-empty cells under HEADER in the first sheet that has it.
 fn read_statements(source: &Statements) -> Result<Vec<Statement>, Error> {
     let (file, header) = match source {
-        Statements::Text(text) => return Ok(vec![Statement { row: 1, text: text.clone() }]),
+        Statements::Text(text) => {
+            return Ok(vec![Statement { row: 1, text: text.clone(), lang: crate::matching::Lang::En }])
+        }
         Statements::Column { file, header } => (file, header),
     };
     let src = read::isolate::read_input(file, Limits::default())?;
@@ -128,7 +135,11 @@ fn read_statements(source: &Statements) -> Result<Vec<Statement>, Error> {
             };
             return Ok(table.rows[i + 1..]
                 .iter()
-                .map(|r| Statement { row: r.number, text: r.cell(column).text().trim().to_string() })
+                .map(|r| Statement {
+                    row: r.number,
+                    text: r.cell(column).text().trim().to_string(),
+                    lang: crate::matching::Lang::En,
+                })
                 .filter(|s| !s.text.is_empty())
                 .collect());
         }
@@ -153,6 +164,7 @@ fn render(settings: &SuggestSettings, found: &[(Statement, Vec<Candidate>)]) -> 
                     .map(|(s, cands)| JsonStatement {
                         row: s.row,
                         text: &s.text,
+                        lang: s.lang.code(),
                         candidates: cands
                             .iter()
                             .enumerate()
