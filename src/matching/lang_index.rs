@@ -33,6 +33,12 @@ pub struct Parts {
 pub const PARTS: Parts = Parts { english_keywords: true, english_catalog: true, compounds: true, fold_first: true };
 
 #[derive(Deserialize)]
+struct SynonymRow {
+    term: String,
+    expansion: String,
+}
+
+#[derive(Deserialize)]
 struct ProfileRow {
     id: String,
     keywords: String,
@@ -108,8 +114,8 @@ impl Sources {
         let synonyms = [files.synonyms_de.clone(), files.synonyms_fr.clone(), files.synonyms_es.clone()];
         // Read each language's synonyms now, so that a broken file is an error here rather than a language
         // silently read as English later.
-        for (lang, file) in Lang::ALL[1..].iter().zip(&synonyms) {
-            Normaliser::for_language(*lang, &[file, &files.synonyms])?;
+        for file in &synonyms {
+            read_rows::<SynonymRow>(file)?;
         }
         let english_words = english_vocabulary(files, iso.iter().chain(tsc), english, english_words)?;
         let lexicons = Lexicons::new([&keywords[0], &keywords[1], &keywords[2]], &english_words);
@@ -155,11 +161,6 @@ fn english_vocabulary<'a>(
     keywords: &HashMap<String, Vec<String>>,
     normalised: &HashSet<String>,
 ) -> Result<HashSet<String>, CatalogError> {
-    #[derive(Deserialize)]
-    struct SynonymRow {
-        term: String,
-        expansion: String,
-    }
     let mut texts: Vec<String> = keywords.values().flatten().cloned().collect();
     for e in entries {
         texts.extend([e.title.clone(), e.description.clone(), e.series_title.clone()]);
