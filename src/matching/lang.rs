@@ -166,6 +166,8 @@ pub fn scores(text: &str) -> [f32; 4] {
 pub fn scores_with(text: &str, lexicons: &Lexicons) -> [f32; 4] {
     let mut score = [0.0f32; 4];
     let lower = text.to_lowercase();
+    let markers = markers();
+    let has_lexicons = lexicons.own.iter().any(|o| !o.is_empty());
     for raw in lower.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}')) {
         // French elision: `l'accès` counts `l'` for French and reads on as `accès`.
         let word = match raw.split_once(['\'', '\u{2019}']) {
@@ -178,15 +180,17 @@ pub fn scores_with(text: &str, lexicons: &Lexicons) -> [f32; 4] {
         if word.is_empty() {
             continue;
         }
+        let marks = markers.get(word).copied().unwrap_or(0);
+        let long = word.len() > 5 && word.chars().count() > 5;
         for lang in Lang::ALL {
             let i = lang.index();
-            if MARKERS[i].contains(&word) {
+            if marks & (1 << i) != 0 {
                 score[i] += 1.0;
             }
-            if word.chars().count() > 5 && ENDINGS[i].iter().any(|e| word.ends_with(e)) {
+            if long && ENDINGS[i].iter().any(|e| word.ends_with(e)) {
                 score[i] += 0.5;
             }
-            if word.chars().any(|c| LETTERS[i].contains(c)) {
+            if !word.is_ascii() && word.chars().any(|c| LETTERS[i].contains(c)) {
                 score[i] += 1.5;
             }
         }
@@ -195,16 +199,31 @@ pub fn scores_with(text: &str, lexicons: &Lexicons) -> [f32; 4] {
             score[Lang::Fr.index()] += 1.0;
             score[Lang::Es.index()] += 0.5;
         }
-        if word.chars().count() >= 4 && lexicons.own.iter().any(|o| !o.is_empty()) {
-            let folded = fold(word);
+        if has_lexicons && word.len() >= 4 {
+            let folded =
+                if word.is_ascii() { std::borrow::Cow::Borrowed(word) } else { std::borrow::Cow::Owned(fold(word)) };
             for (i, own) in lexicons.own.iter().enumerate() {
-                if own.contains(&folded) {
+                if own.contains(folded.as_ref()) {
                     score[i + 1] += LEXICON_WORD;
                 }
             }
         }
     }
     score
+}
+
+/// Each function word of [`MARKERS`] with a bit per language it marks, looked up once per word.
+fn markers() -> &'static HashMap<&'static str, u8> {
+    static MAP: std::sync::OnceLock<HashMap<&'static str, u8>> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map: HashMap<&'static str, u8> = HashMap::default();
+        for (i, words) in MARKERS.iter().enumerate() {
+            for w in *words {
+                *map.entry(w).or_default() |= 1 << i;
+            }
+        }
+        map
+    })
 }
 
 /// The language of `text` from function words, accents and endings alone: see [`detect_with`].
