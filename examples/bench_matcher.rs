@@ -19,7 +19,7 @@ use crosswalk::catalog::data::DataFile;
 use crosswalk::catalog::{Catalogs, DataFiles};
 use crosswalk::ids::Framework;
 use crosswalk::matching::index::Params;
-use crosswalk::matching::lang::{self, Lang};
+use crosswalk::matching::lang::Lang;
 use crosswalk::matching::lang_index::Parts;
 use crosswalk::matching::{Matcher, TEXT_AUTO};
 
@@ -378,7 +378,8 @@ fn rows_figures(matcher: &Matcher, dir: &str, no_test: bool) -> Result<(), Box<d
 /// The German, French and Spanish statements (`statements-<lang>.csv` tuned on, `statements-<lang>-holdout.csv` held
 /// out): how often the language is detected, top-1 and top-3 for both catalogs, and the auto-accepted matches (score
 /// at least the default threshold) with how many of them are right; then how often English statements are read as
-/// English. `BENCH_LANG_PARTS=keywords,catalog` (0 or 1 each) tries other profile parts.
+/// English. `BENCH_LANG_PARTS=keywords,catalog,compounds,fold_first` (0 or 1 each: English keywords, English
+/// titles and descriptions, German compound splitting, accents folded before stemming) tries other parts.
 fn languages(
     files: &DataFiles,
     catalogs: &Catalogs,
@@ -391,7 +392,12 @@ fn languages(
     let mut matcher = Matcher::with_params(files, catalogs, params)?;
     if let Ok(p) = std::env::var("BENCH_LANG_PARTS") {
         let v: Vec<bool> = p.split(',').map(|x| x.trim() == "1").collect();
-        matcher = matcher.with_lang_parts(Parts { english_keywords: v[0], english_catalog: v[1] });
+        matcher = matcher.with_lang_parts(Parts {
+            english_keywords: v[0],
+            english_catalog: v[1],
+            compounds: v[2],
+            fold_first: v[3],
+        });
     }
     println!("\nStatements in German, French and Spanish (`--lang auto`: each statement's language detected)\n");
     println!("| language | split | statements | detected | ISO top-1 | ISO top-3 | SOC 2 top-1 | SOC 2 top-3 | auto-accepted | auto-accepted right |");
@@ -412,7 +418,7 @@ fn languages(
             }
         }
     }
-    let read_as_english = english.iter().filter(|s| lang::detect(&s.text) == Lang::En).count();
+    let read_as_english = english.iter().filter(|s| matcher.reading(&s.text).lang == Lang::En).count();
     println!(
         "\nEnglish statements (every English file) read as English: {read_as_english} of {} ({:.1}%)\n",
         english.len(),
@@ -424,7 +430,7 @@ fn languages(
 /// One row of the language table: detection, top-1/top-3 per catalog, auto-accepted and right.
 fn language_row(matcher: &Matcher, lang: Lang, statements: &[Statement], misses: bool) -> String {
     let n = statements.len();
-    let detected = statements.iter().filter(|s| lang::detect(&s.text) == lang).count();
+    let detected = statements.iter().filter(|s| matcher.reading(&s.text).lang == lang).count();
     let mut cells = vec![n.to_string(), pct(detected, n)];
     let (mut auto, mut auto_right) = (0, 0);
     for framework in [Framework::Iso2022, Framework::Tsc2017] {

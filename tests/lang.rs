@@ -78,6 +78,18 @@ fn suggest_json_carries_the_language_and_lang_forces_it() {
 }
 
 #[test]
+fn a_terse_note_is_told_by_the_words_only_its_language_s_profiles_use() {
+    let dir = data_dir();
+    let text = "Rezertifizierung Zugriffsrechte";
+    // No function word, no accent: on those alone it reads as English.
+    assert_eq!(detect(text), Lang::En);
+    // Both words are in our German profiles only.
+    let v = suggest(dir.path(), text, &["--data-dir", "data"]);
+    assert_eq!(v["statements"][0]["lang"], "de", "{v}");
+    assert_eq!(v["statements"][0]["candidates"][0]["id"], "A.5.18", "{v}");
+}
+
+#[test]
 fn an_unknown_lang_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let o = crosswalk(dir.path(), &["suggest", "Backup", "--lang", "it"]);

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
 /// A language the matcher reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -120,8 +122,48 @@ const LETTERS: [&str; 4] = ["", "äöüß", "èêàçœùîôëïûâ", "ñáí�
 /// How much more a language must score than English (and every other language) to be chosen.
 const MARGIN: f32 = 1.0;
 
-/// The score of each language (in the order of [`Lang::ALL`]) for `text`.
+/// The least score a language must reach to be chosen: one function word alone (`nos`, `die`) is not enough.
+const LEAST: f32 = 1.5;
+
+/// What a word of a language's own profile vocabulary counts (see [`Lexicons`]).
+const LEXICON_WORD: f32 = 1.0;
+
+/// The words of each language's profiles (lower case, accents folded, four letters or more) that neither the English
+/// profiles and catalogs nor another language's profiles use (`berechtigungskonzept`, `habilitations`,
+/// `contrasenas`): terse notes often hold no function word, but hold these.
+#[derive(Debug, Default)]
+pub struct Lexicons {
+    own: [HashSet<String>; 3],
+}
+
+impl Lexicons {
+    /// From the keywords of German, French and Spanish (by id, in that order) and the English vocabulary.
+    pub fn new(keywords: [&HashMap<String, Vec<String>>; 3], english: &HashSet<String>) -> Lexicons {
+        let words = |k: &HashMap<String, Vec<String>>| -> HashSet<String> {
+            k.values()
+                .flatten()
+                .flat_map(|phrase| {
+                    phrase.split(|c: char| !c.is_alphanumeric()).map(|w| fold(&w.to_lowercase())).collect::<Vec<_>>()
+                })
+                .filter(|w| w.chars().count() >= 4 && !w.chars().all(|c| c.is_ascii_digit()))
+                .filter(|w| !english.contains(w))
+                .collect()
+        };
+        let all = keywords.map(words);
+        let own = std::array::from_fn(|i| {
+            all[i].iter().filter(|w| (0..3).all(|j| j == i || !all[j].contains(*w))).cloned().collect()
+        });
+        Lexicons { own }
+    }
+}
+
+/// The score of each language (in the order of [`Lang::ALL`]) for `text`, from function words alone.
 pub fn scores(text: &str) -> [f32; 4] {
+    scores_with(text, &Lexicons::default())
+}
+
+/// As [`scores`], words of each language's own vocabulary counting too.
+pub fn scores_with(text: &str, lexicons: &Lexicons) -> [f32; 4] {
     let mut score = [0.0f32; 4];
     let lower = text.to_lowercase();
     for raw in lower.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}')) {
@@ -153,14 +195,27 @@ pub fn scores(text: &str) -> [f32; 4] {
             score[Lang::Fr.index()] += 1.0;
             score[Lang::Es.index()] += 0.5;
         }
+        if word.chars().count() >= 4 && lexicons.own.iter().any(|o| !o.is_empty()) {
+            let folded = fold(word);
+            for (i, own) in lexicons.own.iter().enumerate() {
+                if own.contains(&folded) {
+                    score[i + 1] += LEXICON_WORD;
+                }
+            }
+        }
     }
     score
 }
 
-/// The language of `text`: the best-scoring one when it leads English and every other language by [`MARGIN`],
-/// else English.
+/// The language of `text` from function words, accents and endings alone: see [`detect_with`].
 pub fn detect(text: &str) -> Lang {
-    let score = scores(text);
+    detect_with(text, &Lexicons::default())
+}
+
+/// The language of `text`: the best-scoring one when it scores at least [`LEAST`] and leads English and every other
+/// language by [`MARGIN`], else English.
+pub fn detect_with(text: &str, lexicons: &Lexicons) -> Lang {
+    let score = scores_with(text, lexicons);
     let (best, top) = Lang::ALL[1..].iter().map(|&l| (l, score[l.index()])).fold((Lang::En, 0.0f32), |acc, x| {
         if x.1 > acc.1 {
             x
@@ -172,7 +227,7 @@ pub fn detect(text: &str) -> Lang {
         return Lang::En;
     }
     let rival = Lang::ALL.iter().filter(|&&l| l != best).map(|l| score[l.index()]).fold(0.0f32, f32::max);
-    if top >= rival + MARGIN {
+    if top >= LEAST && top >= rival + MARGIN {
         best
     } else {
         Lang::En

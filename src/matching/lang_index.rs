@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
 
 use super::index::{Params, Profile};
-use super::lang::{fold, Lang};
+use super::lang::{fold, Lang, Lexicons};
 use super::lang_words;
 use super::matcher::{Analysis, Target};
 use super::normalise::Normaliser;
@@ -23,10 +23,14 @@ pub struct Parts {
     pub english_keywords: bool,
     /// The English title and description, in their fields.
     pub english_catalog: bool,
+    /// German compounds split into the profile words they join.
+    pub compounds: bool,
+    /// Accents folded before stemming (else from the stems).
+    pub fold_first: bool,
 }
 
 /// The parts the matcher uses.
-pub const PARTS: Parts = Parts { english_keywords: true, english_catalog: true };
+pub const PARTS: Parts = Parts { english_keywords: true, english_catalog: true, compounds: true, fold_first: true };
 
 #[derive(Deserialize)]
 struct ProfileRow {
@@ -83,6 +87,8 @@ pub(super) struct Sources {
     keywords: [HashMap<String, Vec<String>>; 3],
     synonyms: [DataFile; 3],
     english_synonyms: DataFile,
+    /// Each language's own words, for telling the language of a statement.
+    pub(super) lexicons: Lexicons,
 }
 
 impl Sources {
@@ -92,6 +98,7 @@ impl Sources {
         iso: &[&Entry],
         tsc: &[&Entry],
         english: &HashMap<String, Vec<String>>,
+        english_words: &HashSet<String>,
     ) -> Result<Sources, CatalogError> {
         let keywords = [
             read_keywords(&files.profiles_de, catalogs)?,
@@ -104,7 +111,10 @@ impl Sources {
         for (lang, file) in Lang::ALL[1..].iter().zip(&synonyms) {
             Normaliser::for_language(*lang, &[file, &files.synonyms])?;
         }
+        let english_words = english_vocabulary(files, iso.iter().chain(tsc), english, english_words)?;
+        let lexicons = Lexicons::new([&keywords[0], &keywords[1], &keywords[2]], &english_words);
         Ok(Sources {
+            lexicons,
             iso: Layout::new(iso, english),
             tsc: Layout::new(tsc, english),
             keywords,
@@ -136,6 +146,34 @@ impl Sources {
     }
 }
 
+/// Every word English text in the profiles, catalogs and synonyms holds, as written and as normalised (lower case,
+/// accents folded): a word of another language's profiles that is also English (`licences`, `wifi`, `sector`) says
+/// nothing about a statement's language.
+fn english_vocabulary<'a>(
+    files: &DataFiles,
+    entries: impl Iterator<Item = &'a &'a Entry>,
+    keywords: &HashMap<String, Vec<String>>,
+    normalised: &HashSet<String>,
+) -> Result<HashSet<String>, CatalogError> {
+    #[derive(Deserialize)]
+    struct SynonymRow {
+        term: String,
+        expansion: String,
+    }
+    let mut texts: Vec<String> = keywords.values().flatten().cloned().collect();
+    for e in entries {
+        texts.extend([e.title.clone(), e.description.clone(), e.series_title.clone()]);
+    }
+    for (_, row) in read_rows::<SynonymRow>(&files.synonyms)? {
+        texts.extend([row.term, row.expansion]);
+    }
+    let mut words: HashSet<String> = normalised.iter().map(|w| fold(w)).collect();
+    for text in &texts {
+        words.extend(text.split(|c: char| !c.is_alphanumeric()).map(|w| fold(&w.to_lowercase())));
+    }
+    Ok(words)
+}
+
 /// The process words of `lang` (English ones too: English words are indexed with it).
 fn process_words(lang: Lang) -> impl Iterator<Item = &'static str> {
     let own = match lang {
@@ -152,6 +190,9 @@ fn process_words(lang: Lang) -> impl Iterator<Item = &'static str> {
 pub(super) fn build(lang: Lang, sources: &Sources, params: Params, parts: Parts) -> Option<Analysis> {
     let i = lang.index().checked_sub(1)?;
     let mut norm = Normaliser::for_language(lang, &[&sources.synonyms[i], &sources.english_synonyms]).ok()?;
+    if !parts.fold_first {
+        norm.fold_after_stemming();
+    }
     let iso = sources.profiles(lang, &sources.iso, parts);
     let tsc = sources.profiles(lang, &sources.tsc, parts);
     let texts = || {
@@ -164,7 +205,9 @@ pub(super) fn build(lang: Lang, sources: &Sources, params: Params, parts: Parts)
         distinct.extend(norm.words(text).into_iter().map(|(w, _, _)| w));
     }
     // German compounds split into the words the profiles use; then every word (parts too) is stemmed once.
-    norm.set_compound_parts(&distinct);
+    if parts.compounds {
+        norm.set_compound_parts(&distinct);
+    }
     for text in texts() {
         distinct.extend(norm.words(text).into_iter().map(|(w, _, _)| w));
     }

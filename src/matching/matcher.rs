@@ -165,7 +165,7 @@ impl Matcher {
             .filter(|e| e.kind == EntryKind::Annex || (e.kind == EntryKind::Clause && e.assessable))
             .collect();
         let tsc_entries: Vec<&crate::catalog::Entry> = catalogs.tsc.entries.iter().collect();
-        let sources = Sources::read(files, catalogs, &iso_entries, &tsc_entries, &keywords)?;
+        let sources = Sources::read(files, catalogs, &iso_entries, &tsc_entries, &keywords, &distinct)?;
         let generic: HashSet<String> = PROCESS_WORDS.iter().map(|w| norm.stem(w)).collect();
         let mut iso = Target::build(&iso_entries, &sources.iso.profiles, &norm, params);
         let mut tsc = Target::build(&tsc_entries, &sources.tsc.profiles, &norm, params);
@@ -202,7 +202,7 @@ impl Matcher {
     pub fn reading(&self, text: &str) -> Reading {
         match self.choice.forced() {
             Some(lang) => Reading { lang, detected: false },
-            None => Reading { lang: super::lang::detect(text), detected: true },
+            None => Reading { lang: super::lang::detect_with(text, &self.sources.lexicons), detected: true },
         }
     }
 
@@ -364,7 +364,7 @@ impl Matcher {
         let second = ranked.get(1).map_or(0.0, |r| r.value);
         // Only subject words make a lead trustworthy: `published on the intranet` fits many policies.
         let hits = ranked.first().map_or(0, |r| target.index.subject_hits(query, r.doc));
-        let curve = super::calibration::curve(a.norm.lang(), to);
+        let curve = super::calibration::curve(to);
         for r in ranked.iter().take(top + 1) {
             if out.len() >= top {
                 break;

@@ -444,8 +444,11 @@ mod tests {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             let least = if name.starts_with("rows-") {
                 40
-            } else if ["-de", "-fr", "-es"].iter().any(|l| name.contains(l)) {
+            } else if ["de", "fr", "es"].iter().any(|l| name.ends_with(&format!("-{l}-holdout.csv"))) {
+                // Written apart from the engine and the profiles; the minimum (75) is raised once they have arrived.
                 0
+            } else if ["de", "fr", "es"].iter().any(|l| name.ends_with(&format!("-{l}.csv"))) {
+                150
             } else {
                 200
             };

@@ -223,6 +223,8 @@ pub struct Normaliser {
     stemmer: Stemmer,
     /// German: stems of the words a compound may be split into (see [`Normaliser::set_compound_parts`]).
     parts: HashSet<String>,
+    /// Not English: accents are folded before stemming (`true`) or from the stems (`false`).
+    fold_first: bool,
     /// Stems of the words the profiles and catalogs use, worked out once: queries repeat them, and stemming a
     /// word costs far more than looking it up.
     known_stems: HashMap<String, String>,
@@ -279,8 +281,24 @@ impl Normaliser {
             stop,
             stemmer: Stemmer::create(algorithm),
             parts: HashSet::default(),
+            fold_first: true,
             known_stems: HashMap::default(),
         })
+    }
+
+    /// Folds accents from the stems instead of from the words before stemming (for measuring the two).
+    pub fn fold_after_stemming(&mut self) {
+        self.fold_first = false;
+    }
+
+    /// The stem the stemmer gives, accents folded from it when they are not folded before.
+    fn stem_now(&self, word: &str) -> String {
+        let stem = self.stemmer.stem(word);
+        if self.lang == Lang::En || self.fold_first {
+            stem.into_owned()
+        } else {
+            fold(&stem)
+        }
     }
 
     /// The language this normaliser reads.
@@ -297,7 +315,7 @@ impl Normaliser {
             .into_iter()
             .filter(|w| w.chars().count() >= MIN_PART && !self.stop.contains(w.as_str()))
             .filter(|w| w.chars().all(char::is_alphabetic))
-            .map(|w| self.stemmer.stem(w).into_owned())
+            .map(|w| self.stem_now(w))
             .filter(|s| s.chars().count() >= MIN_PART - 1)
             .collect();
         self.parts = parts;
@@ -338,7 +356,7 @@ impl Normaliser {
     }
 
     fn is_part(&self, word: &str) -> bool {
-        self.parts.contains(self.stemmer.stem(word).as_ref())
+        self.parts.contains(&self.stem_now(word))
     }
 
     /// The words of `text`, lower case, acronyms expanded, stop words and bare numbers dropped, not yet stemmed;
@@ -346,11 +364,22 @@ impl Normaliser {
     pub fn words(&self, text: &str) -> Vec<(String, u32, f32)> {
         let mut out = Vec::new();
         for (word, phrase) in split_words(&text.to_lowercase(), self.lang == Lang::Fr) {
-            let word = if self.lang == Lang::En { word } else { fold(&word) };
-            if self.lang != Lang::En && self.stop.contains(word.as_str()) {
-                continue;
-            }
-            match self.synonyms.get(&word) {
+            // Other languages: stop words and synonyms are looked up folded; the word goes on folded or not.
+            let (word, folded) = match self.lang {
+                Lang::En => (word, None),
+                _ => {
+                    let folded = fold(&word);
+                    if self.stop.contains(folded.as_str()) {
+                        continue;
+                    }
+                    if self.fold_first {
+                        (folded, None)
+                    } else {
+                        (word, Some(folded))
+                    }
+                }
+            };
+            match self.synonyms.get(folded.as_ref().unwrap_or(&word)) {
                 Some(expansion) => {
                     let share = 1.0 / expansion.len().max(1) as f32;
                     for w in expansion {
@@ -382,7 +411,7 @@ impl Normaliser {
     pub fn stem(&self, word: &str) -> String {
         match self.known_stems.get(word) {
             Some(stem) => stem.clone(),
-            None => self.stemmer.stem(word).into_owned(),
+            None => self.stem_now(word),
         }
     }
 
@@ -390,7 +419,7 @@ impl Normaliser {
     pub fn remember_stems<'a>(&mut self, words: impl IntoIterator<Item = &'a String>) {
         for word in words {
             if !self.known_stems.contains_key(word) {
-                let stem = self.stemmer.stem(word).into_owned();
+                let stem = self.stem_now(word);
                 self.known_stems.insert(word.clone(), stem);
             }
         }
