@@ -5,6 +5,7 @@
 //! cargo run --release --example bench_matcher -- --misses   # also list the tuned-on statements it misses
 //! cargo run --release --example bench_matcher -- --no-test  # leave out every held-out figure (while tuning)
 //! cargo run --release --example bench_matcher -- --write-prior # rewrite mappings/bridge-prior.csv from dev labels
+//! cargo run --release --example bench_matcher -- --langs --no-test # German, French, Spanish dev figures only
 //! ```
 //!
 //! A correct answer is any of the statement's labelled ids. Profiles, synonyms, parameters and the bridge prior are
@@ -19,6 +20,8 @@ use crosswalk::catalog::data::DataFile;
 use crosswalk::catalog::{Catalogs, DataFiles};
 use crosswalk::ids::Framework;
 use crosswalk::matching::index::Params;
+use crosswalk::matching::lang::Lang;
+use crosswalk::matching::lang_index::Parts;
 use crosswalk::matching::{Matcher, TEXT_AUTO};
 
 /// The statement files and the split their rows get (`None`: the file's own `split` column, `dev` or `test`).
@@ -97,9 +100,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // The profiles and synonyms as they are in `mappings/` now (no rebuild needed while editing them).
     let mut files = DataFiles::builtin();
-    for name in ["profiles.csv", "synonyms.csv"] {
+    for name in [
+        "profiles.csv",
+        "synonyms.csv",
+        "profiles-de.csv",
+        "profiles-fr.csv",
+        "profiles-es.csv",
+        "synonyms-de.csv",
+        "synonyms-fr.csv",
+        "synonyms-es.csv",
+    ] {
         let path = format!("{}/mappings/{name}", env!("CARGO_MANIFEST_DIR"));
         files.replace(name, DataFile { name: path.clone(), text: std::fs::read_to_string(&path)? });
+    }
+    if std::env::args().any(|a| a == "--langs") {
+        return languages(&files, &catalogs, params, dir, misses, no_test, &statements);
     }
     let started = Instant::now();
     let prior_path = concat!(env!("CARGO_MANIFEST_DIR"), "/mappings/bridge-prior.csv");
@@ -298,6 +313,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     rows_figures(&matcher, dir, no_test)?;
+    languages(&files, &catalogs, params, dir, misses, no_test, &statements)?;
 
     println!("Startup: matcher built in {:.1} ms", startup.as_secs_f64() * 1000.0);
     if quick {
@@ -360,6 +376,109 @@ fn rows_figures(matcher: &Matcher, dir: &str, no_test: bool) -> Result<(), Box<d
     }
     println!();
     Ok(())
+}
+
+/// The German, French and Spanish statements (`statements-<lang>.csv` tuned on, `statements-<lang>-holdout.csv` held
+/// out): how often the language is detected, top-1 and top-3 for both catalogs, and the auto-accepted matches (score
+/// at least the default threshold) with how many of them are right; then how often English statements are read as
+/// English. `BENCH_LANG_PARTS=keywords,catalog,compounds,fold_first` (0 or 1 each: English keywords, English
+/// titles and descriptions, German compound splitting, accents folded before stemming) tries other parts.
+fn languages(
+    files: &DataFiles,
+    catalogs: &Catalogs,
+    params: Params,
+    dir: &str,
+    misses: bool,
+    no_test: bool,
+    english: &[Statement],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut matcher = Matcher::with_params(files, catalogs, params)?;
+    if let Ok(p) = std::env::var("BENCH_LANG_PARTS") {
+        let v: Vec<bool> = p.split(',').map(|x| x.trim() == "1").collect();
+        matcher = matcher.with_lang_parts(Parts {
+            english_keywords: v[0],
+            english_catalog: v[1],
+            compounds: v[2],
+            fold_first: v[3],
+        });
+    }
+    println!("\nStatements in German, French and Spanish (`--lang auto`: each statement's language detected)\n");
+    println!("| language | split | statements | detected | ISO top-1 | ISO top-3 | SOC 2 top-1 | SOC 2 top-3 | auto-accepted | auto-accepted right |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for lang in [Lang::De, Lang::Fr, Lang::Es] {
+        let mut sets = vec![("dev (tuned on)", format!("{dir}/statements-{}.csv", lang.code()))];
+        if !no_test {
+            sets.push(("holdout (held out)", format!("{dir}/statements-{}-holdout.csv", lang.code())));
+        }
+        for (split, path) in sets {
+            let statements = read_statements(&path, None)?;
+            let started = Instant::now();
+            let row = language_row(&matcher, lang, &statements, misses && split.starts_with("dev"));
+            let took = started.elapsed();
+            println!("| {} | {split} | {row} |", lang.name());
+            if split.starts_with("dev") && misses {
+                eprintln!("{} dev matched in {:.1} ms", lang.name(), took.as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    let read_as_english = english.iter().filter(|s| matcher.reading(&s.text).lang == Lang::En).count();
+    println!(
+        "\nEnglish statements (every English file) read as English: {read_as_english} of {} ({:.1}%)\n",
+        english.len(),
+        100.0 * read_as_english as f64 / english.len().max(1) as f64
+    );
+    Ok(())
+}
+
+/// One row of the language table: detection, top-1/top-3 per catalog, auto-accepted and right.
+fn language_row(matcher: &Matcher, lang: Lang, statements: &[Statement], misses: bool) -> String {
+    let n = statements.len();
+    let detected = statements.iter().filter(|s| matcher.reading(&s.text).lang == lang).count();
+    let mut cells = vec![n.to_string(), pct(detected, n)];
+    let (mut auto, mut auto_right) = (0, 0);
+    for framework in [Framework::Iso2022, Framework::Tsc2017] {
+        let (mut m, mut top1, mut top3) = (0, 0, 0);
+        for s in statements {
+            let labels = if framework == Framework::Iso2022 { &s.iso } else { &s.tsc };
+            if labels.is_empty() {
+                continue;
+            }
+            m += 1;
+            let found = matcher.suggest(&s.text, framework, 3);
+            let rank = found.iter().position(|c| labels.iter().any(|l| l == c.id.as_str()));
+            top1 += usize::from(rank == Some(0));
+            top3 += usize::from(rank.is_some());
+            if found.first().is_some_and(|c| c.score >= TEXT_AUTO) {
+                auto += 1;
+                auto_right += usize::from(rank == Some(0));
+            }
+            if misses && rank != Some(0) {
+                let got: Vec<String> =
+                    found.iter().map(|c| format!("{} {:.2} [{}]", c.id, c.score, c.why.join("; "))).collect();
+                eprintln!(
+                    "MISS {} {} {} want {} rank {:?} (read as {})\n  {}\n  {}",
+                    framework.key(),
+                    s.id,
+                    s.style,
+                    labels.join(";"),
+                    rank.map(|r| r + 1),
+                    matcher.reading(&s.text).lang,
+                    s.text,
+                    got.join("\n  ")
+                );
+            }
+        }
+        cells.push(pct(top1, m));
+        cells.push(pct(top3, m));
+    }
+    cells.push(format!("{auto}"));
+    cells.push(pct(auto_right, auto));
+    cells.join(" | ")
+}
+
+/// `k` of `n` as a percentage with one decimal.
+fn pct(k: usize, n: usize) -> String {
+    format!("{:.1}%", 100.0 * k as f64 / n.max(1) as f64)
 }
 
 /// Top-1 and top-3 accuracy (0..1) of some outcomes.

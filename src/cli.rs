@@ -20,6 +20,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Language of the statements matched by text: detected per statement, or all read as en, de, fr or es.
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "LANG")]
+    pub lang: crate::matching::LangChoice,
+
     /// Print nothing but errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,

@@ -30,7 +30,7 @@ use crate::ids::Framework;
 use crate::import::{Imported, ImportedRow, Settings};
 use crate::interchange::Overlay;
 use crate::mapping::{Mapping, Pair};
-use crate::matching::{Matcher, TextMatch};
+use crate::matching::{LangChoice, Matcher, TextMatch};
 use crate::read::Source;
 use crate::report::context::{ReportData, DEFAULT_WINDOW_MONTHS};
 use crate::report::template::{self, Kind};
@@ -83,6 +83,8 @@ pub struct Engine {
     /// The pairs of the effective mapping when overlays change it (set by [`Engine::mapping`]): the matcher's
     /// bridge is built from them instead of the built-in mapping.
     overlaid: OnceLock<Vec<Pair>>,
+    /// The language statements are read in, or detected per statement (`--lang`).
+    lang: LangChoice,
 }
 
 /// One input crosswalked: the input as understood (its rows moved into the crosswalk) and the crosswalk.
@@ -102,12 +104,18 @@ impl Engine {
     /// An engine over these data files (the built-in ones, some replaced from a data directory).
     pub fn new(files: DataFiles) -> Result<Engine, Error> {
         let catalogs = Catalogs::load(&files)?;
-        Ok(Engine { files, catalogs, matcher: OnceLock::new(), overlaid: OnceLock::new() })
+        Ok(Engine { files, catalogs, matcher: OnceLock::new(), overlaid: OnceLock::new(), lang: LangChoice::Auto })
     }
 
     /// An engine over the data files built into the binary.
     pub fn builtin() -> Result<Engine, Error> {
         Engine::new(DataFiles::builtin())
+    }
+
+    /// Reads every statement in this language instead of detecting it per statement (`--lang`).
+    pub fn reading_as(mut self, lang: LangChoice) -> Engine {
+        self.lang = lang;
+        self
     }
 
     pub fn files(&self) -> &DataFiles {
@@ -139,7 +147,7 @@ impl Engine {
             Some(pairs) => Matcher::with_pairs(&self.files, &self.catalogs, pairs)?,
             None => Matcher::new(&self.files, &self.catalogs)?,
         };
-        Ok(self.matcher.get_or_init(|| built))
+        Ok(self.matcher.get_or_init(|| built.reading_as(self.lang)))
     }
 
     /// Understands a read input: sheet, header row, column roles, ids; rows without ids placed by title and then

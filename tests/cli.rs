@@ -401,7 +401,7 @@ fn init_writes_templates_and_data_that_the_tool_accepts() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(files(&dir.path().join("custom/templates")), ["README.md", "report.html.j2", "report.md.j2"]);
     let data = files(&dir.path().join("custom/data"));
-    assert_eq!(data.len(), 10, "{data:?}");
+    assert_eq!(data.len(), 16, "{data:?}");
     assert!(data.contains(&"bridge-prior.csv".to_string()), "{data:?}");
     assert!(data.contains(&"iso27001-2022-to-tsc-2017.version".to_string()), "{data:?}");
     assert!(data.contains(&"sample-sizes.csv".to_string()), "{data:?}");

@@ -64,6 +64,13 @@ data_files! {
     /// How often statements that name an ISO control name each SOC 2 criterion (`iso,tsc,count`): the text
     /// matcher's bridge prior.
     bridge_prior => "bridge-prior.csv",
+    /// The text matcher's German, French and Spanish profiles and synonyms (docs/matching.md).
+    profiles_de => "profiles-de.csv",
+    profiles_fr => "profiles-fr.csv",
+    profiles_es => "profiles-es.csv",
+    synonyms_de => "synonyms-de.csv",
+    synonyms_fr => "synonyms-fr.csv",
+    synonyms_es => "synonyms-es.csv",
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
     if let Ok(exe) = std::env::current_exe() {
         read::isolate::enable_child_processes(exe);
     }
-    let engine = load_engine(cli.data_dir.as_deref())?;
+    let engine = load_engine(cli.data_dir.as_deref())?.reading_as(cli.lang);
     let ui = Ui { quiet: cli.quiet, verbose: cli.verbose };
     match command {
         Command::Map(args) => map::run(&engine, &ui, &args),

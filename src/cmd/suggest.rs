@@ -36,7 +36,8 @@ pub fn run(engine: &Engine, args: SuggestArgs) -> Result<Exit, Error> {
     let matcher = engine.matcher()?;
     let found: Vec<(Statement, Vec<Candidate>)> = statements
         .into_iter()
-        .map(|s| {
+        .map(|mut s| {
+            s.lang = matcher.reading(&s.text).lang;
             let c = matcher.suggest(&s.text, settings.to, settings.top);
             (s, c)
         })
@@ -86,7 +87,9 @@ fn validate(args: SuggestArgs) -> Result<SuggestSettings, Error> {
 /// The statements to match: the TEXT, or the non-empty cells under HEADER in the first sheet that has it.
 fn read_statements(source: &Statements) -> Result<Vec<Statement>, Error> {
     let (file, header) = match source {
-        Statements::Text(text) => return Ok(vec![Statement { row: 1, text: text.clone() }]),
+        Statements::Text(text) => {
+            return Ok(vec![Statement { row: 1, text: text.clone(), lang: crate::matching::Lang::En }])
+        }
         Statements::Column { file, header } => (file, header),
     };
     let src = read::isolate::read_input(file, Limits::default())?;
@@ -101,7 +104,11 @@ fn read_statements(source: &Statements) -> Result<Vec<Statement>, Error> {
             };
             return Ok(table.rows[i + 1..]
                 .iter()
-                .map(|r| Statement { row: r.number, text: r.cell(column).text().trim().to_string() })
+                .map(|r| Statement {
+                    row: r.number,
+                    text: r.cell(column).text().trim().to_string(),
+                    lang: crate::matching::Lang::En,
+                })
                 .filter(|s| !s.text.is_empty())
                 .collect());
         }

@@ -1,11 +1,15 @@
 //! Text normalisation for the matcher: lower case, words of letters and digits, acronyms and British spellings
-//! expanded through `mappings/synonyms.csv`, stop words dropped, English Snowball stems.
+//! expanded through `mappings/synonyms.csv`, stop words dropped, English Snowball stems. German, French and Spanish
+//! text is read the same way with that language's stop words, synonyms and Snowball stemmer, accents folded, French
+//! elisions (`l'accès`) split off and German compounds (`Zugriffsberechtigung`) split into the words they join.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Deserialize;
 
+use super::lang::{fold, Lang};
+use super::lang_words;
 use crate::catalog::data::DataFile;
 use crate::catalog::{read_rows, CatalogError};
 
@@ -192,6 +196,12 @@ const STOP_WORDS: &[&str] = &[
     "m",
 ];
 
+/// The fewest letters of a part of a German compound.
+const MIN_PART: usize = 4;
+
+/// The share of each part of a split German compound (the compound itself counts fully).
+const PART_SHARE: f32 = 0.5;
+
 /// One word of a text after normalisation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
@@ -207,9 +217,14 @@ pub struct Token {
 
 /// Turns text into index terms.
 pub struct Normaliser {
+    lang: Lang,
     synonyms: HashMap<String, Vec<String>>,
     stop: HashSet<&'static str>,
     stemmer: Stemmer,
+    /// German: stems of the words a compound may be split into (see [`Normaliser::set_compound_parts`]).
+    parts: HashSet<String>,
+    /// Not English: accents are folded before stemming (`true`) or from the stems (`false`).
+    fold_first: bool,
     /// Stems of the words the profiles and catalogs use, worked out once: queries repeat them, and stemming a
     /// word costs far more than looking it up.
     known_stems: HashMap<String, String>,
@@ -224,32 +239,161 @@ struct SynonymRow {
 impl Normaliser {
     /// Reads `synonyms.csv` (`term,expansion`): every word `term` is replaced by the words of `expansion`.
     pub fn new(synonyms: &DataFile) -> Result<Normaliser, CatalogError> {
+        Normaliser::for_language(Lang::En, &[synonyms])
+    }
+
+    /// A normaliser for text in `lang`: its stop words (and the English ones: the profiles' English words are read
+    /// with it too), the synonyms of `files` (the first file's entry wins), its Snowball stemmer; accents folded.
+    pub fn for_language(lang: Lang, files: &[&DataFile]) -> Result<Normaliser, CatalogError> {
+        let mut stop: HashSet<&'static str> = STOP_WORDS.iter().copied().collect();
+        stop.extend(match lang {
+            Lang::En => &[][..],
+            Lang::De => lang_words::STOP_DE,
+            Lang::Fr => lang_words::STOP_FR,
+            Lang::Es => lang_words::STOP_ES,
+        });
         let mut map = HashMap::default();
-        for (_, row) in read_rows::<SynonymRow>(synonyms)? {
-            let words = split_words(&row.expansion.to_lowercase()).into_iter().map(|(w, _)| w).collect();
-            map.insert(row.term.trim().to_lowercase(), words);
+        for file in files {
+            for (_, row) in read_rows::<SynonymRow>(file)? {
+                let mut term = row.term.trim().to_lowercase();
+                if lang != Lang::En {
+                    term = fold(&term);
+                    // An English short form that is a function word here (Spanish `ha`) stays a function word.
+                    if stop.contains(term.as_str()) {
+                        continue;
+                    }
+                }
+                let expansion =
+                    if lang == Lang::En { row.expansion.to_lowercase() } else { fold(&row.expansion.to_lowercase()) };
+                let words = split_words(&expansion, lang == Lang::Fr).into_iter().map(|(w, _)| w).collect();
+                map.entry(term).or_insert(words);
+            }
         }
+        let algorithm = match lang {
+            Lang::En => Algorithm::English,
+            Lang::De => Algorithm::German,
+            Lang::Fr => Algorithm::French,
+            Lang::Es => Algorithm::Spanish,
+        };
         Ok(Normaliser {
+            lang,
             synonyms: map,
-            stop: STOP_WORDS.iter().copied().collect(),
-            stemmer: Stemmer::create(Algorithm::English),
+            stop,
+            stemmer: Stemmer::create(algorithm),
+            parts: HashSet::default(),
+            fold_first: true,
             known_stems: HashMap::default(),
         })
+    }
+
+    /// Folds accents from the stems instead of from the words before stemming (for measuring the two).
+    pub fn fold_after_stemming(&mut self) {
+        self.fold_first = false;
+    }
+
+    /// The stem the stemmer gives, accents folded from it when they are not folded before.
+    fn stem_now(&self, word: &str) -> String {
+        let stem = self.stemmer.stem(word);
+        if self.lang == Lang::En || self.fold_first {
+            stem.into_owned()
+        } else {
+            fold(&stem)
+        }
+    }
+
+    /// The language this normaliser reads.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// German: the words (lower case, folded) a compound may be split into; each at least [`MIN_PART`] letters.
+    pub fn set_compound_parts<'a>(&mut self, words: impl IntoIterator<Item = &'a String>) {
+        if self.lang != Lang::De {
+            return;
+        }
+        let parts: HashSet<String> = words
+            .into_iter()
+            .filter(|w| w.chars().count() >= MIN_PART && !self.stop.contains(w.as_str()))
+            .filter(|w| w.chars().all(char::is_alphabetic))
+            .map(|w| self.stem_now(w))
+            .filter(|s| s.chars().count() >= MIN_PART - 1)
+            .collect();
+        self.parts = parts;
+    }
+
+    /// The parts of a German compound (`zugriffsberechtigung` -> `zugriff`, `berechtigung`), when it splits into
+    /// two or three known words, a linking `s` allowed after each but the last.
+    pub fn split_compound(&self, word: &str) -> Option<Vec<String>> {
+        let chars: Vec<char> = word.chars().collect();
+        if self.parts.is_empty() || chars.len() < 2 * MIN_PART || !chars.iter().all(|c| c.is_alphabetic()) {
+            return None;
+        }
+        self.split_from(&chars, 2)
+    }
+
+    fn split_from(&self, chars: &[char], depth: usize) -> Option<Vec<String>> {
+        for i in MIN_PART..=chars.len().saturating_sub(MIN_PART) {
+            let head: String = chars[..i].iter().collect();
+            let tail: String = chars[i..].iter().collect();
+            let head = if self.is_part(&head) {
+                head
+            } else if head.ends_with('s') && i > MIN_PART && self.is_part(&head[..head.len() - 1]) {
+                head[..head.len() - 1].to_string()
+            } else {
+                continue;
+            };
+            if self.is_part(&tail) {
+                return Some(vec![head, tail]);
+            }
+            if depth > 1 {
+                if let Some(mut rest) = self.split_from(&chars[i..], depth - 1) {
+                    rest.insert(0, head);
+                    return Some(rest);
+                }
+            }
+        }
+        None
+    }
+
+    fn is_part(&self, word: &str) -> bool {
+        self.parts.contains(&self.stem_now(word))
     }
 
     /// The words of `text`, lower case, acronyms expanded, stop words and bare numbers dropped, not yet stemmed;
     /// each with its phrase number and its share (see [`Token::share`]).
     pub fn words(&self, text: &str) -> Vec<(String, u32, f32)> {
         let mut out = Vec::new();
-        for (word, phrase) in split_words(&text.to_lowercase()) {
-            match self.synonyms.get(&word) {
+        for (word, phrase) in split_words(&text.to_lowercase(), self.lang == Lang::Fr) {
+            // Other languages: stop words and synonyms are looked up folded; the word goes on folded or not.
+            let (word, folded) = if self.lang == Lang::En {
+                (word, None)
+            } else {
+                let folded = fold(&word);
+                if self.stop.contains(folded.as_str()) {
+                    continue;
+                }
+                if self.fold_first {
+                    (folded, None)
+                } else {
+                    (word, Some(folded))
+                }
+            };
+            match self.synonyms.get(folded.as_ref().unwrap_or(&word)) {
                 Some(expansion) => {
                     let share = 1.0 / expansion.len().max(1) as f32;
                     for w in expansion {
                         self.push_word(&mut out, w.clone(), phrase, share);
                     }
                 }
-                None => self.push_word(&mut out, word, phrase, 1.0),
+                None => match self.split_compound(&word) {
+                    Some(parts) => {
+                        self.push_word(&mut out, word, phrase, 1.0);
+                        for part in parts {
+                            self.push_word(&mut out, part, phrase, PART_SHARE);
+                        }
+                    }
+                    None => self.push_word(&mut out, word, phrase, 1.0),
+                },
             }
         }
         out
@@ -266,7 +410,7 @@ impl Normaliser {
     pub fn stem(&self, word: &str) -> String {
         match self.known_stems.get(word) {
             Some(stem) => stem.clone(),
-            None => self.stemmer.stem(word).into_owned(),
+            None => self.stem_now(word),
         }
     }
 
@@ -274,7 +418,7 @@ impl Normaliser {
     pub fn remember_stems<'a>(&mut self, words: impl IntoIterator<Item = &'a String>) {
         for word in words {
             if !self.known_stems.contains_key(word) {
-                let stem = self.stemmer.stem(word).into_owned();
+                let stem = self.stem_now(word);
                 self.known_stems.insert(word.clone(), stem);
             }
         }
@@ -301,7 +445,7 @@ impl Normaliser {
 
 /// Splits lower-cased text into words of letters and digits, numbering phrases (a new phrase after `;`, `.`, `,`,
 /// `:`, `(`, `)`, `!`, `?`, or a line break). `&` reads as `and`; apostrophes are dropped (`user's` -> `users`).
-fn split_words(text: &str) -> Vec<(String, u32)> {
+fn split_words(text: &str, elide: bool) -> Vec<(String, u32)> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut phrase = 0u32;
@@ -315,6 +459,10 @@ fn split_words(text: &str) -> Vec<(String, u32)> {
         if c.is_alphanumeric() {
             word.push(c);
         } else if c == '\'' || c == '\u{2019}' {
+            // French: `l'accès` reads as `accès`; elsewhere `user's` reads as `users`.
+            if elide && lang_words::ELISIONS_FR.contains(&word.as_str()) {
+                word.clear();
+            }
             continue;
         } else {
             flush(&mut word, phrase, &mut out);

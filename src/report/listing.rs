@@ -52,6 +52,8 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 pub struct Statement {
     pub row: usize,
     pub text: String,
+    /// The language it was read in (set when matched).
+    pub lang: crate::matching::Lang,
 }
 
 #[derive(Serialize)]
@@ -65,6 +67,8 @@ struct JsonOut<'a> {
 struct JsonStatement<'a> {
     row: usize,
     text: &'a str,
+    /// The language the statement was read in (`en`, `de`, `fr`, `es`), detected or forced by `--lang`.
+    lang: &'static str,
     candidates: Vec<JsonCandidate<'a>>,
 }
 
@@ -88,6 +92,7 @@ pub fn suggestions_json(to: Framework, found: &[(Statement, Vec<Candidate>)]) ->
             .map(|(s, cands)| JsonStatement {
                 row: s.row,
                 text: &s.text,
+                lang: s.lang.code(),
                 candidates: cands
                     .iter()
                     .enumerate()
