@@ -55,8 +55,15 @@ struct Outcome {
     score: f64,
 }
 
-#[allow(clippy::too_many_lines)] // one pass over the data sets that writes the report top to bottom, in its order
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// The two targets every split is scored on, with their names in the tables.
+const TARGETS: [(Framework, &str); 2] = [(Framework::Iso2022, "ISO 27001:2022"), (Framework::Tsc2017, "SOC 2 TSC")];
+
+/// Every split's outcomes by target: (split, target name, outcomes).
+type Scored<'a> = Vec<(&'a str, &'a str, Vec<Outcome>)>;
+
+fn main() -> Res<()> {
     let misses = std::env::args().any(|a| a == "--misses");
     let quick = std::env::args().any(|a| a == "--quick");
     // `--no-test` leaves out every figure of the held-out splits (for tuning without looking at them).
@@ -70,8 +77,44 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return write_prior(&statements);
     }
     let catalogs = Catalogs::builtin();
-    // BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,bridge_weight,bridge_depth,share_power,prior_mix,
-    // text_floor tries other ranking parameters.
+    let params = params()?;
+    let files = current_files()?;
+    if std::env::args().any(|a| a == "--langs") {
+        return languages(&files, &catalogs, params, dir, misses, no_test, &statements);
+    }
+    let started = Instant::now();
+    let prior_path = concat!(env!("CARGO_MANIFEST_DIR"), "/mappings/bridge-prior.csv");
+    let matcher = Matcher::with_prior(&files, &catalogs, params, &std::fs::read_to_string(prior_path)?)?;
+    let startup = started.elapsed();
+    // Each dev split is scored with a bridge prior counted from the other dev splits only, so that its SOC 2 figures
+    // do not include the prior having seen their own labels; the held-out splits get the shipped prior.
+    let mut cross_fitted = Vec::new();
+    for split in TUNED {
+        let others: Vec<&str> = TUNED.iter().copied().filter(|s| *s != split).collect();
+        cross_fitted.push(Matcher::with_prior(&files, &catalogs, params, &prior_text(&statements, &others))?);
+    }
+    let matcher_for = |split: &str| TUNED.iter().position(|s| *s == split).map_or(&matcher, |i| &cross_fitted[i]);
+
+    println!("Text matcher on the statements in {dir}\n");
+    let splits: Vec<&str> = TUNED.iter().chain(if no_test { &[][..] } else { &HELD_OUT[..] }).copied().collect();
+    let calibration = split_table(&splits, &statements, &matcher_for, misses, no_test)?;
+    reference_sets(&matcher, misses)?;
+    by_style(&splits, &statements, &matcher_for);
+    calibration_tables(&splits, &calibration, no_test);
+    rows_figures(&matcher, dir, no_test)?;
+    languages(&files, &catalogs, params, dir, misses, no_test, &statements)?;
+
+    println!("Startup: matcher built in {:.1} ms", startup.as_secs_f64() * 1000.0);
+    if !quick {
+        throughput(&matcher, &statements);
+    }
+    Ok(())
+}
+
+/// The ranking parameters: the defaults, or `BENCH_PARAMS=k1,b,title,description,keywords,pair,idf_power,
+/// bridge_weight,bridge_depth,share_power,prior_mix,text_floor` to try others, and `BENCH_GENERIC=W` for the weight
+/// of process words (`Params::generic_weight`).
+fn params() -> Res<Params> {
     let mut params = Params::default();
     if let Ok(p) = std::env::var("BENCH_PARAMS") {
         let v: Vec<f32> = p.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
@@ -94,11 +137,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..Params::default()
         };
     }
-    // BENCH_GENERIC=W sets the weight of process words (`Params::generic_weight`).
     if let Ok(w) = std::env::var("BENCH_GENERIC") {
         params.generic_weight = w.trim().parse()?;
     }
-    // The profiles and synonyms as they are in `mappings/` now (no rebuild needed while editing them).
+    Ok(params)
+}
+
+/// The built-in data files with the profiles and synonyms as they are in `mappings/` now (no rebuild needed while
+/// editing them).
+fn current_files() -> Res<DataFiles> {
     let mut files = DataFiles::builtin();
     for name in [
         "profiles.csv",
@@ -113,72 +160,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let path = format!("{}/mappings/{name}", env!("CARGO_MANIFEST_DIR"));
         files.replace(name, DataFile { name: path.clone(), text: std::fs::read_to_string(&path)? });
     }
-    if std::env::args().any(|a| a == "--langs") {
-        return languages(&files, &catalogs, params, dir, misses, no_test, &statements);
-    }
-    let started = Instant::now();
-    let prior_path = concat!(env!("CARGO_MANIFEST_DIR"), "/mappings/bridge-prior.csv");
-    let matcher = Matcher::with_prior(&files, &catalogs, params, &std::fs::read_to_string(prior_path)?)?;
-    let startup = started.elapsed();
-    // Each dev split is scored with a bridge prior counted from the other dev splits only, so that its SOC 2 figures
-    // do not include the prior having seen their own labels; the held-out splits get the shipped prior.
-    let mut cross_fitted = Vec::new();
-    for split in TUNED {
-        let others: Vec<&str> = TUNED.iter().copied().filter(|s| *s != split).collect();
-        cross_fitted.push(Matcher::with_prior(&files, &catalogs, params, &prior_text(&statements, &others))?);
-    }
-    let matcher_for = |split: &str| TUNED.iter().position(|s| *s == split).map_or(&matcher, |i| &cross_fitted[i]);
-    let targets = [(Framework::Iso2022, "ISO 27001:2022"), (Framework::Tsc2017, "SOC 2 TSC")];
+    Ok(files)
+}
 
-    println!("Text matcher on the statements in {dir}\n");
+/// The top-1 / top-3 table of every split and target (and, unless `no_test`, all held-out splits pooled); returns
+/// the outcomes for the calibration tables.
+fn split_table<'a, 'm>(
+    splits: &[&'a str],
+    statements: &[Statement],
+    matcher_for: &dyn Fn(&str) -> &'m Matcher,
+    misses: bool,
+    no_test: bool,
+) -> Res<Scored<'a>> {
     println!("| split | target | statements | top-1 | top-3 |");
     println!("|---|---|---|---|---|");
-    // Every split's outcomes by target, for the pooled rows and the calibration tables.
-    let mut calibration: Vec<(&str, &str, Vec<Outcome>)> = Vec::new();
-    let splits: Vec<&str> = TUNED.iter().chain(if no_test { &[][..] } else { &HELD_OUT[..] }).copied().collect();
-    let held_out = |split: &str| HELD_OUT.contains(&split);
-    for &split in &splits {
+    let mut calibration: Scored<'a> = Vec::new();
+    for &split in splits {
         let matcher = matcher_for(split);
-        for (framework, name) in targets {
+        for (framework, name) in TARGETS {
             let mut outcomes = Vec::new();
             for s in statements.iter().filter(|s| s.split == split) {
                 let labels = if framework == Framework::Iso2022 { &s.iso } else { &s.tsc };
                 if labels.is_empty() {
                     continue;
                 }
-                let found = matcher.suggest(&s.text, framework, 3);
-                let rank = found.iter().position(|c| labels.iter().any(|l| l == c.id.as_str())).map(|p| p + 1);
-                if misses && !held_out(split) && rank != Some(1) {
-                    let got: Vec<String> =
-                        found.iter().map(|c| format!("{} {:.2} [{}]", c.id, c.score, c.why.join("; "))).collect();
-                    eprintln!(
-                        "MISS {} {} {} want {} rank {:?}\n  {}\n  {}",
-                        name,
-                        s.id,
-                        s.style,
-                        labels.join(";"),
-                        rank,
-                        s.text,
-                        got.join("\n  ")
-                    );
-                }
-                if let Ok(dump) = std::env::var("BENCH_DUMP") {
-                    use std::io::Write;
-                    let ranked = matcher.rank(&s.text, framework);
-                    let v = |i: usize| ranked.get(i).map_or(0.0, |r| r.value);
-                    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dump)?;
-                    writeln!(
-                        f,
-                        "{split},{name},{},{:?},{},{},{},{}",
-                        s.id,
-                        rank,
-                        v(0),
-                        v(1),
-                        ranked.first().map_or(0.0, |r| r.evidence),
-                        matcher.hits(&s.text, framework)
-                    )?;
-                }
-                outcomes.push(Outcome { rank, score: found.first().map_or(0.0, |c| c.score) });
+                outcomes.push(score(matcher, s, labels, framework, name, misses && !HELD_OUT.contains(&split))?);
             }
             let (top1, top3) = rates(outcomes.iter());
             let label = match split {
@@ -195,7 +201,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if !no_test {
-        for (_, name) in targets {
+        for (_, name) in TARGETS {
             let pooled =
                 || calibration.iter().filter(|(s, n, _)| *n == name && HELD_OUT.contains(s)).flat_map(|(_, _, o)| o);
             let (top1, top3) = rates(pooled());
@@ -207,14 +213,63 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+    Ok(calibration)
+}
 
-    // BENCH_REFERENCE=DIR also scores DIR/devset-*.csv (control_id,domain,name,description,iso2022_ids,
-    // soc2_criteria): third-party control sets with noisy labels, a second opinion while tuning. Not shipped.
+/// One statement scored for one target; a miss is listed on stderr when `list_miss`, and `BENCH_DUMP=FILE` appends
+/// the ranking's raw figures to FILE.
+fn score(
+    matcher: &Matcher,
+    s: &Statement,
+    labels: &[String],
+    framework: Framework,
+    name: &str,
+    list_miss: bool,
+) -> Res<Outcome> {
+    let split = &s.split;
+    let found = matcher.suggest(&s.text, framework, 3);
+    let rank = found.iter().position(|c| labels.iter().any(|l| l == c.id.as_str())).map(|p| p + 1);
+    if list_miss && rank != Some(1) {
+        let got: Vec<String> =
+            found.iter().map(|c| format!("{} {:.2} [{}]", c.id, c.score, c.why.join("; "))).collect();
+        eprintln!(
+            "MISS {} {} {} want {} rank {:?}\n  {}\n  {}",
+            name,
+            s.id,
+            s.style,
+            labels.join(";"),
+            rank,
+            s.text,
+            got.join("\n  ")
+        );
+    }
+    if let Ok(dump) = std::env::var("BENCH_DUMP") {
+        use std::io::Write;
+        let ranked = matcher.rank(&s.text, framework);
+        let v = |i: usize| ranked.get(i).map_or(0.0, |r| r.value);
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dump)?;
+        writeln!(
+            f,
+            "{split},{name},{},{:?},{},{},{},{}",
+            s.id,
+            rank,
+            v(0),
+            v(1),
+            ranked.first().map_or(0.0, |r| r.evidence),
+            matcher.hits(&s.text, framework)
+        )?;
+    }
+    Ok(Outcome { rank, score: found.first().map_or(0.0, |c| c.score) })
+}
+
+/// `BENCH_REFERENCE=DIR` also scores DIR/devset-*.csv (control_id,domain,name,description,iso2022_ids,
+/// soc2_criteria): third-party control sets with noisy labels, a second opinion while tuning. Not shipped.
+fn reference_sets(matcher: &Matcher, misses: bool) -> Res<()> {
     if let Ok(dir) = std::env::var("BENCH_REFERENCE") {
         for name in ["devset-adobe-ccf-labeled.csv", "devset-cisco-ccf-labeled.csv"] {
             let mut reader = csv::Reader::from_path(format!("{dir}/{name}"))?;
             let records: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
-            for (framework, target) in targets {
+            for (framework, target) in TARGETS {
                 let column = if framework == Framework::Iso2022 { 4 } else { 5 };
                 let (mut n, mut top1, mut top3) = (0, 0, 0);
                 for r in &records {
@@ -246,13 +301,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
+    Ok(())
+}
 
-    for &split in &splits {
+/// Top-1 per writing style of every split.
+fn by_style<'m>(splits: &[&str], statements: &[Statement], matcher_for: &dyn Fn(&str) -> &'m Matcher) {
+    for &split in splits {
         println!("\nBy style ({split} split, top-1 ISO / SOC 2):\n");
         let matcher = matcher_for(split);
         for style in ["policy", "soa", "matrix", "sloppy"] {
             let mut cells = Vec::new();
-            for (framework, _) in targets {
+            for (framework, _) in TARGETS {
                 let picked: Vec<&Statement> =
                     statements.iter().filter(|s| s.split == split && s.style == style).collect();
                 let mut hit = 0;
@@ -273,6 +332,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("- {style}: {}", cells.join(" / "));
         }
     }
+}
+
+/// Precision and recall of the top candidate by score threshold, per split and (unless `no_test`) over all
+/// held-out splits.
+fn calibration_tables(splits: &[&str], calibration: &Scored<'_>, no_test: bool) {
     println!("\nCalibration: top-1 precision and recall at each score threshold (ISO and SOC 2 pooled)\n");
     // Each split alone, then (unless --no-test) all held-out splits together.
     let groups: Vec<(String, Vec<&str>)> = splits
@@ -311,14 +375,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         println!();
     }
+}
 
-    rows_figures(&matcher, dir, no_test)?;
-    languages(&files, &catalogs, params, dir, misses, no_test, &statements)?;
-
-    println!("Startup: matcher built in {:.1} ms", startup.as_secs_f64() * 1000.0);
-    if quick {
-        return Ok(());
-    }
+/// 10,000 statements matched against both catalogs, timed.
+fn throughput(matcher: &Matcher, statements: &[Statement]) {
     let texts: Vec<&str> =
         statements.iter().filter(|s| s.split != "extra").map(|s| s.text.as_str()).cycle().take(10_000).collect();
     let start = Instant::now();
@@ -333,7 +393,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         elapsed.as_secs_f64(),
         texts.len() as f64 / elapsed.as_secs_f64()
     );
-    Ok(())
 }
 
 /// Catalog rows (`title | description`) as `map` matches them, beside the statement figures: paraphrased rows
