@@ -264,9 +264,9 @@ pub fn scan(text: &str, delimiter: u8) -> Result<(), ScanError> {
     Ok(())
 }
 
-/// UTF-8 (with or without BOM), UTF-16 with BOM, else line by line: each line that is valid UTF-8 stays UTF-8 and
-/// any other line is Windows-1252 (what Excel writes on a French or German PC). One pasted 1252 byte in a UTF-8 file
-/// so changes only its own line, not every accent of the file.
+/// UTF-8 (with or without BOM), UTF-16 with BOM, else piece by piece: every run of valid UTF-8 stays UTF-8 and each
+/// byte that is not is read as Windows-1252 (what Excel writes on a French or German PC). A 1252 file so reads as
+/// 1252, and one pasted 1252 byte in a UTF-8 file changes only itself, not the accents around it, even on its line.
 pub fn decode(bytes: &[u8]) -> String {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
@@ -274,17 +274,17 @@ pub fn decode(bytes: &[u8]) -> String {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
-        Err(_) => decode_lines(bytes),
+        Err(_) => decode_mixed(bytes),
     }
 }
 
-/// Each line as UTF-8 when it is valid UTF-8, else as Windows-1252 (a line break is never inside a UTF-8 sequence).
-fn decode_lines(bytes: &[u8]) -> String {
+/// Valid UTF-8 as it is, every other byte as Windows-1252.
+fn decode_mixed(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
-    for line in bytes.split_inclusive(|&b| b == b'\n') {
-        match std::str::from_utf8(line) {
-            Ok(s) => out.push_str(s),
-            Err(_) => out.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(line).0),
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            out.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
         }
     }
     out
@@ -343,9 +343,16 @@ mod tests {
     }
 
     #[test]
-    fn a_stray_1252_byte_changes_only_its_line() {
+    fn a_stray_1252_byte_changes_only_itself() {
         let mixed = decode(b"A.5.1;S\xc3\xa9curit\xc3\xa9\nA.5.2;Ma\xdfnahme\r\nA.5.3;\xc3\xa9\n\xe9");
         assert_eq!(mixed, "A.5.1;Sécurité\nA.5.2;Maßnahme\r\nA.5.3;é\né");
+        // UTF-8 accents and a 1252 byte on one line: each read as what it is.
+        assert_eq!(
+            decode(b"A.5.1;S\xc3\xa9curit\xc3\xa9 \x96 Ma\xdfnahme f\xfcr \xc3\xa9quipes"),
+            "A.5.1;Sécurité – Maßnahme für équipes"
+        );
+        // A whole 1252 line, and bytes 0x80-0x9F (Windows-1252 punctuation).
+        assert_eq!(decode(b"Contr\xf4le d\x92acc\xe8s \x93privil\xe9gi\xe9\x94"), "Contrôle d’accès “privilégié”");
     }
 
     #[test]
