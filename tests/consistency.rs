@@ -79,7 +79,7 @@ fn check(fixture: &Path, scope: &[&str]) -> bool {
 
     run("out.xlsx", &[]);
     let coverage = sheet(&d.join("out.xlsx"), "Coverage");
-    let total = coverage.iter().find(|r| r[0] == "Total in scope").unwrap();
+    let total = coverage.iter().find(|r| r[0] == "Total").unwrap();
     let n = |i: usize| total[i].parse::<usize>().unwrap();
     assert_eq!([n(3), n(4), n(5), n(3) + n(4) + n(5)], want, "{name}: workbook Coverage");
     let counted = coverage.iter().find(|r| r[0] == "Counted").unwrap();
@@ -87,7 +87,7 @@ fn check(fixture: &Path, scope: &[&str]) -> bool {
     let summary_sheet = sheet(&d.join("out.xlsx"), "Summary");
     let line = summary_sheet.iter().find(|r| r[0] == "Coverage").unwrap();
     assert_eq!(line[1], doc["totals"]["headline"].as_str().unwrap(), "{name}: workbook Summary");
-    let total = summary_sheet.iter().find(|r| r[0] == "Total in scope").unwrap();
+    let total = summary_sheet.iter().find(|r| r[0] == "Total").unwrap();
     let n = |i: usize| total[i].parse::<usize>().unwrap();
     assert_eq!([n(2), n(3), n(4), n(5)], want, "{name}: workbook Summary counts");
     let status = coverage.iter().find(|r| r[0] == "Status").unwrap();

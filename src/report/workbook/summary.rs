@@ -78,7 +78,7 @@ fn category_table(ws: &mut Worksheet, report: &ReportData, st: &Styles, first: u
     }
     r += 1;
     let s = &report.summary;
-    ws.write_string_with_format(r, 0, "Total in scope", &st.key)?;
+    ws.write_string_with_format(r, 0, "Total", &st.key)?;
     ws.write_number_with_format(r, 1, f64::from(s.covered_pct) / 100.0, &pct)?;
     for (i, n) in [s.covered, s.partial, s.gap, s.in_scope, s.out_of_scope].iter().enumerate() {
         ws.write_number(r, 2 + i as u16, *n as f64)?;
@@ -174,8 +174,8 @@ pub(super) fn coverage_sheet(
     let filtered = r;
     let t = out.crosswalk.tally();
     r += 1;
-    ws.write_string_with_format(r, 0, "Total in scope", &st.key)?;
-    ws.write_string(r, 1, "yes")?;
+    ws.write_string_with_format(r, 0, "Total", &st.key)?;
+    ws.write_string(r, 1, format!("{} of {}", t.in_scope(), t.in_scope() + t.out_of_scope))?;
     for (i, n) in [t.in_scope() + t.out_of_scope, t.covered, t.partial, t.gap, t.out_of_scope].iter().enumerate() {
         ws.write_number(r, 2 + i as u16, *n as f64)?;
     }
