@@ -25,22 +25,7 @@ fn map_tidy_xlsx_writes_the_crosswalk_workbook() {
     assert_eq!(files(dir.path()), ["tidy-soa.crosswalk.xlsx", "tidy-soa.xlsx"]);
     let out = dir.path().join("tidy-soa.crosswalk.xlsx");
     let names = open_workbook_auto(&out).unwrap().sheet_names().clone();
-    assert_eq!(
-        names,
-        [
-            "Summary",
-            "Crosswalk",
-            "Mapping",
-            "By criterion",
-            "Coverage",
-            "Reuse",
-            "Gaps",
-            "Partial",
-            "Issues",
-            "About",
-            "Lists"
-        ]
-    );
+    assert_eq!(names, common::WORKBOOK_SHEETS);
 
     let crosswalk = sheet(&out, "Crosswalk");
     assert_eq!(crosswalk.len(), 94, "header + 93 controls");

@@ -2,7 +2,7 @@
 //! row is placed by its German text, and most land on the Annex A control or clause a reader would pick.
 
 mod common;
-use common::{crosswalk, fixture, stderr};
+use common::map_json;
 
 /// The control or clause each row of `fixtures/lang/de-controls.csv` is about; a row may name two when both are
 /// fair readings (`ORG-09`: incident process and response).
@@ -52,11 +52,7 @@ const MIN_RIGHT: usize = 34;
 
 #[test]
 fn a_german_control_library_maps_every_row_by_its_text() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixture("lang/de-controls.csv"), dir.path().join("de-controls.csv")).unwrap();
-    let o = crosswalk(dir.path(), &["map", "de-controls.csv", "--format", "json", "-o", "-"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = map_json("lang/de-controls.csv");
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), EXPECTED.len());
 

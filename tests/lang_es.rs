@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{crosswalk, fixture, stderr};
+use common::map_json;
 
 /// Each row of `fixtures/lang/es-controls.csv` with the ISO 27001:2022 id its text is about.
 const EXPECTED: [(&str, &str); 38] = [
@@ -51,11 +51,7 @@ const MIN_RIGHT: usize = 34;
 
 #[test]
 fn spanish_control_library_maps_every_row_by_its_text() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixture("lang/es-controls.csv"), dir.path().join("es-controls.csv")).unwrap();
-    let o = crosswalk(dir.path(), &["map", "es-controls.csv", "--format", "json", "-o", "-"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = map_json("lang/es-controls.csv");
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), EXPECTED.len());
     let mut right = Vec::new();

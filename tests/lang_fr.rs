@@ -2,9 +2,7 @@
 //! `map`: every row is placed by its French text, most at the Annex A control or clause a reviewer would pick.
 
 mod common;
-use common::{crosswalk, fixture, stderr, stdout};
-
-use serde_json::Value;
+use common::map_json;
 
 /// The control or clause each row of `fixtures/lang/fr-controls.csv` is about, in file order; several ids where
 /// a reviewer would accept either.
@@ -55,11 +53,7 @@ const MIN_RIGHT: usize = 36;
 
 #[test]
 fn french_control_library_maps_every_row_by_its_text() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixture("lang/fr-controls.csv"), dir.path().join("fr-controls.csv")).unwrap();
-    let o = crosswalk(dir.path(), &["map", "fr-controls.csv", "--format", "json", "-o", "-"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let doc = map_json("lang/fr-controls.csv");
     let rows = doc["rows"].as_array().unwrap();
     assert_eq!(rows.len(), EXPECTED.len());
 
@@ -82,11 +76,7 @@ fn french_control_library_maps_every_row_by_its_text() {
 
 #[test]
 fn french_library_rows_reach_soc2_criteria() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixture("lang/fr-controls.csv"), dir.path().join("fr-controls.csv")).unwrap();
-    let o = crosswalk(dir.path(), &["map", "fr-controls.csv", "--format", "json", "-o", "-"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let doc = map_json("lang/fr-controls.csv");
     let rows = doc["rows"].as_array().unwrap();
     // The backup row carries over to the availability criterion for backups through the mapping.
     let backup = rows.iter().find(|r| r.to_string().contains("SEC-27")).unwrap();

@@ -38,7 +38,7 @@ pub fn run(engine: &Engine, args: SuggestArgs) -> Result<Exit, Error> {
         .into_iter()
         .map(|mut s| {
             s.lang = matcher.reading(&s.text).lang;
-            let c = matcher.suggest(&s.text, settings.to, settings.top);
+            let c = matcher.suggest_in(s.lang, &s.text, settings.to, settings.top);
             (s, c)
         })
         .collect();

@@ -352,17 +352,7 @@ mod tests {
     }
 
     fn imported(rows: Vec<ImportedRow>) -> Imported {
-        Imported {
-            file: "t.csv".into(),
-            sha256: String::new(),
-            sheet: None,
-            header_row: 1,
-            framework: Framework::Iso2022,
-            columns: vec![],
-            rows,
-            skipped: vec![],
-            issues: vec![],
-        }
+        Imported::of_rows("t.csv", Framework::Iso2022, rows)
     }
 
     fn status_of<'a>(cw: &'a Crosswalk, id: &str) -> &'a Coverage {

@@ -205,6 +205,24 @@ impl ImportedRow {
     }
 }
 
+#[cfg(test)]
+impl Imported {
+    /// An input named `file` of `framework` holding `rows` under a header on row 1, with nothing skipped.
+    pub(crate) fn of_rows(file: &str, framework: Framework, rows: Vec<ImportedRow>) -> Imported {
+        Imported {
+            file: file.into(),
+            sha256: String::new(),
+            sheet: None,
+            header_row: 1,
+            framework,
+            columns: vec![],
+            rows,
+            skipped: vec![],
+            issues: vec![],
+        }
+    }
+}
+
 /// The understood input.
 #[derive(Debug, Clone, Serialize)]
 pub struct Imported {

@@ -326,7 +326,12 @@ impl Matcher {
 
     /// The `top` best controls of `to` for `text`, best first, each with a 0..1 score and the reason.
     pub fn suggest(&self, text: &str, to: Framework, top: usize) -> Vec<Candidate> {
-        let a = self.analysis(self.reading(text).lang);
+        self.suggest_in(self.reading(text).lang, text, to, top)
+    }
+
+    /// [`Matcher::suggest`] with `text` read in `lang` (from [`Matcher::reading`], when the caller needs it too).
+    pub fn suggest_in(&self, lang: Lang, text: &str, to: Framework, top: usize) -> Vec<Candidate> {
+        let a = self.analysis(lang);
         self.suggest_prepared(a, text, &Self::prepare(a, text, to), to, top)
     }
 

@@ -258,17 +258,7 @@ mod tests {
     use crate::mapping::Mapping;
 
     fn soa(rows: Vec<ImportedRow>) -> Imported {
-        Imported {
-            file: "soa.csv".into(),
-            sha256: String::new(),
-            sheet: None,
-            header_row: 1,
-            framework: Framework::Iso2022,
-            columns: vec![],
-            rows,
-            skipped: vec![],
-            issues: vec![],
-        }
+        Imported::of_rows("soa.csv", Framework::Iso2022, rows)
     }
 
     fn control(n: usize, id: &str, reference: &str, frequency: &str) -> ImportedRow {

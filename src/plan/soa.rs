@@ -193,17 +193,7 @@ mod tests {
     fn soa(rows: Vec<ImportedRow>) -> Soa {
         let c = Catalogs::builtin();
         let m = Mapping::builtin(&c);
-        let mut imported = Imported {
-            file: "matrix.csv".into(),
-            sha256: String::new(),
-            sheet: None,
-            header_row: 1,
-            framework: Framework::Tsc2017,
-            columns: vec![],
-            rows,
-            skipped: vec![],
-            issues: vec![],
-        };
+        let mut imported = Imported::of_rows("matrix.csv", Framework::Tsc2017, rows);
         let cw = crosswalk(&mut imported, &m, &c, &Scope::all(), Framework::Iso2022);
         build(&cw, &c)
     }

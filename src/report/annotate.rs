@@ -226,12 +226,7 @@ fn widen_dimension(
     let (start, end) = range.split_once(':').unwrap_or((range.as_str(), range.as_str()));
     let Some((col, row)) = split_ref(end) else { return };
     let widened = format!("{start}:{}{row}", column_name(col.max(last)));
-    let old = format!("\"{range}\"");
-    if let Some(at) = find(&xml[before..after], old.as_bytes()) {
-        out.extend_from_slice(&xml[*copied..before + at]);
-        out.extend_from_slice(format!("\"{widened}\"").as_bytes());
-        *copied = before + at + old.len();
-    }
+    replace_in(xml, before..after, &format!("\"{range}\""), &format!("\"{widened}\""), out, copied);
 }
 
 /// A row's `spans="1:6"` hint widened to take in the new columns (`1:9`), copying up to it.
@@ -250,11 +245,16 @@ fn widen_spans(
     if b >= last {
         return;
     }
-    let old = format!("spans=\"{spans}\"");
-    if let Some(at) = find(&xml[before..after], old.as_bytes()) {
-        out.extend_from_slice(&xml[*copied..before + at]);
-        out.extend_from_slice(format!("spans=\"{a}:{last}\"").as_bytes());
-        *copied = before + at + old.len();
+    replace_in(xml, before..after, &format!("spans=\"{spans}\""), &format!("spans=\"{a}:{last}\""), out, copied);
+}
+
+/// The first `old` within `xml[within]` written as `new`: copies `xml` up to it (from `copied`) and moves `copied`
+/// past it; nothing when `old` is not there.
+fn replace_in(xml: &[u8], within: std::ops::Range<usize>, old: &str, new: &str, out: &mut Vec<u8>, copied: &mut usize) {
+    if let Some(at) = find(&xml[within.clone()], old.as_bytes()) {
+        out.extend_from_slice(&xml[*copied..within.start + at]);
+        out.extend_from_slice(new.as_bytes());
+        *copied = within.start + at + old.len();
     }
 }
 

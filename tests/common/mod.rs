@@ -31,6 +31,32 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The sheets of a crosswalk workbook, in order.
+pub const WORKBOOK_SHEETS: [&str; 11] = [
+    "Summary",
+    "Crosswalk",
+    "Mapping",
+    "By criterion",
+    "Coverage",
+    "Reuse",
+    "Gaps",
+    "Partial",
+    "Issues",
+    "About",
+    "Lists",
+];
+
+/// `crosswalk map FIXTURE --format json -o -` run on a copy of `fixtures/FIXTURE` in a temp dir: the JSON document,
+/// after checking the run succeeded.
+pub fn map_json(name: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let file = Path::new(name).file_name().unwrap().to_str().unwrap();
+    std::fs::copy(fixture(name), dir.path().join(file)).unwrap();
+    let o = crosswalk(dir.path(), &["map", file, "--format", "json", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 /// The file names in `dir`, sorted.
 pub fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
